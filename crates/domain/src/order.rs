@@ -1,0 +1,154 @@
+//! The order lifecycle as a state machine: which status may follow which, and who may
+//! move it there.
+
+use crate::user::Role;
+use serde::{Deserialize, Serialize};
+
+/// Where an order is in its life. Serialised in snake_case as in the brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Pending,
+    Accepted,
+    PickedUp,
+    OnTheWay,
+    Delivered,
+    Cancelled,
+}
+
+/// Why a transition was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("the order cannot move from {from} to {to}")]
+    NotAllowed { from: OrderStatus, to: OrderStatus },
+    #[error("this role may not set that status")]
+    WrongActor,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::Pending,
+        OrderStatus::Accepted,
+        OrderStatus::PickedUp,
+        OrderStatus::OnTheWay,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::PickedUp => "picked_up",
+            OrderStatus::OnTheWay => "on_the_way",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Delivered and cancelled orders never change again.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, OrderStatus::Delivered | OrderStatus::Cancelled)
+    }
+
+    /// A partner is on the order: accepted up to (not including) delivered.
+    pub fn is_active_delivery(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Accepted | OrderStatus::PickedUp | OrderStatus::OnTheWay
+        )
+    }
+
+    /// A customer may cancel only before the partner has picked the order up.
+    pub fn customer_may_cancel(self) -> bool {
+        matches!(self, OrderStatus::Pending | OrderStatus::Accepted)
+    }
+
+    /// The single status a delivery partner may set next, if any.
+    pub fn next_for_partner(self) -> Option<OrderStatus> {
+        match self {
+            OrderStatus::Accepted => Some(OrderStatus::PickedUp),
+            OrderStatus::PickedUp => Some(OrderStatus::OnTheWay),
+            OrderStatus::OnTheWay => Some(OrderStatus::Delivered),
+            _ => None,
+        }
+    }
+
+    /// Check a status change by an actor of `role`: only forward, never skipping.
+    pub fn transition(self, to: OrderStatus, role: Role) -> Result<OrderStatus, TransitionError> {
+        let allowed = match role {
+            Role::Delivery => self.next_for_partner() == Some(to),
+            Role::Customer => to == OrderStatus::Cancelled && self.customer_may_cancel(),
+            Role::Admin => to == OrderStatus::Cancelled && !self.is_terminal(),
+        };
+        if allowed {
+            return Ok(to);
+        }
+        let someone_may = [Role::Delivery, Role::Customer, Role::Admin]
+            .into_iter()
+            .any(|r| r != role && self.transition(to, r).is_ok());
+        if someone_may {
+            Err(TransitionError::WrongActor)
+        } else {
+            Err(TransitionError::NotAllowed { from: self, to })
+        }
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderStatus::*;
+    use super::*;
+
+    #[test]
+    fn partner_moves_forward_one_step_at_a_time() {
+        assert_eq!(Accepted.transition(PickedUp, Role::Delivery), Ok(PickedUp));
+        assert_eq!(PickedUp.transition(OnTheWay, Role::Delivery), Ok(OnTheWay));
+        assert_eq!(
+            OnTheWay.transition(Delivered, Role::Delivery),
+            Ok(Delivered)
+        );
+        assert!(Accepted.transition(OnTheWay, Role::Delivery).is_err());
+        assert!(OnTheWay.transition(PickedUp, Role::Delivery).is_err());
+        assert!(Delivered.transition(Delivered, Role::Delivery).is_err());
+    }
+
+    #[test]
+    fn customer_cancels_only_before_pickup() {
+        assert!(Pending.transition(Cancelled, Role::Customer).is_ok());
+        assert!(Accepted.transition(Cancelled, Role::Customer).is_ok());
+        assert_eq!(
+            PickedUp.transition(Cancelled, Role::Customer),
+            Err(TransitionError::WrongActor)
+        );
+        assert!(Delivered.transition(Cancelled, Role::Customer).is_err());
+    }
+
+    #[test]
+    fn terminal_states_never_change() {
+        for to in OrderStatus::ALL {
+            for role in [Role::Customer, Role::Delivery, Role::Admin] {
+                assert!(Delivered.transition(to, role).is_err());
+                assert!(Cancelled.transition(to, role).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(OrderStatus::parse("shipped"), None);
+    }
+}

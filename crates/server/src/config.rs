@@ -1,0 +1,330 @@
+//! Configuration from the environment (and a `.env` file), with the brief's variable names.
+//!
+//! Read once at start-up into an immutable [`Config`]; nothing else reads the environment.
+
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the platform runs: development generates what it lacks, production refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+    Test,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: AppEnv,
+    pub port: u16,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Vec<u8>,
+    pub jwt_ttl: Duration,
+    pub cors_origins: Vec<String>,
+    pub frontend_url: Option<String>,
+    pub web_dir: PathBuf,
+    pub body_limit_bytes: usize,
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+    pub db_max_connections: u32,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
+const MIN_SECRET_BYTES: usize = 32;
+/// Secrets copied from the brief or `.env.example`: never valid in production.
+const KNOWN_DEFAULT_SECRETS: &[&str] = &[
+    "your-super-secret-jwt-key-change-this-in-production-min-32-chars",
+    "change-me",
+    "changeme",
+    "secret",
+];
+
+/// A source of variables: the process environment in production, a map in tests.
+pub trait Vars {
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+/// The process environment, after `.env` has been loaded into it.
+pub struct ProcessEnv;
+
+impl Vars for ProcessEnv {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<S: std::hash::BuildHasher> Vars for std::collections::HashMap<&str, &str, S> {
+    fn get(&self, key: &str) -> Option<String> {
+        std::collections::HashMap::get(self, key).map(|v| (*v).to_owned())
+    }
+}
+
+impl Config {
+    /// Load `.env` (if present) and read the process environment.
+    pub fn from_env() -> anyhow::Result<Config> {
+        // A missing .env is normal; a malformed one is worth stopping for.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(e).context("could not read the .env file"),
+        }
+        Config::from_vars(&ProcessEnv)
+    }
+
+    /// Build the configuration from any variable source.
+    pub fn from_vars(vars: &dyn Vars) -> anyhow::Result<Config> {
+        let env = parse_env(vars)?;
+        let port = match vars.get("PORT") {
+            Some(p) => p
+                .trim()
+                .parse::<u16>()
+                .with_context(|| format!("PORT must be a port number, got {p:?}"))?,
+            None => 5000,
+        };
+        let database_url = match (vars.get("DATABASE_URL"), vars.get("MONGO_URI")) {
+            (Some(url), _) => url,
+            (None, Some(_)) => bail!(
+                "MONGO_URI is set, but QuickCommerce does not use MongoDB. Set DATABASE_URL \
+                 instead: sqlite://data/quickcommerce.db (the default, embedded) or \
+                 postgres://user:pass@host/db, and remove MONGO_URI."
+            ),
+            (None, None) => DEFAULT_DATABASE_URL.to_owned(),
+        };
+        let data_dir = match vars.get("QC_DATA_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => sqlite_parent_dir(&database_url).unwrap_or_else(|| PathBuf::from("data")),
+        };
+        let jwt_secret = jwt_secret(vars, env, &data_dir)?;
+        let jwt_ttl = match vars.get("JWT_EXPIRES_IN") {
+            Some(s) => parse_duration(&s).with_context(|| {
+                format!("JWT_EXPIRES_IN must look like 7d, 12h, 30m or 3600; got {s:?}")
+            })?,
+            None => Duration::from_secs(7 * 24 * 3600),
+        };
+        let cors_origins = match vars.get("CORS_ORIGIN") {
+            Some(list) => list
+                .split(',')
+                .map(|s| s.trim().trim_end_matches('/').to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            None if env == AppEnv::Production => Vec::new(),
+            None => vec![
+                "http://localhost:3000".to_owned(),
+                "http://localhost:5173".to_owned(),
+            ],
+        };
+        Ok(Config {
+            env,
+            port,
+            database_url,
+            data_dir,
+            jwt_secret,
+            jwt_ttl,
+            cors_origins,
+            frontend_url: vars.get("FRONTEND_URL"),
+            web_dir: PathBuf::from(
+                vars.get("QC_WEB_DIR")
+                    .unwrap_or_else(|| "web/dist".to_owned()),
+            ),
+            body_limit_bytes: parse_num(vars, "QC_BODY_LIMIT_BYTES", 64 * 1024)?,
+            login_max_failures: parse_num(vars, "QC_LOGIN_MAX_FAILURES", 5)?,
+            login_window: Duration::from_secs(parse_num(vars, "QC_LOGIN_WINDOW_SECS", 900)?),
+            db_max_connections: parse_num(vars, "QC_DB_MAX_CONNECTIONS", 8)?,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == AppEnv::Production
+    }
+}
+
+fn parse_env(vars: &dyn Vars) -> anyhow::Result<AppEnv> {
+    let raw = vars
+        .get("APP_ENV")
+        .or_else(|| vars.get("NODE_ENV"))
+        .unwrap_or_else(|| "development".to_owned());
+    match raw.trim().to_lowercase().as_str() {
+        "development" | "dev" => Ok(AppEnv::Development),
+        "production" | "prod" => Ok(AppEnv::Production),
+        "test" => Ok(AppEnv::Test),
+        other => bail!("APP_ENV/NODE_ENV must be development, production or test; got {other:?}"),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(vars: &dyn Vars, key: &str, default: T) -> anyhow::Result<T> {
+    match vars.get(key) {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{key} must be a number, got {v:?}")),
+        None => Ok(default),
+    }
+}
+
+/// The directory of a `sqlite://` database file, where the dev secret is kept too.
+fn sqlite_parent_dir(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    let parent = Path::new(path).parent()?;
+    Some(if parent.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        parent.to_path_buf()
+    })
+}
+
+/// Production: a strong secret must be given. Development: generate one and keep it.
+fn jwt_secret(vars: &dyn Vars, env: AppEnv, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = vars.get("JWT_SECRET") {
+        let weak = s.len() < MIN_SECRET_BYTES || KNOWN_DEFAULT_SECRETS.contains(&s.as_str());
+        if weak && env == AppEnv::Production {
+            bail!(
+                "JWT_SECRET is too weak for production: use at least {MIN_SECRET_BYTES} random \
+                 bytes that are not the example value (e.g. `openssl rand -hex 32`)"
+            );
+        }
+        if weak {
+            tracing::warn!("JWT_SECRET is short or an example value; fine for development only");
+        }
+        return Ok(s.into_bytes());
+    }
+    if env == AppEnv::Production {
+        bail!("JWT_SECRET must be set in production (at least {MIN_SECRET_BYTES} random bytes)");
+    }
+    load_or_create_dev_secret(&data_dir.join("jwt-secret"))
+}
+
+fn load_or_create_dev_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim();
+        if existing.len() >= MIN_SECRET_BYTES {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the data directory {}", dir.display()))?;
+    }
+    let bytes: [u8; 32] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(path, &hex)
+        .with_context(|| format!("could not write the development secret {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a development JWT secret");
+    Ok(hex.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// `7d`, `12h`, `30m`, `45s` or plain seconds, as `jsonwebtoken`'s `expiresIn` takes.
+pub fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'd')) => (&s[..i], 86_400),
+        Some((i, 'h')) => (&s[..i], 3_600),
+        Some((i, 'm')) => (&s[..i], 60),
+        Some((i, 's')) => (&s[..i], 1),
+        _ => (s, 1),
+    };
+    let n: u64 = num.trim().parse().context("not a number")?;
+    if n == 0 {
+        bail!("must be greater than zero");
+    }
+    Ok(Duration::from_secs(n.saturating_mul(mult)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn tmp_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("qc-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&d).expect("tmp dir");
+        d
+    }
+
+    #[test]
+    fn durations_parse_like_the_brief() {
+        assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(604_800));
+        assert_eq!(parse_duration("12h").unwrap(), Duration::from_secs(43_200));
+        assert_eq!(parse_duration("3600").unwrap(), Duration::from_secs(3_600));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("0").is_err());
+    }
+
+    #[test]
+    fn mongo_uri_alone_gets_a_clear_message() {
+        let vars = HashMap::from([("MONGO_URI", "mongodb://localhost/qc")]);
+        let err = Config::from_vars(&vars).unwrap_err().to_string();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn production_refuses_missing_default_or_short_secrets() {
+        let dir = tmp_dir();
+        let dir = dir.to_str().unwrap();
+        for secret in [
+            None,
+            Some("short"),
+            Some("your-super-secret-jwt-key-change-this-in-production-min-32-chars"),
+        ] {
+            let mut vars = HashMap::from([("APP_ENV", "production"), ("QC_DATA_DIR", dir)]);
+            if let Some(s) = secret {
+                vars.insert("JWT_SECRET", s);
+            }
+            assert!(Config::from_vars(&vars).is_err(), "{secret:?} accepted");
+        }
+        let vars = HashMap::from([
+            ("NODE_ENV", "production"),
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef-strong"),
+        ]);
+        assert!(Config::from_vars(&vars).unwrap().is_production());
+    }
+
+    #[test]
+    fn development_generates_and_keeps_a_secret() {
+        let dir = tmp_dir();
+        let vars = HashMap::from([("QC_DATA_DIR", dir.to_str().unwrap())]);
+        let first = Config::from_vars(&vars).unwrap().jwt_secret;
+        let second = Config::from_vars(&vars).unwrap().jwt_secret;
+        assert!(first.len() >= 32);
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn data_dir_follows_the_sqlite_path() {
+        assert_eq!(
+            sqlite_parent_dir("sqlite://data/qc.db"),
+            Some(PathBuf::from("data"))
+        );
+        assert_eq!(
+            sqlite_parent_dir("sqlite://qc.db"),
+            Some(PathBuf::from("."))
+        );
+        assert_eq!(sqlite_parent_dir("postgres://x/y"), None);
+    }
+}

@@ -1,0 +1,215 @@
+//! The one error type of the server and its JSON envelope:
+//! `{"success": false, "error": {"code": "snake_case", "message": "…", "details"?: …}}`.
+//!
+//! Internal errors are logged with their cause and answered with an opaque message.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qc_domain::ValidationErrors;
+use qc_store::StoreError;
+use serde::Serialize;
+use serde_json::Value;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("validation failed: {0}")]
+    Validation(ValidationErrors),
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+    },
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Unprocessable {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) | AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable, machine-readable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_error",
+            AppError::BadRequest { code, .. }
+            | AppError::Unauthorized { code, .. }
+            | AppError::Forbidden { code, .. }
+            | AppError::NotFound { code, .. }
+            | AppError::Conflict { code, .. }
+            | AppError::Unprocessable { code, .. } => code,
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable => "service_unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The message shown to the client: never internal text.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Validation(v) => v.summary(),
+            AppError::PayloadTooLarge => "The request body is too large.".into(),
+            AppError::UnsupportedMediaType => {
+                "Send the body as JSON with `Content-Type: application/json`.".into()
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+            }
+            AppError::Unavailable => {
+                "The service is temporarily unavailable. Please retry shortly.".into()
+            }
+            AppError::Internal(_) => "Something went wrong on our side.".into(),
+            other => other.to_string(),
+        }
+    }
+
+    fn details(&self) -> Option<Value> {
+        match self {
+            AppError::Validation(v) => serde_json::to_value(&v.0).ok(),
+            AppError::Conflict { details, .. } => details.clone(),
+            _ => None,
+        }
+    }
+
+    /// The envelope body, shared with the Socket.io acknowledgements.
+    pub fn envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope {
+            success: false,
+            error: ErrorBody {
+                code: self.code().to_owned(),
+                message: self.public_message(),
+                details: self.details(),
+            },
+        }
+    }
+}
+
+/// `{"success": false, "error": {...}}`
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    /// Always `false`.
+    pub success: bool,
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `invalid_credentials`, `validation_error`.
+    pub code: String,
+    /// Human-readable, safe to show.
+    pub message: String,
+    /// Extra structured detail (field errors, short items), when there is any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            AppError::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            AppError::Unavailable => tracing::warn!("answered 503: dependency unavailable"),
+            _ => tracing::debug!(code = self.code(), "request refused"),
+        }
+        let mut res = (status, axum::Json(self.envelope())).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(v: ValidationErrors) -> Self {
+        AppError::Validation(v)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::not_found("not_found", "Not found."),
+            StoreError::Conflict(what) => AppError::conflict("conflict", what),
+            StoreError::Unavailable(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            StoreError::Other(e) => AppError::Internal(e),
+        }
+    }
+}

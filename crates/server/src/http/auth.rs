@@ -1,0 +1,104 @@
+//! `/api/auth`: register, login, me, password, logout. Thin: parse, call the service.
+
+use crate::api::{
+    AuthResponse, ChangePasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
+    UpdateMeRequest, UserResponse,
+};
+use crate::app::{AppState, auth as svc};
+use crate::auth::AuthUser;
+use crate::error::{ErrorEnvelope, Result};
+use crate::http::extract::AppJson;
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use std::net::SocketAddr;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(logout))
+}
+
+/// Create a customer or delivery-partner account (admins cannot self-register).
+#[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered and signed in", body = AuthResponse),
+        (status = 400, description = "Invalid fields or unknown fields", body = ErrorEnvelope),
+        (status = 403, description = "`admin_registration_forbidden`", body = ErrorEnvelope),
+        (status = 409, description = "`email_taken`", body = ErrorEnvelope)))]
+async fn register(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<AuthResponse>)> {
+    Ok((StatusCode::CREATED, Json(svc::register(&state, req).await?)))
+}
+
+/// Sign in with e-mail and password: `{success, token, user}`.
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+        (status = 401, description = "`invalid_credentials` (same for unknown e-mail and wrong password)", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = ErrorEnvelope)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    AppJson(req): AppJson<LoginRequest>,
+) -> Result<Json<AuthResponse>> {
+    Ok(Json(svc::login(&state, req, &addr.ip().to_string()).await?))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer_auth" = [])),
+    responses((status = 200, body = UserResponse), (status = 401, body = ErrorEnvelope)))]
+async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<UserResponse>> {
+    let user = svc::me(&state, &user).await?;
+    Ok(Json(UserResponse {
+        success: true,
+        user,
+    }))
+}
+
+/// Update one's name or phone.
+#[utoipa::path(put, path = "/me", tag = "auth", security(("bearer_auth" = [])),
+    request_body = UpdateMeRequest,
+    responses((status = 200, body = UserResponse), (status = 400, body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope)))]
+async fn update_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppJson(req): AppJson<UpdateMeRequest>,
+) -> Result<Json<UserResponse>> {
+    let user = svc::update_me(&state, &user, req).await?;
+    Ok(Json(UserResponse {
+        success: true,
+        user,
+    }))
+}
+
+/// Change password; all old tokens are revoked and a new one is returned.
+#[utoipa::path(put, path = "/password", tag = "auth", security(("bearer_auth" = [])),
+    request_body = ChangePasswordRequest,
+    responses((status = 200, body = AuthResponse), (status = 400, body = ErrorEnvelope),
+        (status = 401, description = "Wrong current password", body = ErrorEnvelope)))]
+async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppJson(req): AppJson<ChangePasswordRequest>,
+) -> Result<Json<AuthResponse>> {
+    Ok(Json(svc::change_password(&state, &user, req).await?))
+}
+
+/// Sign out: every token of this user stops working.
+#[utoipa::path(post, path = "/logout", tag = "auth", security(("bearer_auth" = [])),
+    responses((status = 200, body = MessageResponse), (status = 401, body = ErrorEnvelope)))]
+async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<Json<MessageResponse>> {
+    svc::logout(&state, &user).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "Signed out on every device.".into(),
+    }))
+}

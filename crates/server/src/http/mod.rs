@@ -1,0 +1,212 @@
+//! The HTTP surface: routers per area, the middleware stack, docs and the web app.
+
+pub mod auth;
+pub mod extract;
+pub mod guard;
+pub mod health;
+pub mod images;
+pub mod web;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "QuickCommerce API", description = "REST API of the QuickCommerce real-time \
+        delivery platform. Every error answers `{\"success\": false, \"error\": {\"code\", \"message\"}}`. \
+        Realtime events are documented in docs/WEBSOCKET.md."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer_auth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The routes and their OpenAPI document, before middleware.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/auth", auth::router())
+        .merge(health::router())
+        .split_for_parts()
+}
+
+/// The whole application with its middleware stack.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = api();
+    let body_limit = state.config.body_limit_bytes;
+    let cors = cors(&state.config.cors_origins);
+    let web_dir = state.config.web_dir.clone();
+    let router = Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .merge(images::router())
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
+    web::attach(router, &web_dir)
+        .with_state(state)
+        .layer(middleware::from_fn(envelope_errors))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(security_headers))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn api_not_found(method: Method, uri: axum::http::Uri) -> AppError {
+    AppError::not_found(
+        "route_not_found",
+        format!("No route for {method} {}.", uri.path()),
+    )
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
+}
+
+/// Any error answer that is not already JSON (405 from the router, 408 from the timeout,
+/// 413 from a length limit, …) is rewritten into the standard envelope.
+async fn envelope_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let err = match status {
+        StatusCode::NOT_FOUND => AppError::not_found("not_found", "Not found."),
+        StatusCode::METHOD_NOT_ALLOWED => AppError::BadRequest {
+            code: "method_not_allowed",
+            message: "This method is not allowed on this route.".into(),
+        },
+        StatusCode::REQUEST_TIMEOUT => AppError::BadRequest {
+            code: "request_timeout",
+            message: "The request took too long.".into(),
+        },
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
+        StatusCode::TOO_MANY_REQUESTS => AppError::TooManyRequests {
+            retry_after_secs: 1,
+        },
+        s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("upstream answered {s}")),
+        _ => AppError::bad_request("bad_request", "The request could not be processed."),
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::to_vec(&err.envelope()).unwrap_or_default();
+    Response::from_parts(parts, Body::from(body))
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter(|o| o.as_str() != "*")
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The headers helmet sets by default, applied where a handler has not set its own.
+const SECURITY_HEADERS: [(&str, &str); 8] = [
+    (
+        "content-security-policy",
+        "default-src 'self'; base-uri 'self'; font-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'self'; img-src 'self' data: blob: https:; object-src 'none'; \
+         script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "SAMEORIGIN"),
+    ("x-permitted-cross-domain-policies", "none"),
+];
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers
+            .entry(HeaderName::from_static(name))
+            .or_insert_with(|| HeaderValue::from_static(value));
+    }
+    res
+}

@@ -1,0 +1,76 @@
+//! QuickCommerce server: configuration, HTTP API, realtime, services and start-up.
+//!
+//! `main.rs` only parses the command line; tests call [`build_state`] and [`launch`] on
+//! port 0 exactly as `quickcommerce serve` does.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod seed;
+
+use anyhow::Context;
+use app::AppState;
+use config::Config;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Open the database, apply migrations and build the shared state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let store = qc_store::connect(
+        &config.database_url,
+        qc_store::ConnectOptions {
+            max_connections: config.db_max_connections,
+            ..Default::default()
+        },
+    )
+    .await
+    .context("could not open the database")?;
+    store
+        .migrate()
+        .await
+        .context("could not migrate the database")?;
+    Ok(AppState::new(config, store))
+}
+
+/// Serve the platform on `listener` until `shutdown` resolves, then drain.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = http::app(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("server error")
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received; draining connections");
+}

@@ -1,0 +1,147 @@
+//! `quickcommerce`: serve, migrate, seed, create-admin, healthcheck.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use quickcommerce::config::{AppEnv, Config};
+use quickcommerce::{build_state, launch, seed, shutdown_signal};
+use std::io::{Read, Write};
+
+#[derive(Parser)]
+#[command(
+    name = "quickcommerce",
+    version,
+    about = "QuickCommerce real-time delivery platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the platform (REST, Socket.io, web app) on PORT.
+    Serve {
+        /// On an empty database, load the demo catalog and accounts and print the logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo catalog; with --demo also the demo accounts.
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an admin account. The password is read from QC_ADMIN_PASSWORD or stdin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Exit 0 when the local server answers /health/live (for container healthchecks).
+    Healthcheck,
+}
+
+fn init_tracing(env: AppEnv) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if env == AppEnv::Production {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    init_tracing(config.env);
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            build_state(config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let state = build_state(config).await?;
+            let added = seed::catalog(&state.store).await?;
+            println!("catalog: {added} products added");
+            if demo {
+                let n = seed::demo_users(&state.store).await?;
+                println!("demo accounts: {n} created");
+                println!("{}", seed::demo_logins_text("http://localhost:5000"));
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
+        Command::Healthcheck => healthcheck(config.port),
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let port = config.port;
+    let production = config.is_production();
+    let state = build_state(config).await?;
+    if demo {
+        if production {
+            bail!("--demo is for development; demo passwords are public");
+        }
+        if state.store.count_products().await? == 0 {
+            let added = seed::catalog(&state.store).await?;
+            tracing::info!(added, "loaded the demo catalog");
+        }
+        seed::demo_users(&state.store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", port))
+        .await
+        .with_context(|| format!("could not listen on port {port}"))?;
+    let base = format!("http://localhost:{port}");
+    tracing::info!(%base, backend = state.store.backend(), "QuickCommerce is ready");
+    if demo {
+        println!("{}", seed::demo_logins_text(&base));
+    }
+    launch(state, listener, shutdown_signal()).await
+}
+
+async fn create_admin(config: Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let password = match std::env::var("QC_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprintln!("Admin password (then Enter or Ctrl-D):");
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("could not read the password")?;
+            s.lines().next().unwrap_or_default().to_owned()
+        }
+    };
+    let state = build_state(config).await?;
+    let user = quickcommerce::app::admin_accounts::create_admin(&state, email, name, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
+    println!(
+        "admin created: {} <{}> (id {})",
+        user.name, user.email, user.id
+    );
+    Ok(())
+}
+
+fn healthcheck(port: u16) -> anyhow::Result<()> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))
+        .with_context(|| format!("nothing listens on port {port}"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(3)))?;
+    stream.write_all(b"GET /health/live HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut buf = [0u8; 64];
+    let n = stream.read(&mut buf)?;
+    let head = String::from_utf8_lossy(&buf[..n]);
+    if head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        bail!("unhealthy: {}", head.lines().next().unwrap_or(""))
+    }
+}

@@ -1,0 +1,178 @@
+//! Test harness: the real app on port 0 with a fresh SQLite database in a temp dir,
+//! and a small HTTP client around reqwest.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use quickcommerce::app::AppState;
+use quickcommerce::config::Config;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub dir: PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Start the app with extra environment variables on top of the test defaults.
+pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("qc-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/qc.db", dir.display());
+    let web = dir.join("no-web").display().to_string();
+    let data = dir.display().to_string();
+    let mut vars: HashMap<&str, &str> = HashMap::from([
+        ("APP_ENV", "test"),
+        ("DATABASE_URL", db.as_str()),
+        ("QC_DATA_DIR", data.as_str()),
+        ("QC_WEB_DIR", web.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("CORS_ORIGIN", "http://localhost:3000"),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k, v);
+    }
+    let config = Config::from_vars(&vars).unwrap();
+    let state = quickcommerce::build_state(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let st = state.clone();
+    tokio::spawn(async move {
+        quickcommerce::launch(st, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        addr,
+        state,
+        client: reqwest::Client::new(),
+        dir,
+        shutdown: Some(tx),
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(&[]).await
+}
+
+/// An HTTP answer: status, headers and parsed JSON body (Null when not JSON).
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Res {
+    /// The envelope's error code, asserting the envelope's shape on the way.
+    pub fn code(&self) -> &str {
+        assert_eq!(
+            self.body["success"],
+            json!(false),
+            "not an error envelope: {}",
+            self.body
+        );
+        assert!(
+            self.body["error"]["message"].is_string(),
+            "no message: {}",
+            self.body
+        );
+        self.body["error"]["code"].as_str().unwrap_or("<none>")
+    }
+}
+
+impl TestApp {
+    pub async fn req(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
+        let mut rb = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let resp = rb.send().await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Res {
+        self.req(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Res {
+        self.req(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Res {
+        self.req(Method::PUT, path, token, Some(body)).await
+    }
+
+    /// Register an account over the API; returns (token, user id).
+    pub async fn register(&self, email: &str, role: &str) -> (String, String) {
+        let r = self
+            .post(
+                "/api/auth/register",
+                None,
+                json!({"name": "Test User", "email": email, "password": "password123", "role": role}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (
+            r.body["token"].as_str().unwrap().to_owned(),
+            r.body["user"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Create an admin the way an operator does (the service behind `create-admin`).
+    pub async fn admin(&self, email: &str) -> String {
+        quickcommerce::app::admin_accounts::create_admin(
+            &self.state,
+            email,
+            "Ops Admin",
+            "password123",
+        )
+        .await
+        .unwrap();
+        let r = self
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"email": email, "password": "password123"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+}

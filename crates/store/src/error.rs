@@ -1,0 +1,34 @@
+//! What can go wrong in the store, in terms the service layer can act on.
+
+/// Store failures. Backend error text stays inside `Other`/`Unavailable` (logged, never
+/// shown to clients).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; the text says which, in client-safe words.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database could not be reached in time.
+    #[error("database unavailable: {0}")]
+    Unavailable(anyhow::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.into())
+            }
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                StoreError::Conflict("already exists".to_owned())
+            }
+            other => StoreError::Other(other.into()),
+        }
+    }
+}
