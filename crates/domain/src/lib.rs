@@ -3,11 +3,15 @@
 //! Values that cross the edge (`Email`, `Phone`, `GeoPoint`, `Quantity`, …) are parsed
 //! once here and are valid by construction afterwards.
 
+pub mod commerce;
+pub mod geo;
 pub mod money;
 pub mod order;
 pub mod user;
 pub mod validation;
 
+pub use commerce::{Address, AddressInput, CartLine, FeeRules, OrderLimits, PaymentMethod, Totals};
+pub use geo::GeoPoint;
 pub use money::Money;
 pub use order::{OrderStatus, TransitionError};
 pub use user::{Email, Name, Password, Phone, Role, UserStatus};

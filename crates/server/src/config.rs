@@ -30,6 +30,11 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window: Duration,
     pub db_max_connections: u32,
+    pub fees: qc_domain::FeeRules,
+    pub order_limits: qc_domain::OrderLimits,
+    pub max_addresses: i64,
+    /// Where the dark store is: orders are picked up here.
+    pub store_location: qc_domain::GeoPoint,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -133,6 +138,24 @@ impl Config {
             login_max_failures: parse_num(vars, "QC_LOGIN_MAX_FAILURES", 5)?,
             login_window: Duration::from_secs(parse_num(vars, "QC_LOGIN_WINDOW_SECS", 900)?),
             db_max_connections: parse_num(vars, "QC_DB_MAX_CONNECTIONS", 8)?,
+            fees: qc_domain::FeeRules {
+                delivery_fee: qc_domain::Money(parse_num(vars, "QC_DELIVERY_FEE", 2_500)?),
+                free_delivery_from: qc_domain::Money(parse_num(
+                    vars,
+                    "QC_FREE_DELIVERY_FROM",
+                    19_900,
+                )?),
+            },
+            order_limits: qc_domain::OrderLimits {
+                max_lines: parse_num(vars, "QC_MAX_ORDER_LINES", 50)?,
+                max_quantity: parse_num(vars, "QC_MAX_LINE_QUANTITY", 50)?,
+            },
+            max_addresses: parse_num(vars, "QC_MAX_ADDRESSES", 10)?,
+            store_location: qc_domain::GeoPoint::parse(
+                parse_num(vars, "QC_STORE_LAT", 19.0596)?,
+                parse_num(vars, "QC_STORE_LNG", 72.8295)?,
+            )
+            .map_err(|e| anyhow::anyhow!("QC_STORE_LAT/QC_STORE_LNG: {e}"))?,
         })
     }
 

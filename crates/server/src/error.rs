@@ -205,6 +205,32 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::not_found("not_found", "Not found."),
             StoreError::Conflict(what) => AppError::conflict("conflict", what),
+            StoreError::LimitReached(what) => AppError::conflict("limit_reached", what),
+            StoreError::InvalidState(state) => AppError::conflict(
+                "invalid_state",
+                format!("Not possible while the order is {state}."),
+            ),
+            StoreError::OutOfStock(short) => AppError::Conflict {
+                code: "insufficient_stock",
+                message: short
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}: {} requested, {} left",
+                            s.name, s.requested, s.available
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                details: serde_json::to_value(&short).ok(),
+            },
+            StoreError::StaleProducts(ids) => AppError::Conflict {
+                code: "products_changed",
+                message:
+                    "Prices or availability changed while ordering. Review the cart and retry."
+                        .into(),
+                details: Some(serde_json::json!(ids)),
+            },
             StoreError::Unavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable

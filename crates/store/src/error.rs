@@ -9,6 +9,18 @@ pub enum StoreError {
     /// A uniqueness rule was broken; the text says which, in client-safe words.
     #[error("{0}")]
     Conflict(String),
+    /// A per-user cap was reached (addresses, …); the text says which.
+    #[error("{0}")]
+    LimitReached(String),
+    /// The row exists but is not in a state that allows the operation.
+    #[error("invalid state: {0}")]
+    InvalidState(String),
+    /// Lines that could not be filled, with what is left of each.
+    #[error("insufficient stock")]
+    OutOfStock(Vec<crate::models::Shortfall>),
+    /// Products whose price or availability changed since they were quoted.
+    #[error("products changed")]
+    StaleProducts(Vec<String>),
     /// The database could not be reached in time.
     #[error("database unavailable: {0}")]
     Unavailable(anyhow::Error),

@@ -1,8 +1,8 @@
 //! Persistence for QuickCommerce: the [`Store`] trait, its models and errors.
 //!
-//! The trait speaks in business operations, not SQL: each method that must be atomic is
-//! one transaction inside the implementation. It is shaped for both SQLite (here) and
-//! PostgreSQL (a sibling implementation), so no backend-specific types cross it.
+//! The traits speak in business operations, not SQL: each method that must be atomic
+//! is one transaction inside the implementation. They are shaped for both SQLite (here)
+//! and PostgreSQL, so no backend-specific types cross them.
 
 mod error;
 pub mod models;
@@ -13,19 +13,23 @@ pub use models::*;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-/// The database behind the platform.
+/// The database behind the platform: every capability, plus lifecycle.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Accounts + Catalog + Addresses + Orders + Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
     /// Apply pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for readiness checks.
     async fn ping(&self) -> StoreResult<()>;
+}
 
-    // ---- accounts ----
+/// Accounts and sessions.
+#[async_trait]
+pub trait Accounts: Send + Sync {
     /// Create an account; a delivery account gets its partner profile in the same
     /// transaction. A taken e-mail → [`StoreError::Conflict`].
     async fn create_user(&self, user: NewUser) -> StoreResult<User>;
@@ -38,13 +42,103 @@ pub trait Store: Send + Sync + 'static {
     /// Bump the token version: every token issued before stops working.
     async fn revoke_tokens(&self, id: &str) -> StoreResult<()>;
     async fn count_users(&self) -> StoreResult<i64>;
+}
 
-    // ---- catalog ----
+/// Categories and products.
+#[async_trait]
+pub trait Catalog: Send + Sync {
     /// Insert or update a category by slug.
     async fn upsert_category(&self, c: NewCategory) -> StoreResult<Category>;
     async fn create_product(&self, p: NewProduct) -> StoreResult<Product>;
     async fn product_by_id(&self, id: &str) -> StoreResult<Option<Product>>;
+    async fn products_by_ids(&self, ids: &[String]) -> StoreResult<Vec<Product>>;
+    /// A page of products and the total number matching.
+    async fn list_products(&self, q: &ProductQuery) -> StoreResult<(Vec<Product>, i64)>;
+    /// Active categories with their active product counts.
+    async fn list_categories(&self) -> StoreResult<Vec<CategoryWithCount>>;
     async fn count_products(&self) -> StoreResult<i64>;
+    async fn set_product_active(&self, id: &str, active: bool) -> StoreResult<Product>;
+    /// Set the stock to an absolute value (never negative).
+    async fn set_stock(&self, id: &str, stock: i64) -> StoreResult<Product>;
+}
+
+/// Saved delivery addresses, always scoped to their owner.
+#[async_trait]
+pub trait Addresses: Send + Sync {
+    async fn list_addresses(&self, user_id: &str) -> StoreResult<Vec<SavedAddress>>;
+    async fn address(&self, user_id: &str, id: &str) -> StoreResult<Option<SavedAddress>>;
+    /// Refuses with [`StoreError::LimitReached`] past `max_per_user`. The first address,
+    /// or one saved as default, becomes the only default.
+    async fn create_address(
+        &self,
+        user_id: &str,
+        address: qc_domain::Address,
+        make_default: bool,
+        max_per_user: i64,
+    ) -> StoreResult<SavedAddress>;
+    async fn update_address(
+        &self,
+        user_id: &str,
+        id: &str,
+        address: qc_domain::Address,
+    ) -> StoreResult<SavedAddress>;
+    /// Deleting the default makes the newest remaining address the default.
+    async fn delete_address(&self, user_id: &str, id: &str) -> StoreResult<()>;
+    async fn set_default_address(&self, user_id: &str, id: &str) -> StoreResult<SavedAddress>;
+}
+
+/// Orders, their timeline and idempotent placement.
+#[async_trait]
+pub trait Orders: Send + Sync {
+    /// Claim `key` for `user_id` with a request fingerprint. Keys older than `ttl` are
+    /// forgotten; an in-progress claim older than `stale_after` may be taken over.
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        stale_after: chrono::Duration,
+        ttl: chrono::Duration,
+    ) -> StoreResult<IdempotencyClaim>;
+    /// Forget a claim whose request failed, so a retry runs again.
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
+
+    /// One transaction: a conditional stock decrement per line in product-id order
+    /// (price and active state must still be as quoted), the order with its snapshots,
+    /// its first event, and the idempotency answer. Any short line →
+    /// [`StoreError::OutOfStock`] naming every short line; a changed product →
+    /// [`StoreError::StaleProducts`]; nothing is written in either case.
+    async fn place_order(
+        &self,
+        order: &Order,
+        first_event: &OrderEvent,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<()>;
+    async fn order_by_id(&self, id: &str) -> StoreResult<Option<Order>>;
+    /// A customer's orders, newest first, optionally by status.
+    async fn list_customer_orders(
+        &self,
+        customer_id: &str,
+        status: Option<qc_domain::OrderStatus>,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Order>, i64)>;
+    /// Cancel and restock in one transaction; the status is re-checked in the update.
+    /// Not the customer's order → NotFound; too late → [`StoreError::InvalidState`].
+    async fn cancel_order(
+        &self,
+        order_id: &str,
+        by: &Canceller,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Order, OrderEvent)>;
+    /// Events with `seq > after`, oldest first.
+    async fn order_events(
+        &self,
+        order_id: &str,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OrderEvent>>;
 }
 
 /// A shared handle to whichever backend was configured.

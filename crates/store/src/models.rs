@@ -95,3 +95,140 @@ pub struct NewProduct {
     pub brand: Option<String>,
     pub tags: Vec<String>,
 }
+
+/// What a customer asks of the catalog.
+#[derive(Debug, Clone, Default)]
+pub struct ProductQuery {
+    /// Category slug or id.
+    pub category: Option<String>,
+    pub search: Option<String>,
+    pub in_stock: bool,
+    pub min_price: Option<Money>,
+    pub max_price: Option<Money>,
+    pub sort: ProductSort,
+    /// Include deactivated products (admins).
+    pub include_inactive: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProductSort {
+    #[default]
+    Popular,
+    PriceAsc,
+    PriceDesc,
+    Name,
+    Newest,
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryWithCount {
+    pub category: Category,
+    pub product_count: i64,
+}
+
+/// A saved address of a user.
+#[derive(Debug, Clone)]
+pub struct SavedAddress {
+    pub id: String,
+    pub user_id: String,
+    pub address: qc_domain::Address,
+    pub is_default: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An order line as sold: a snapshot of the product at order time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct OrderItem {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+    pub line_total: Money,
+}
+
+/// An order with its lines.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: String,
+    pub customer_id: String,
+    pub partner_id: Option<String>,
+    pub status: qc_domain::OrderStatus,
+    pub items: Vec<OrderItem>,
+    pub subtotal: Money,
+    pub delivery_fee: Money,
+    pub total: Money,
+    pub payment_method: String,
+    pub address: qc_domain::Address,
+    pub confirmation_code: String,
+    pub code_attempts: i64,
+    pub notes: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub payout: Option<Money>,
+    pub distance_m: Option<i64>,
+    pub last_seq: i64,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub picked_up_at: Option<DateTime<Utc>>,
+    pub on_the_way_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One entry of an order's timeline; `seq` counts from 1 per order.
+#[derive(Debug, Clone)]
+pub struct OrderEvent {
+    pub order_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub actor_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A line the store could not fill, and what is left.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shortfall {
+    pub product_id: String,
+    pub name: String,
+    pub requested: u32,
+    pub available: i64,
+}
+
+/// The outcome of claiming an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// First use: go ahead.
+    Fresh,
+    /// Done before with the same request: replay this answer.
+    Replay { status: u16, body: String },
+    /// The key was used with a different request.
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+}
+
+/// Saved with the order, in its transaction, so a retry replays exactly this answer.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    pub user_id: String,
+    pub key: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Who cancels an order.
+#[derive(Debug, Clone)]
+pub enum Canceller {
+    /// Only their own order, only before pickup.
+    Customer(String),
+    /// Any order not yet delivered.
+    Admin(String),
+}

@@ -2,8 +2,11 @@
 //! object-level authorization) and make one atomic store call; HTTP and Socket.io
 //! handlers call these same functions.
 
+pub mod addresses;
 pub mod admin_accounts;
 pub mod auth;
+pub mod catalog;
+pub mod orders;
 
 use crate::auth::password::Passwords;
 use crate::auth::throttle::LoginThrottle;
@@ -39,4 +42,23 @@ impl AppState {
             started: Instant::now(),
         }
     }
+}
+
+/// Largest page a list answers; larger `limit`s are capped.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// `(page, limit, offset)` from optional query values: page from 1, limit 1–100.
+pub fn page_params(page: Option<i64>, limit: Option<i64>) -> crate::error::Result<(i64, i64, i64)> {
+    let page = page.unwrap_or(1);
+    let limit = limit.unwrap_or(20);
+    let mut e = qc_domain::ValidationErrors::new();
+    if !(1..=1_000_000).contains(&page) {
+        e.push("page", "must be 1 or more");
+    }
+    if limit < 1 {
+        e.push("limit", "must be 1 or more");
+    }
+    e.into_result()?;
+    let limit = limit.min(MAX_PAGE_SIZE);
+    Ok((page, limit, (page - 1) * limit))
 }

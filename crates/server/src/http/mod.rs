@@ -1,6 +1,7 @@
 //! The HTTP surface: routers per area, the middleware stack, docs and the web app.
 
 pub mod auth;
+pub mod customer;
 pub mod extract;
 pub mod guard;
 pub mod health;
@@ -35,6 +36,7 @@ use utoipa_swagger_ui::SwaggerUi;
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
     )
 )]
 struct ApiDoc;
@@ -57,16 +59,21 @@ impl Modify for BearerAuth {
 }
 
 /// The routes and their OpenAPI document, before middleware.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let customer = customer::router().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        guard::customer,
+    ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/auth", auth::router())
+        .nest("/api/customer", customer)
         .merge(health::router())
         .split_for_parts()
 }
 
 /// The whole application with its middleware stack.
 pub fn app(state: AppState) -> Router {
-    let (api, openapi) = api();
+    let (api, openapi) = api(&state);
     let body_limit = state.config.body_limit_bytes;
     let cors = cors(&state.config.cors_origins);
     let web_dir = state.config.web_dir.clone();

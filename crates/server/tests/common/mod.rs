@@ -176,3 +176,97 @@ impl TestApp {
         r.body["token"].as_str().unwrap().to_owned()
     }
 }
+
+/// One argon2 hash shared by every fast-created test user ("password123").
+fn test_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| quickcommerce::auth::password::hash_blocking("password123").unwrap())
+}
+
+impl TestApp {
+    /// Create a user straight in the store and issue a token (for tests that need many
+    /// users; registration itself is tested over HTTP in `auth.rs`).
+    pub async fn user(&self, email: &str, role: qc_domain::Role) -> (String, String) {
+        let u = self
+            .state
+            .store
+            .create_user(qc_store::NewUser {
+                email: email.to_owned(),
+                name: format!("User {email}"),
+                phone: None,
+                role,
+                password_hash: test_hash().to_owned(),
+            })
+            .await
+            .unwrap();
+        let token = self
+            .state
+            .tokens
+            .issue(&u.id, role.as_str(), u.token_version)
+            .unwrap();
+        (token, u.id)
+    }
+
+    pub async fn customer(&self, email: &str) -> String {
+        self.user(email, qc_domain::Role::Customer).await.0
+    }
+
+    /// A product in a test category; returns its id.
+    pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
+        self.state
+            .store
+            .upsert_category(qc_store::NewCategory {
+                slug: "test".into(),
+                name: "Test".into(),
+                description: String::new(),
+                color: "#123456".into(),
+                icon: String::new(),
+                sort_order: 0,
+            })
+            .await
+            .unwrap();
+        let sku = format!("T-{}", uuid::Uuid::new_v4().simple());
+        self.state
+            .store
+            .create_product(qc_store::NewProduct {
+                sku,
+                name: name.to_owned(),
+                description: format!("{name} for tests"),
+                category: "test".into(),
+                unit: "1 pc".into(),
+                price: qc_domain::Money(price),
+                mrp: qc_domain::Money(price),
+                stock,
+                brand: None,
+                tags: vec![],
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn stock(&self, product_id: &str) -> i64 {
+        self.state
+            .store
+            .product_by_id(product_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .stock
+    }
+
+    pub async fn seed_catalog(&self) {
+        quickcommerce::seed::catalog(&self.state.store)
+            .await
+            .unwrap();
+    }
+}
+
+/// The brief's order body for one product.
+pub fn order_body(items: &[(&str, i64)]) -> Value {
+    json!({
+        "items": items.iter().map(|(id, q)| json!({"productId": id, "quantity": q})).collect::<Vec<_>>(),
+        "deliveryAddress": {"street": "123 Main St", "city": "Mumbai", "state": "Maharashtra", "zipCode": "400001"},
+        "paymentMethod": "cash"
+    })
+}

@@ -1,5 +1,4 @@
-//! Wire types: request and response bodies of the REST API (and Socket.io payloads),
-//! camelCase as in the brief. The OpenAPI document is generated from these.
+//! Accounts and sessions.
 
 use qc_store::User;
 use serde::{Deserialize, Serialize};

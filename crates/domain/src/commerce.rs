@@ -1,0 +1,335 @@
+//! Carts and orders: quantities, fees, addresses, payment methods, confirmation codes.
+
+use crate::geo::GeoPoint;
+use crate::money::Money;
+use crate::validation::ValidationErrors;
+use serde::{Deserialize, Serialize};
+
+/// Limits on one order, enforced before anything is written.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderLimits {
+    pub max_lines: usize,
+    pub max_quantity: u32,
+}
+
+impl Default for OrderLimits {
+    fn default() -> Self {
+        OrderLimits {
+            max_lines: 50,
+            max_quantity: 50,
+        }
+    }
+}
+
+/// One requested line: a product and a quantity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartLine {
+    pub product_id: String,
+    pub quantity: u32,
+}
+
+/// Check a cart against the limits; duplicate products are merged.
+/// Lines come back sorted by product id (the order stock is locked in).
+pub fn normalise_cart(
+    lines: &[(String, i64)],
+    limits: OrderLimits,
+) -> Result<Vec<CartLine>, ValidationErrors> {
+    if lines.is_empty() {
+        return Err(ValidationErrors::one("items", "the cart is empty"));
+    }
+    if lines.len() > limits.max_lines {
+        return Err(ValidationErrors::one(
+            "items",
+            format!("at most {} lines per order", limits.max_lines),
+        ));
+    }
+    let mut errors = ValidationErrors::new();
+    let mut merged: std::collections::BTreeMap<String, u64> = Default::default();
+    for (i, (id, qty)) in lines.iter().enumerate() {
+        let id = id.trim();
+        if id.is_empty() || id.len() > 64 {
+            errors.push(&format!("items[{i}].productId"), "is required");
+            continue;
+        }
+        if *qty < 1 {
+            errors.push(&format!("items[{i}].quantity"), "must be at least 1");
+            continue;
+        }
+        *merged.entry(id.to_owned()).or_default() += qty.unsigned_abs();
+    }
+    for (id, qty) in &merged {
+        if *qty > u64::from(limits.max_quantity) {
+            errors.push(
+                "items",
+                format!(
+                    "at most {} of one product (product {id})",
+                    limits.max_quantity
+                ),
+            );
+        }
+    }
+    errors.into_result()?;
+    Ok(merged
+        .into_iter()
+        .map(|(product_id, q)| CartLine {
+            product_id,
+            quantity: u32::try_from(q).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// Delivery fee rules, in minor units.
+#[derive(Debug, Clone, Copy)]
+pub struct FeeRules {
+    pub delivery_fee: Money,
+    /// Orders with a subtotal at or above this deliver free.
+    pub free_delivery_from: Money,
+}
+
+impl Default for FeeRules {
+    fn default() -> Self {
+        FeeRules {
+            delivery_fee: Money(2_500),
+            free_delivery_from: Money(19_900),
+        }
+    }
+}
+
+/// Subtotal, fee and total of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub subtotal: Money,
+    pub delivery_fee: Money,
+    pub total: Money,
+}
+
+impl FeeRules {
+    pub fn totals(&self, subtotal: Money) -> Totals {
+        let delivery_fee = if subtotal >= self.free_delivery_from {
+            Money::ZERO
+        } else {
+            self.delivery_fee
+        };
+        Totals {
+            subtotal,
+            delivery_fee,
+            total: subtotal + delivery_fee,
+        }
+    }
+}
+
+/// How the customer pays; all are collected on delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    Upi,
+    Card,
+}
+
+impl PaymentMethod {
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        match s.trim().to_lowercase().as_str() {
+            "cash" | "cod" => Some(PaymentMethod::Cash),
+            "upi" => Some(PaymentMethod::Upi),
+            "card" => Some(PaymentMethod::Card),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Upi => "upi",
+            PaymentMethod::Card => "card",
+        }
+    }
+}
+
+/// A validated delivery address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub label: String,
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip_code: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+/// Raw address fields as a client sends them.
+#[derive(Debug, Clone, Default)]
+pub struct AddressInput<'a> {
+    pub label: Option<&'a str>,
+    pub street: &'a str,
+    pub city: &'a str,
+    pub state: &'a str,
+    pub zip_code: &'a str,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+fn text(errors: &mut ValidationErrors, field: &str, v: &str, min: usize, max: usize) -> String {
+    let t = v.trim();
+    let n = t.chars().count();
+    if n < min || n > max || t.chars().any(char::is_control) {
+        errors.push(field, format!("must be {min} to {max} characters"));
+    }
+    t.to_owned()
+}
+
+impl Address {
+    pub fn parse(input: AddressInput<'_>, prefix: &str) -> Result<Address, ValidationErrors> {
+        let f = |name: &str| {
+            if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
+        let mut e = ValidationErrors::new();
+        let label = text(&mut e, &f("label"), input.label.unwrap_or("Home"), 1, 30);
+        let street = text(&mut e, &f("street"), input.street, 3, 200);
+        let city = text(&mut e, &f("city"), input.city, 2, 80);
+        let state = text(&mut e, &f("state"), input.state, 2, 80);
+        let zip = input.zip_code.trim().to_uppercase();
+        let zip_ok = (3..=10).contains(&zip.len())
+            && zip
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+            && zip.chars().any(|c| c.is_ascii_digit());
+        if !zip_ok {
+            e.push(
+                &f("zipCode"),
+                "must be a postal code of 3 to 10 letters and digits",
+            );
+        }
+        match (input.lat, input.lng) {
+            (None, None) => {}
+            (Some(lat), Some(lng)) => {
+                if let Err(g) = GeoPoint::parse(lat, lng) {
+                    for fe in g.0 {
+                        e.push(&f(&fe.field), fe.message);
+                    }
+                }
+            }
+            _ => e.push(&f("lat"), "lat and lng must be given together"),
+        }
+        e.into_result()?;
+        Ok(Address {
+            label,
+            street,
+            city,
+            state,
+            zip_code: zip,
+            lat: input.lat,
+            lng: input.lng,
+        })
+    }
+
+    pub fn point(&self) -> Option<GeoPoint> {
+        Some(GeoPoint {
+            lat: self.lat?,
+            lng: self.lng?,
+        })
+    }
+}
+
+/// The 4-digit code the customer tells the partner at the door, from a random number.
+pub fn confirmation_code(random: u32) -> String {
+    format!("{:04}", random % 10_000)
+}
+
+/// Wrong codes allowed before confirmation locks for an order.
+pub const MAX_CODE_ATTEMPTS: i64 = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(v: &[(&str, i64)]) -> Vec<(String, i64)> {
+        v.iter().map(|(a, b)| ((*a).to_owned(), *b)).collect()
+    }
+
+    #[test]
+    fn carts_are_merged_sorted_and_bounded() {
+        let l = OrderLimits::default();
+        let c = normalise_cart(&lines(&[("b", 1), ("a", 2), ("b", 3)]), l).unwrap();
+        assert_eq!(
+            c,
+            vec![
+                CartLine {
+                    product_id: "a".into(),
+                    quantity: 2
+                },
+                CartLine {
+                    product_id: "b".into(),
+                    quantity: 4
+                },
+            ]
+        );
+        assert!(normalise_cart(&[], l).is_err());
+        assert!(normalise_cart(&lines(&[("a", 0)]), l).is_err());
+        assert!(normalise_cart(&lines(&[("a", -2)]), l).is_err());
+        assert!(normalise_cart(&lines(&[("a", 51)]), l).is_err());
+        assert!(normalise_cart(&lines(&[("a", 30), ("a", 30)]), l).is_err());
+        let many: Vec<(String, i64)> = (0..1000).map(|i| (format!("p{i}"), 1)).collect();
+        assert!(normalise_cart(&many, l).is_err());
+    }
+
+    #[test]
+    fn free_delivery_above_threshold() {
+        let r = FeeRules::default();
+        assert_eq!(r.totals(Money(10_000)).total, Money(12_500));
+        assert_eq!(r.totals(Money(19_900)).delivery_fee, Money::ZERO);
+    }
+
+    #[test]
+    fn addresses_are_validated() {
+        let ok = Address::parse(
+            AddressInput {
+                street: "12 Hill Road",
+                city: "Mumbai",
+                state: "Maharashtra",
+                zip_code: "400050",
+                lat: Some(19.05),
+                lng: Some(72.83),
+                ..Default::default()
+            },
+            "",
+        )
+        .unwrap();
+        assert_eq!(ok.label, "Home");
+        let bad = Address::parse(
+            AddressInput {
+                street: "",
+                city: "M",
+                state: "MH",
+                zip_code: "!!",
+                lat: Some(100.0),
+                lng: None,
+                ..Default::default()
+            },
+            "deliveryAddress",
+        )
+        .unwrap_err();
+        let fields: Vec<_> = bad.0.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"deliveryAddress.street"));
+        assert!(fields.contains(&"deliveryAddress.zipCode"));
+        assert!(fields.contains(&"deliveryAddress.lat"));
+    }
+
+    #[test]
+    fn codes_have_four_digits() {
+        assert_eq!(confirmation_code(7), "0007");
+        assert_eq!(confirmation_code(123_456), "3456");
+    }
+
+    #[test]
+    fn payment_methods() {
+        assert_eq!(PaymentMethod::parse("CASH"), Some(PaymentMethod::Cash));
+        assert_eq!(PaymentMethod::parse("bitcoin"), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! Catalog and cart wire types.
+
+use super::Pagination;
+use qc_store::{CategoryWithCount, Product};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Query of `GET /api/customer/products`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProductListQuery {
+    /// Category slug (e.g. `dairy-bread-eggs`) or id.
+    pub category: Option<String>,
+    /// Case-insensitive match on name, description and brand.
+    pub search: Option<String>,
+    /// Only products with stock.
+    pub in_stock: Option<bool>,
+    /// Minimum price in minor units.
+    pub min_price: Option<i64>,
+    /// Maximum price in minor units.
+    pub max_price: Option<i64>,
+    /// `popular` (default), `price` / `price_asc`, `price_desc`, `name`, `newest`.
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+    /// Page size, 1–100 (default 20; larger values are capped at 100).
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// A product as customers see it. Prices are minor units (paise).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductView {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub category: CategoryRef,
+    #[schema(example = "500 g")]
+    pub unit: String,
+    #[schema(example = 4900)]
+    pub price: i64,
+    /// Maximum retail price (the struck-through price).
+    #[schema(example = 5500)]
+    pub mrp: i64,
+    pub stock: i64,
+    pub in_stock: bool,
+    pub brand: Option<String>,
+    pub tags: Vec<String>,
+    pub image_url: String,
+    pub is_active: bool,
+}
+
+impl From<&Product> for ProductView {
+    fn from(p: &Product) -> Self {
+        ProductView {
+            id: p.id.clone(),
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            category: CategoryRef {
+                id: p.category_id.clone(),
+                slug: p.category_slug.clone(),
+                name: p.category_name.clone(),
+            },
+            unit: p.unit.clone(),
+            price: p.price.minor(),
+            mrp: p.mrp.minor(),
+            stock: p.stock,
+            in_stock: p.stock > 0 && p.is_active,
+            brand: p.brand.clone(),
+            tags: p.tags.clone(),
+            image_url: p.image_url.clone(),
+            is_active: p.is_active,
+        }
+    }
+}
+
+/// `{success, products, pagination}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductsResponse {
+    pub success: bool,
+    pub products: Vec<ProductView>,
+    pub pagination: Pagination,
+}
+
+/// `{success, product}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductResponse {
+    pub success: bool,
+    pub product: ProductView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryView {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub color: String,
+    pub icon: String,
+    /// Active products in the category.
+    pub product_count: i64,
+}
+
+impl From<&CategoryWithCount> for CategoryView {
+    fn from(c: &CategoryWithCount) -> Self {
+        CategoryView {
+            id: c.category.id.clone(),
+            slug: c.category.slug.clone(),
+            name: c.category.name.clone(),
+            description: c.category.description.clone(),
+            color: c.category.color.clone(),
+            icon: c.category.icon.clone(),
+            product_count: c.product_count,
+        }
+    }
+}
+
+/// `{success, categories}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoriesResponse {
+    pub success: bool,
+    pub categories: Vec<CategoryView>,
+}
+
+/// A requested line: `{productId, quantity}`. Other fields a cart may carry (`price`,
+/// `name`) are ignored: prices always come from the server.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CartLineRequest {
+    pub product_id: String,
+    #[schema(example = 2)]
+    pub quantity: i64,
+}
+
+/// `POST /api/customer/cart/validate`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartValidateRequest {
+    pub items: Vec<CartLineRequest>,
+}
+
+/// What the store can do for one cart line right now.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CartLineCheck {
+    pub product_id: String,
+    pub name: Option<String>,
+    pub requested: u32,
+    /// Units available now (0 when unknown or inactive).
+    pub available: i64,
+    /// Current unit price in minor units.
+    pub price: Option<i64>,
+    pub line_total: Option<i64>,
+    /// The line can be ordered as it is.
+    pub ok: bool,
+    /// `out_of_stock`, `insufficient_stock` or `unavailable` when not ok.
+    pub reason: Option<String>,
+}
+
+/// Live inventory check of a cart, with server-computed totals.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CartValidateResponse {
+    pub success: bool,
+    /// Every line can be ordered.
+    pub valid: bool,
+    pub items: Vec<CartLineCheck>,
+    pub subtotal: i64,
+    pub delivery_fee: i64,
+    pub total: i64,
+}

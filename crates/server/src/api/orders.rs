@@ -1,0 +1,284 @@
+//! Address and order wire types.
+
+use super::{CartLineRequest, Pagination};
+use qc_store::{Order, OrderEvent, SavedAddress};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// An address as sent by a client (saved addresses and `deliveryAddress`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddressRequest {
+    /// `Home`, `Work`, … (default `Home`).
+    pub label: Option<String>,
+    #[schema(example = "123 Main St")]
+    pub street: String,
+    #[schema(example = "Mumbai")]
+    pub city: String,
+    #[schema(example = "Maharashtra")]
+    pub state: String,
+    #[schema(example = "400001")]
+    pub zip_code: String,
+    #[schema(example = 19.076)]
+    pub lat: Option<f64>,
+    #[schema(example = 72.8777)]
+    pub lng: Option<f64>,
+    /// Saved addresses only: make this the default.
+    pub is_default: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressView {
+    pub label: String,
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip_code: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+impl From<&qc_domain::Address> for AddressView {
+    fn from(a: &qc_domain::Address) -> Self {
+        AddressView {
+            label: a.label.clone(),
+            street: a.street.clone(),
+            city: a.city.clone(),
+            state: a.state.clone(),
+            zip_code: a.zip_code.clone(),
+            lat: a.lat,
+            lng: a.lng,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedAddressView {
+    pub id: String,
+    #[serde(flatten)]
+    pub address: AddressView,
+    pub is_default: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&SavedAddress> for SavedAddressView {
+    fn from(a: &SavedAddress) -> Self {
+        SavedAddressView {
+            id: a.id.clone(),
+            address: AddressView::from(&a.address),
+            is_default: a.is_default,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// `{success, addresses}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressesResponse {
+    pub success: bool,
+    pub addresses: Vec<SavedAddressView>,
+}
+
+/// `{success, address}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressResponse {
+    pub success: bool,
+    pub address: SavedAddressView,
+}
+
+/// `POST /api/customer/orders` (the brief's body; `addressId` may replace
+/// `deliveryAddress`). Prices sent by clients are ignored.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlaceOrderRequest {
+    pub items: Vec<CartLineRequest>,
+    pub delivery_address: Option<AddressRequest>,
+    /// A saved address of the customer, instead of `deliveryAddress`.
+    pub address_id: Option<String>,
+    /// `cash` (default), `upi` or `card`, collected on delivery.
+    #[schema(example = "cash")]
+    pub payment_method: Option<String>,
+    /// A note for the rider (at most 500 characters).
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItemView {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    /// Minor units, as charged.
+    pub price: i64,
+    pub quantity: u32,
+    pub line_total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// An order. `confirmationCode` is present only for the order's customer and admins.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    pub id: String,
+    /// Short human-friendly reference.
+    pub order_number: String,
+    /// `pending`, `accepted`, `picked_up`, `on_the_way`, `delivered` or `cancelled`.
+    pub status: String,
+    pub customer_id: String,
+    pub partner: Option<PartnerRef>,
+    pub items: Vec<OrderItemView>,
+    pub subtotal: i64,
+    pub delivery_fee: i64,
+    pub total: i64,
+    pub currency: String,
+    pub payment_method: String,
+    pub delivery_address: AddressView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation_code: Option<String>,
+    pub notes: Option<String>,
+    pub cancel_reason: Option<String>,
+    /// The newest event's `seq`; fetch `/events?after=` from here after a reconnect.
+    pub last_seq: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub accepted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub picked_up_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub on_the_way_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub cancelled_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The short reference shown to people: the id's last 6 characters, upper-cased.
+pub fn order_number(id: &str) -> String {
+    let tail = &id[id.len().saturating_sub(6)..];
+    format!("QC-{}", tail.to_uppercase())
+}
+
+impl OrderView {
+    /// `with_code`: include the confirmation code (the customer and admins only).
+    pub fn new(o: &Order, partner: Option<PartnerRef>, with_code: bool) -> OrderView {
+        OrderView {
+            id: o.id.clone(),
+            order_number: order_number(&o.id),
+            status: o.status.as_str().to_owned(),
+            customer_id: o.customer_id.clone(),
+            partner,
+            items: o
+                .items
+                .iter()
+                .map(|i| OrderItemView {
+                    product_id: i.product_id.clone(),
+                    sku: i.sku.clone(),
+                    name: i.name.clone(),
+                    unit: i.unit.clone(),
+                    price: i.unit_price.minor(),
+                    quantity: i.quantity,
+                    line_total: i.line_total.minor(),
+                })
+                .collect(),
+            subtotal: o.subtotal.minor(),
+            delivery_fee: o.delivery_fee.minor(),
+            total: o.total.minor(),
+            currency: "INR".to_owned(),
+            payment_method: o.payment_method.clone(),
+            delivery_address: AddressView::from(&o.address),
+            confirmation_code: with_code.then(|| o.confirmation_code.clone()),
+            notes: o.notes.clone(),
+            cancel_reason: o.cancel_reason.clone(),
+            last_seq: o.last_seq,
+            created_at: o.created_at,
+            accepted_at: o.accepted_at,
+            picked_up_at: o.picked_up_at,
+            on_the_way_at: o.on_the_way_at,
+            delivered_at: o.delivered_at,
+            cancelled_at: o.cancelled_at,
+        }
+    }
+}
+
+/// `{success, order}`
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrderResponse {
+    pub success: bool,
+    pub order: OrderView,
+}
+
+/// `{success, orders, pagination}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrdersResponse {
+    pub success: bool,
+    pub orders: Vec<OrderView>,
+    pub pagination: Pagination,
+}
+
+/// Query of order lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrderListQuery {
+    /// Only orders in this status.
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// `POST /orders/{orderId}/cancel`
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub reason: Option<String>,
+}
+
+/// One entry of an order's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderEventView {
+    pub order_id: String,
+    /// Per-order sequence number, from 1, without gaps.
+    pub seq: i64,
+    /// `order.created`, `order.accepted`, `order.status_updated`, `order.cancelled`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub actor_role: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&OrderEvent> for OrderEventView {
+    fn from(e: &OrderEvent) -> Self {
+        OrderEventView {
+            order_id: e.order_id.clone(),
+            seq: e.seq,
+            kind: e.kind.clone(),
+            data: e.payload.clone(),
+            actor_role: e.actor_role.clone(),
+            at: e.at,
+        }
+    }
+}
+
+/// Query of `/orders/{orderId}/events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Return events with `seq` greater than this (default 0).
+    pub after: Option<i64>,
+}
+
+/// `{success, events, lastSeq}`
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsResponse {
+    pub success: bool,
+    pub events: Vec<OrderEventView>,
+    pub last_seq: i64,
+}

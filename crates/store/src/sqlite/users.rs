@@ -1,0 +1,162 @@
+//! Accounts on SQLite.
+
+use super::{SqliteStore, bad_value, from_ms, new_id, now_ms};
+use crate::models::*;
+use crate::{Accounts, StoreError, StoreResult};
+use async_trait::async_trait;
+use qc_domain::{Role, UserStatus};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+const USER_SELECT_BY_ID: &str = "SELECT id, email, name, phone, role, status, password_hash, token_version, created_at, updated_at FROM users WHERE id = ?";
+const USER_SELECT_BY_EMAIL: &str = "SELECT id, email, name, phone, role, status, password_hash, token_version, created_at, updated_at FROM users WHERE email = ?";
+
+pub(crate) fn user_from_row(r: &SqliteRow) -> StoreResult<User> {
+    let role: String = r.try_get("role")?;
+    let status: String = r.try_get("status")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        phone: r.try_get("phone")?,
+        role: Role::parse(&role).ok_or_else(|| bad_value("role", &role))?,
+        status: UserStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
+        password_hash: r.try_get("password_hash")?,
+        token_version: r.try_get("token_version")?,
+        created_at: from_ms(r.try_get("created_at")?),
+        updated_at: from_ms(r.try_get("updated_at")?),
+    })
+}
+
+impl SqliteStore {
+    async fn user_where_id(&self, id: &str, tx: &mut Transaction<'_, Sqlite>) -> StoreResult<User> {
+        let row = sqlx::query(USER_SELECT_BY_ID)
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.map(|r| user_from_row(&r))
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+#[async_trait]
+impl Accounts for SqliteStore {
+    async fn create_user(&self, u: NewUser) -> StoreResult<User> {
+        let mut tx = self.write_tx().await?;
+        let id = new_id();
+        let now = now_ms();
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, email, name, phone, role, status, password_hash, \
+             token_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?, 0, ?, ?) \
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&u.email)
+        .bind(&u.name)
+        .bind(&u.phone)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict(
+                "an account with this e-mail already exists".into(),
+            ));
+        }
+        if u.role == Role::Delivery {
+            sqlx::query("INSERT INTO delivery_partners (user_id, created_at) VALUES (?, ?)")
+                .bind(&id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let user = self.user_where_id(&id, &mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query(USER_SELECT_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query(USER_SELECT_BY_EMAIL)
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn update_profile(&self, id: &str, patch: ProfilePatch) -> StoreResult<User> {
+        let mut tx = self.write_tx().await?;
+        let (set_phone, phone) = match patch.phone {
+            Some(p) => (true, p),
+            None => (false, None),
+        };
+        let done = sqlx::query(
+            "UPDATE users SET name = COALESCE(?, name), \
+             phone = CASE WHEN ? THEN ? ELSE phone END, updated_at = ? WHERE id = ?",
+        )
+        .bind(patch.name)
+        .bind(set_phone)
+        .bind(phone)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let user = self.user_where_id(id, &mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn set_password(&self, id: &str, password_hash: &str) -> StoreResult<User> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = ?, token_version = token_version + 1, \
+             updated_at = ? WHERE id = ?",
+        )
+        .bind(password_hash)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let user = self.user_where_id(id, &mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn revoke_tokens(&self, id: &str) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ?",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.reader)
+            .await?)
+    }
+}
