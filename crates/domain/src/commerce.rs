@@ -333,3 +333,41 @@ mod tests {
         assert_eq!(PaymentMethod::parse("bitcoin"), None);
     }
 }
+
+/// What a partner earns per delivery: a base plus a rate per kilometre from the store
+/// to the customer, in minor units.
+#[derive(Debug, Clone, Copy)]
+pub struct PayoutRules {
+    pub base: Money,
+    pub per_km: Money,
+}
+
+impl Default for PayoutRules {
+    fn default() -> Self {
+        PayoutRules {
+            base: Money(3_000),
+            per_km: Money(1_000),
+        }
+    }
+}
+
+impl PayoutRules {
+    /// Base plus the per-km rate for the distance (pro rata to the metre, rounded down).
+    pub fn payout(&self, distance_m: Option<i64>) -> Money {
+        let metres = distance_m.unwrap_or(0).max(0);
+        Money(self.base.minor() + self.per_km.minor().saturating_mul(metres) / 1_000)
+    }
+}
+
+#[cfg(test)]
+mod payout_tests {
+    use super::*;
+
+    #[test]
+    fn payout_is_base_plus_distance() {
+        let r = PayoutRules::default();
+        assert_eq!(r.payout(None), Money(3_000));
+        assert_eq!(r.payout(Some(2_500)), Money(5_500));
+        assert_eq!(r.payout(Some(-5)), Money(3_000));
+    }
+}

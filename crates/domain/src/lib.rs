@@ -10,7 +10,9 @@ pub mod order;
 pub mod user;
 pub mod validation;
 
-pub use commerce::{Address, AddressInput, CartLine, FeeRules, OrderLimits, PaymentMethod, Totals};
+pub use commerce::{
+    Address, AddressInput, CartLine, FeeRules, OrderLimits, PaymentMethod, PayoutRules, Totals,
+};
 pub use geo::GeoPoint;
 pub use money::Money;
 pub use order::{OrderStatus, TransitionError};

@@ -35,6 +35,13 @@ pub struct Config {
     pub max_addresses: i64,
     /// Where the dark store is: orders are picked up here.
     pub store_location: qc_domain::GeoPoint,
+    pub payout: qc_domain::PayoutRules,
+    /// A partner may carry at most this many orders at once.
+    pub max_active_orders: i64,
+    /// Average rider speed for ETAs.
+    pub rider_speed_kmh: f64,
+    /// Largest Socket.io packet accepted (WebSocket and polling alike).
+    pub socket_max_payload: usize,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -156,6 +163,13 @@ impl Config {
                 parse_num(vars, "QC_STORE_LNG", 72.8295)?,
             )
             .map_err(|e| anyhow::anyhow!("QC_STORE_LAT/QC_STORE_LNG: {e}"))?,
+            payout: qc_domain::PayoutRules {
+                base: qc_domain::Money(parse_num(vars, "QC_PAYOUT_BASE", 3_000)?),
+                per_km: qc_domain::Money(parse_num(vars, "QC_PAYOUT_PER_KM", 1_000)?),
+            },
+            max_active_orders: parse_num(vars, "QC_MAX_ACTIVE_ORDERS", 2)?,
+            rider_speed_kmh: parse_num(vars, "QC_RIDER_SPEED_KMH", 20.0)?,
+            socket_max_payload: parse_num(vars, "QC_SOCKET_MAX_PAYLOAD", 16 * 1024)?,
         })
     }
 

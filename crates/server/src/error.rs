@@ -32,6 +32,9 @@ pub enum AppError {
     },
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// The resource is locked (e.g. confirmation after too many wrong codes).
+    #[error("{message}")]
+    Locked { code: &'static str, message: String },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -91,6 +94,7 @@ impl AppError {
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Locked { .. } => StatusCode::LOCKED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -108,7 +112,8 @@ impl AppError {
             | AppError::Forbidden { code, .. }
             | AppError::NotFound { code, .. }
             | AppError::Conflict { code, .. }
-            | AppError::Unprocessable { code, .. } => code,
+            | AppError::Unprocessable { code, .. }
+            | AppError::Locked { code, .. } => code,
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod realtime;
 pub mod seed;
 
 use anyhow::Context;
@@ -33,7 +34,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .migrate()
         .await
         .context("could not migrate the database")?;
-    Ok(AppState::new(config, store))
+    let state = AppState::new(config, store);
+    state.realtime.attach(&state);
+    Ok(state)
 }
 
 /// Serve the platform on `listener` until `shutdown` resolves, then drain.

@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 /// The database behind the platform: every capability, plus lifecycle.
 #[async_trait]
-pub trait Store: Accounts + Catalog + Addresses + Orders + Send + Sync + 'static {
+pub trait Store:
+    Accounts + Catalog + Addresses + Orders + Delivery + Send + Sync + 'static
+{
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
     /// Apply pending migrations.
@@ -42,6 +44,8 @@ pub trait Accounts: Send + Sync {
     /// Bump the token version: every token issued before stops working.
     async fn revoke_tokens(&self, id: &str) -> StoreResult<()>;
     async fn count_users(&self) -> StoreResult<i64>;
+    /// Block or unblock; blocking also bumps the token version (old tokens die).
+    async fn set_user_status(&self, id: &str, status: qc_domain::UserStatus) -> StoreResult<User>;
 }
 
 /// Categories and products.
@@ -139,6 +143,75 @@ pub trait Orders: Send + Sync {
         after: i64,
         limit: i64,
     ) -> StoreResult<Vec<OrderEvent>>;
+}
+
+/// Delivery partners: availability, single-winner acceptance, the status flow,
+/// locations and earnings.
+#[async_trait]
+pub trait Delivery: Send + Sync {
+    async fn partner_profile(&self, user_id: &str) -> StoreResult<Option<PartnerProfile>>;
+    async fn set_availability(&self, user_id: &str, available: bool)
+    -> StoreResult<PartnerProfile>;
+    /// Pending orders nobody has taken, oldest first.
+    async fn available_orders(&self, limit: i64) -> StoreResult<Vec<Order>>;
+    async fn partner_orders(
+        &self,
+        partner_id: &str,
+        which: PartnerOrders,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Order>, i64)>;
+    /// One conditional update: the order must still be pending and unassigned, and the
+    /// partner under `max_active` active orders. Exactly one concurrent caller wins; the
+    /// others get [`StoreError::InvalidState`] (taken) or [`StoreError::LimitReached`].
+    async fn accept_order(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        max_active: i64,
+        distance_m: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Order, OrderEvent)>;
+    /// Move an assigned order from `from` to `to` (not to delivered: see
+    /// [`Delivery::confirm_delivery`]); re-checked in the update.
+    async fn advance_order(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        from: qc_domain::OrderStatus,
+        to: qc_domain::OrderStatus,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Order, OrderEvent)>;
+    /// Check the customer's code; on success deliver, pay out and bump the partner's
+    /// totals, all in one transaction. Wrong codes are counted (and committed).
+    async fn confirm_delivery(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        code: &str,
+        max_attempts: i64,
+        payout: qc_domain::Money,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Confirmation>;
+    /// Keep the partner's last position, and a trail sample when `sample` is set.
+    async fn record_location(
+        &self,
+        partner_id: &str,
+        order_id: &str,
+        lat: f64,
+        lng: f64,
+        at: DateTime<Utc>,
+        sample: bool,
+    ) -> StoreResult<()>;
+    async fn location_trail(&self, order_id: &str, limit: i64) -> StoreResult<Vec<TrailPoint>>;
+    /// Payouts since the start of today and of this week (UTC bounds given by the caller).
+    async fn earnings(
+        &self,
+        partner_id: &str,
+        day_start: DateTime<Utc>,
+        week_start: DateTime<Utc>,
+        recent: i64,
+    ) -> StoreResult<Earnings>;
 }
 
 /// A shared handle to whichever backend was configured.

@@ -232,3 +232,62 @@ pub enum Canceller {
     /// Any order not yet delivered.
     Admin(String),
 }
+
+/// A delivery partner's profile and running totals.
+#[derive(Debug, Clone)]
+pub struct PartnerProfile {
+    pub user_id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub is_available: bool,
+    pub is_verified: bool,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub vehicle_type: String,
+    pub last_location: Option<(f64, f64, DateTime<Utc>)>,
+    pub total_deliveries: i64,
+    pub total_earnings: Money,
+    pub active_orders: i64,
+}
+
+/// Which of a partner's orders to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerOrders {
+    /// Accepted, picked up or on the way.
+    Active,
+    /// Delivered or cancelled after acceptance.
+    History,
+}
+
+/// The result of a delivery-code check.
+#[derive(Debug, Clone)]
+pub enum Confirmation {
+    Delivered(Box<Order>, OrderEvent),
+    /// Wrong code; `attempts_left` more before the order locks.
+    WrongCode {
+        attempts_left: i64,
+    },
+    /// Too many wrong codes: confirmation is locked for this order.
+    Locked,
+}
+
+/// One point of a delivery's trail.
+#[derive(Debug, Clone, Copy)]
+pub struct TrailPoint {
+    pub lat: f64,
+    pub lng: f64,
+    pub at: DateTime<Utc>,
+}
+
+/// Payouts of a partner.
+#[derive(Debug, Clone, Default)]
+pub struct Earnings {
+    pub today: Money,
+    pub week: Money,
+    pub total: Money,
+    pub deliveries_today: i64,
+    pub deliveries_week: i64,
+    pub deliveries_total: i64,
+    /// The most recent delivered orders: (order id, payout, distance m, delivered at).
+    pub recent: Vec<(String, Money, Option<i64>, DateTime<Utc>)>,
+}

@@ -4,10 +4,14 @@
 
 mod auth;
 mod catalog;
+mod delivery;
+mod events;
 mod orders;
 
 pub use auth::*;
 pub use catalog::*;
+pub use delivery::*;
+pub use events::*;
 pub use orders::*;
 
 use serde::Serialize;

@@ -167,5 +167,6 @@ pub async fn change_password(
 /// Sign out everywhere: every token of this user stops working.
 pub async fn logout(state: &AppState, who: &AuthUser) -> Result<()> {
     state.store.revoke_tokens(&who.id).await?;
+    state.realtime.disconnect_user(&who.id).await;
     Ok(())
 }

@@ -3,9 +3,12 @@
 //! handlers call these same functions.
 
 pub mod addresses;
+pub mod admin;
 pub mod admin_accounts;
 pub mod auth;
 pub mod catalog;
+pub mod delivery;
+pub mod locations;
 pub mod orders;
 
 use crate::auth::password::Passwords;
@@ -24,6 +27,8 @@ pub struct AppState {
     pub tokens: Arc<TokenService>,
     pub passwords: Passwords,
     pub login_throttle: Arc<LoginThrottle>,
+    pub realtime: Arc<crate::realtime::Realtime>,
+    pub locations: Arc<locations::Locations>,
     pub started: Instant,
 }
 
@@ -37,6 +42,8 @@ impl AppState {
                 config.login_max_failures,
                 config.login_window,
             )),
+            realtime: Arc::new(crate::realtime::Realtime::new(config.socket_max_payload)),
+            locations: Arc::new(locations::Locations::default()),
             config: Arc::new(config),
             store,
             started: Instant::now(),

@@ -265,6 +265,9 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     });
     state.store.place_order(&order, &event, idem).await?;
     tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
+    let offer = super::delivery::partner_view(state, &order, None);
+    state.realtime.order_created(&offer).await;
+    publish_stock(state, &order).await;
     Ok(Placed::Created {
         order: Box::new(order),
         body,
@@ -357,6 +360,12 @@ pub async fn cancel(
             ),
             other => other.into(),
         })?;
+    state.locations.finish(&order.id);
+    state
+        .realtime
+        .order_cancelled(&order, &event, order.accepted_at.is_none())
+        .await;
+    publish_stock(state, &order).await;
     let partner = partner_ref(state, &order).await?;
     Ok((OrderView::new(&order, partner, true), event))
 }
@@ -377,4 +386,78 @@ pub async fn events(
         events.iter().map(OrderEventView::from).collect(),
         order.last_seq,
     ))
+}
+
+/// Tell open catalogs and carts the new stock of an order's products.
+pub async fn publish_stock(state: &AppState, order: &Order) {
+    let ids: Vec<String> = order.items.iter().map(|i| i.product_id.clone()).collect();
+    match state.store.products_by_ids(&ids).await {
+        Ok(products) => {
+            let levels = products
+                .iter()
+                .map(|p| crate::api::StockLevel {
+                    product_id: p.id.clone(),
+                    stock: p.stock,
+                    in_stock: p.stock > 0 && p.is_active,
+                })
+                .collect();
+            state.realtime.inventory(levels).await;
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read stock for inventory:updated"),
+    }
+}
+
+/// Where the customer's order is: the rider's last position, and an ETA.
+pub async fn tracking(
+    state: &AppState,
+    who: &AuthUser,
+    order_id: &str,
+) -> Result<crate::api::TrackingView> {
+    use crate::api::{LocationPoint, LocationView, TrackingView};
+    let order = own_order(state, who, order_id).await?;
+    let store = state.config.store_location;
+    let destination = order.address.point();
+    let mut location = None;
+    if order.status.is_active_delivery() {
+        if let Some(fix) = state.locations.last(&order.id) {
+            location = Some(LocationView {
+                lat: fix.point.lat,
+                lng: fix.point.lng,
+                at: fix.at,
+            });
+        } else if let Some(pid) = &order.partner_id
+            && let Some(p) = state.store.partner_profile(pid).await?
+            && let Some((lat, lng, at)) = p.last_location
+        {
+            location = Some(LocationView { lat, lng, at });
+        }
+    }
+    let from = match (&location, order.status) {
+        (Some(l), OrderStatus::PickedUp | OrderStatus::OnTheWay) => qc_domain::GeoPoint {
+            lat: l.lat,
+            lng: l.lng,
+        },
+        _ => store,
+    };
+    let distance = match order.status {
+        OrderStatus::Delivered | OrderStatus::Cancelled => None,
+        _ => destination.map(|d| from.distance_m(d)),
+    };
+    Ok(TrackingView {
+        order_id: order.id.clone(),
+        status: order.status.as_str().to_owned(),
+        partner: partner_ref(state, &order).await?,
+        location,
+        store: LocationPoint {
+            lat: store.lat,
+            lng: store.lng,
+        },
+        destination: destination.map(|d| LocationPoint {
+            lat: d.lat,
+            lng: d.lng,
+        }),
+        distance_meters: distance.map(|d| d.round() as i64),
+        eta_seconds: distance.map(|d| qc_domain::geo::eta_seconds(d, state.config.rider_speed_kmh)),
+        last_seq: order.last_seq,
+    })
 }

@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_order))
         .routes(routes!(cancel_order))
         .routes(routes!(order_events))
+        .routes(routes!(order_tracking))
 }
 
 /// Browse the catalog (search, category, price range, stock, sort, pages).
@@ -277,5 +278,22 @@ async fn order_events(
         success: true,
         events,
         last_seq,
+    }))
+}
+
+/// Live tracking: the rider's last position, status and ETA (distance over the
+/// configured rider speed). Updates arrive as `delivery:location` events.
+#[utoipa::path(get, path = "/orders/{orderId}/tracking", tag = "customer",
+    params(("orderId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = TrackingResponse), (status = 404, body = ErrorEnvelope)))]
+async fn order_tracking(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(order_id): AppPath<String>,
+) -> Result<Json<TrackingResponse>> {
+    let tracking = orders::tracking(&state, &who, &order_id).await?;
+    Ok(Json(TrackingResponse {
+        success: true,
+        tracking,
     }))
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod customer;
+pub mod delivery;
 pub mod extract;
 pub mod guard;
 pub mod health;
@@ -37,6 +38,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "auth", description = "Accounts and sessions"),
         (name = "health", description = "Liveness and readiness"),
         (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
+        (name = "delivery", description = "Availability, offers, accept, status flow and earnings (delivery role)"),
     )
 )]
 struct ApiDoc;
@@ -64,9 +66,14 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         state.clone(),
         guard::customer,
     ));
+    let delivery = delivery::router().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        guard::delivery,
+    ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/auth", auth::router())
         .nest("/api/customer", customer)
+        .nest("/api/delivery", delivery)
         .merge(health::router())
         .split_for_parts()
 }
@@ -77,6 +84,7 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
     let cors = cors(&state.config.cors_origins);
     let web_dir = state.config.web_dir.clone();
+    let socket_io = state.realtime.layer();
     let router = Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
@@ -93,6 +101,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(security_headers))
+        .layer(socket_io)
         .layer(cors)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

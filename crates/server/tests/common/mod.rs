@@ -270,3 +270,38 @@ pub fn order_body(items: &[(&str, i64)]) -> Value {
         "paymentMethod": "cash"
     })
 }
+
+/// Where test customers live: Bandra West, about 1.3 km from the demo store.
+pub const HOME: (f64, f64) = (19.0544, 72.8406);
+
+impl TestApp {
+    /// A connected Socket.io client authenticated with `token`.
+    pub async fn socket(&self, token: &str) -> qc_sioclient::Client {
+        qc_sioclient::Client::connect(
+            &self.base,
+            qc_sioclient::Options {
+                auth: Some(json!({ "token": token })),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A delivery partner who is available for orders; returns (token, id).
+    pub async fn partner(&self, email: &str) -> (String, String) {
+        let (token, id) = self.user(email, qc_domain::Role::Delivery).await;
+        self.state.store.set_availability(&id, true).await.unwrap();
+        (token, id)
+    }
+
+    /// Place an order (with coordinates) and return the order JSON.
+    pub async fn place(&self, token: &str, product: &str, qty: i64) -> Value {
+        let mut body = order_body(&[(product, qty)]);
+        body["deliveryAddress"]["lat"] = json!(HOME.0);
+        body["deliveryAddress"]["lng"] = json!(HOME.1);
+        let r = self.post("/api/customer/orders", Some(token), body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["order"].clone()
+    }
+}

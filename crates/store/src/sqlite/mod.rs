@@ -7,6 +7,7 @@
 
 mod addresses;
 mod catalog;
+mod delivery;
 mod orders;
 mod users;
 

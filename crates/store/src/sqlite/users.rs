@@ -42,6 +42,32 @@ impl SqliteStore {
 
 #[async_trait]
 impl Accounts for SqliteStore {
+    async fn set_user_status(&self, id: &str, status: UserStatus) -> StoreResult<User> {
+        let mut tx = self.write_tx().await?;
+        let bump = i64::from(status == UserStatus::Blocked);
+        let done = sqlx::query(
+            "UPDATE users SET status = ?, token_version = token_version + ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(status.as_str())
+        .bind(bump)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if status == UserStatus::Blocked {
+            sqlx::query("UPDATE delivery_partners SET is_available = 0 WHERE user_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let user = self.user_where_id(id, &mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     async fn create_user(&self, u: NewUser) -> StoreResult<User> {
         let mut tx = self.write_tx().await?;
         let id = new_id();

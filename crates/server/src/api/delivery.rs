@@ -1,0 +1,190 @@
+//! Delivery-partner and live-tracking wire types.
+
+use super::{OrderView, Pagination};
+use qc_store::PartnerProfile;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `PUT /api/delivery/availability` (and the `delivery:availability` event).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    /// `true`: receive new orders. `isAvailable` is accepted too.
+    #[serde(alias = "isAvailable")]
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationView {
+    pub lat: f64,
+    pub lng: f64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A partner's profile and totals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerView {
+    pub id: String,
+    pub name: String,
+    pub is_available: bool,
+    pub is_verified: bool,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub vehicle_type: String,
+    pub total_deliveries: i64,
+    /// Minor units.
+    pub total_earnings: i64,
+    pub active_orders: i64,
+    pub last_location: Option<LocationView>,
+}
+
+impl From<&PartnerProfile> for PartnerView {
+    fn from(p: &PartnerProfile) -> Self {
+        PartnerView {
+            id: p.user_id.clone(),
+            name: p.name.clone(),
+            is_available: p.is_available,
+            is_verified: p.is_verified,
+            status: p.status.clone(),
+            vehicle_type: p.vehicle_type.clone(),
+            total_deliveries: p.total_deliveries,
+            total_earnings: p.total_earnings.minor(),
+            active_orders: p.active_orders,
+            last_location: p
+                .last_location
+                .map(|(lat, lng, at)| LocationView { lat, lng, at }),
+        }
+    }
+}
+
+/// `{success, partner}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerResponse {
+    pub success: bool,
+    pub partner: PartnerView,
+}
+
+/// How to reach the customer: shown to the assigned partner of an active order only.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// An order as a partner sees it: never the confirmation code.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerOrderView {
+    #[serde(flatten)]
+    pub order: OrderView,
+    /// Store to customer, when the address has coordinates.
+    pub distance_meters: Option<i64>,
+    /// What this delivery pays, in minor units.
+    pub estimated_payout: i64,
+    /// Where to pick the order up.
+    pub pickup: LocationPoint,
+    /// Only for the assigned partner while the order is active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<ContactView>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct LocationPoint {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// `{success, orders}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerOrdersResponse {
+    pub success: bool,
+    pub orders: Vec<PartnerOrderView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// `{success, order}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerOrderResponse {
+    pub success: bool,
+    pub order: PartnerOrderView,
+}
+
+/// `PUT /api/delivery/orders/{orderId}/status`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatusUpdateRequest {
+    /// `picked_up`, `on_the_way` or `delivered` (the next one only).
+    #[schema(example = "picked_up")]
+    pub status: String,
+    /// Required for `delivered`: the customer's 4-digit code.
+    pub confirmation_code: Option<String>,
+}
+
+/// `{lat, lng, orderId}` from the assigned partner.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LocationUpdate {
+    pub lat: f64,
+    pub lng: f64,
+    pub order_id: String,
+}
+
+/// One delivered order's payout.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EarningLine {
+    pub order_id: String,
+    pub order_number: String,
+    pub payout: i64,
+    pub distance_meters: Option<i64>,
+    pub delivered_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Payouts in minor units; today and this week in UTC.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EarningsView {
+    pub today: i64,
+    pub this_week: i64,
+    pub total: i64,
+    pub deliveries_today: i64,
+    pub deliveries_this_week: i64,
+    pub deliveries_total: i64,
+    pub currency: String,
+    pub orders: Vec<EarningLine>,
+}
+
+/// `{success, earnings}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EarningsResponse {
+    pub success: bool,
+    pub earnings: EarningsView,
+}
+
+/// Live tracking of an order for its customer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackingView {
+    pub order_id: String,
+    pub status: String,
+    pub partner: Option<super::PartnerRef>,
+    /// The rider's last known position (none before acceptance).
+    pub location: Option<LocationView>,
+    pub store: LocationPoint,
+    pub destination: Option<LocationPoint>,
+    /// From the rider (or the store, before pickup) to the customer.
+    pub distance_meters: Option<i64>,
+    pub eta_seconds: Option<u64>,
+    pub last_seq: i64,
+}
+
+/// `{success, tracking}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackingResponse {
+    pub success: bool,
+    pub tracking: TrackingView,
+}

@@ -1,0 +1,96 @@
+//! Socket.io event payloads (server → client). Documented in docs/WEBSOCKET.md; every
+//! order event carries the order's `seq` so clients can detect gaps and catch up via
+//! `GET /api/customer/orders/{orderId}/events?after=<seq>`.
+
+use super::PartnerOrderView;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// `order:created` → available partners and admins.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderCreatedEvent {
+    pub order: PartnerOrderView,
+}
+
+/// `order:accepted` → the order's customer and admins.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderAcceptedEvent {
+    pub order_id: String,
+    pub partner_id: String,
+    pub partner_name: String,
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `order:accepted-success` → the winning partner.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptedSuccessEvent {
+    pub order_id: String,
+    pub order: PartnerOrderView,
+    pub seq: i64,
+}
+
+/// `order:taken` → the other available partners: drop it from the list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTakenEvent {
+    pub order_id: String,
+}
+
+/// `order:status-updated` → the order's customer, its partner and admins.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusUpdatedEvent {
+    pub order_id: String,
+    pub status: String,
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `order:completed` → the order's customer, its partner and admins.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCompletedEvent {
+    pub order_id: String,
+    pub actual_delivery_time: chrono::DateTime<chrono::Utc>,
+    pub seq: i64,
+}
+
+/// `order:cancelled` → customer, partner, admins (and available partners if it was
+/// still on offer).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCancelledEvent {
+    pub order_id: String,
+    pub reason: Option<String>,
+    /// `customer` or `admin`.
+    pub by: String,
+    pub seq: i64,
+}
+
+/// `delivery:location` → the order's customer and admins only.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationEvent {
+    pub lat: f64,
+    pub lng: f64,
+    pub order_id: String,
+    pub partner_id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StockLevel {
+    pub product_id: String,
+    pub stock: i64,
+    pub in_stock: bool,
+}
+
+/// `inventory:updated` → customers and admins, after every stock change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InventoryUpdatedEvent {
+    pub products: Vec<StockLevel>,
+}

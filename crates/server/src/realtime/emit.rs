@@ -1,0 +1,170 @@
+//! Server → client events, sent after the store has committed. Delivery is
+//! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
+
+use super::{ADMINS, AVAILABLE_PARTNERS, Realtime, role_room, user_room};
+use crate::api::*;
+use qc_domain::Role;
+use qc_store::{Order, OrderEvent};
+use serde::Serialize;
+
+impl Realtime {
+    async fn send<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &str, data: &T) {
+        if let Err(e) = self.io.to(rooms).emit(event, data).await {
+            tracing::debug!(event, error = %e, "emit failed");
+        }
+    }
+
+    /// The customer, the assigned partner (if any) and admins.
+    fn order_audience(order: &Order) -> Vec<String> {
+        let mut rooms = vec![user_room(&order.customer_id), ADMINS.to_owned()];
+        if let Some(p) = &order.partner_id {
+            rooms.push(user_room(p));
+        }
+        rooms
+    }
+
+    pub async fn order_created(&self, view: &PartnerOrderView) {
+        let data = OrderCreatedEvent {
+            order: view.clone(),
+        };
+        self.send(
+            vec![AVAILABLE_PARTNERS.to_owned(), ADMINS.to_owned()],
+            "order:created",
+            &data,
+        )
+        .await;
+    }
+
+    pub async fn order_accepted(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        partner: &PartnerRef,
+        view: &PartnerOrderView,
+    ) {
+        let accepted = OrderAcceptedEvent {
+            order_id: order.id.clone(),
+            partner_id: partner.id.clone(),
+            partner_name: partner.name.clone(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:accepted",
+            &accepted,
+        )
+        .await;
+        let success = AcceptedSuccessEvent {
+            order_id: order.id.clone(),
+            order: view.clone(),
+            seq: event.seq,
+        };
+        self.send(
+            vec![user_room(&partner.id)],
+            "order:accepted-success",
+            &success,
+        )
+        .await;
+        let taken = OrderTakenEvent {
+            order_id: order.id.clone(),
+        };
+        if let Err(e) = self
+            .io
+            .to(AVAILABLE_PARTNERS)
+            .except(user_room(&partner.id))
+            .emit("order:taken", &taken)
+            .await
+        {
+            tracing::debug!(error = %e, "emit order:taken failed");
+        }
+    }
+
+    pub async fn status_updated(&self, order: &Order, event: &OrderEvent) {
+        let data = StatusUpdatedEvent {
+            order_id: order.id.clone(),
+            status: order.status.as_str().to_owned(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(Self::order_audience(order), "order:status-updated", &data)
+            .await;
+    }
+
+    /// `order:status-updated` (delivered) and the brief's `order:completed`, both with
+    /// the delivery event's `seq`.
+    pub async fn order_delivered(&self, order: &Order, event: &OrderEvent) {
+        self.status_updated(order, event).await;
+        let data = OrderCompletedEvent {
+            order_id: order.id.clone(),
+            actual_delivery_time: order.delivered_at.unwrap_or(event.at),
+            seq: event.seq,
+        };
+        self.send(Self::order_audience(order), "order:completed", &data)
+            .await;
+    }
+
+    pub async fn order_cancelled(&self, order: &Order, event: &OrderEvent, was_on_offer: bool) {
+        let data = OrderCancelledEvent {
+            order_id: order.id.clone(),
+            reason: order.cancel_reason.clone(),
+            by: order.cancelled_by.clone().unwrap_or_default(),
+            seq: event.seq,
+        };
+        let mut rooms = Self::order_audience(order);
+        if was_on_offer {
+            rooms.push(AVAILABLE_PARTNERS.to_owned());
+        }
+        self.send(rooms, "order:cancelled", &data).await;
+    }
+
+    /// A rider's position: to the order's customer and admins only.
+    pub async fn location(&self, order: &Order, fix: &LocationView) {
+        let data = LocationEvent {
+            lat: fix.lat,
+            lng: fix.lng,
+            order_id: order.id.clone(),
+            partner_id: order.partner_id.clone().unwrap_or_default(),
+            at: fix.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "delivery:location",
+            &data,
+        )
+        .await;
+    }
+
+    pub async fn inventory(&self, products: Vec<StockLevel>) {
+        if products.is_empty() {
+            return;
+        }
+        let data = InventoryUpdatedEvent { products };
+        self.send(
+            vec![role_room(Role::Customer), ADMINS.to_owned()],
+            "inventory:updated",
+            &data,
+        )
+        .await;
+    }
+
+    /// Put every socket of a partner in (or out of) the room that receives new orders.
+    pub async fn set_partner_available(&self, user_id: &str, available: bool) {
+        let op = self.io.to(user_room(user_id));
+        let result = if available {
+            op.join(AVAILABLE_PARTNERS).await
+        } else {
+            op.leave(AVAILABLE_PARTNERS).await
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "room change failed");
+        }
+    }
+
+    /// Close every socket of a user (logout, block).
+    pub async fn disconnect_user(&self, user_id: &str) {
+        if let Err(e) = self.io.to(user_room(user_id)).disconnect().await {
+            tracing::debug!(error = %e, "disconnect failed");
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Handshake authentication and client → server events. Each handler parses, calls the
+//! service the REST route calls, and answers the acknowledgement with
+//! `{success: true, data}` or the error envelope.
+
+use super::{ADMINS, AVAILABLE_PARTNERS, StateCell, role_room, user_room};
+use crate::api::{AvailabilityRequest, LocationUpdate};
+use crate::app::{AppState, delivery};
+use crate::auth::{AuthUser, verify_bearer};
+use crate::error::AppError;
+use qc_domain::Role;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// `auth: {token}` in the Socket.io handshake.
+#[derive(Debug, Default, Deserialize)]
+pub struct HandshakeAuth {
+    token: Option<String>,
+}
+
+/// Why a handshake was refused; the text reaches the client as `connect_error`.
+#[derive(Debug)]
+pub struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Self {
+        Refused(format!("{}: {}", e.code(), e.public_message()))
+    }
+}
+
+/// Connect middleware: a valid token (handshake `auth.token` or a Bearer header) of an
+/// active account, or no connection.
+pub async fn authenticate(
+    s: SocketRef,
+    TryData(auth): TryData<HandshakeAuth>,
+    State(cell): State<StateCell>,
+) -> Result<(), Refused> {
+    let state = cell
+        .get()
+        .ok_or_else(|| Refused("service_unavailable: starting up".into()))?;
+    let header_token = s
+        .req_parts()
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_owned());
+    let token = auth
+        .ok()
+        .and_then(|a| a.token)
+        .filter(|t| !t.is_empty())
+        .or(header_token);
+    let Some(token) = token else {
+        return Err(Refused(
+            "missing_token: send auth: { token } in the handshake".into(),
+        ));
+    };
+    let user = verify_bearer(state, &token).await?;
+    setup(&s, state, &user).await;
+    s.extensions.insert(user);
+    s.extensions.insert(Arc::new(Limiter::default()));
+    Ok(())
+}
+
+/// Rooms, event handlers and presence, done in the middleware: it runs before the
+/// connect packet goes out, so nothing the client sends next can miss a handler.
+async fn setup(s: &SocketRef, state: &AppState, user: &AuthUser) {
+    s.join(user_room(&user.id));
+    s.join(role_room(user.role));
+    match user.role {
+        Role::Admin => s.join(ADMINS),
+        Role::Delivery => {
+            let available = matches!(
+                state.store.partner_profile(&user.id).await,
+                Ok(Some(p)) if p.is_available && p.status == "active"
+            );
+            if available {
+                s.join(AVAILABLE_PARTNERS);
+            }
+            register_partner_events(s);
+        }
+        Role::Customer => {}
+    }
+    state.realtime.presence.connect(&user.id, user.role);
+    let user_id = user.id.clone();
+    s.on_disconnect(async move |State(cell): State<StateCell>| {
+        if let Some(state) = cell.get() {
+            state.realtime.presence.disconnect(&user_id);
+        }
+    });
+}
+
+/// Once connected: everything was prepared by the middleware.
+pub async fn on_connect(s: SocketRef) {
+    if let Some(user) = s.extensions.get::<AuthUser>() {
+        tracing::debug!(user_id = %user.id, role = user.role.as_str(), "socket connected");
+    }
+}
+
+/// Per-socket fixed-window limits: locations and other events counted apart.
+#[derive(Default)]
+pub struct Limiter {
+    windows: Mutex<[(Option<Instant>, u32); 2]>,
+}
+
+const LOCATIONS_PER_SEC: u32 = 5;
+const EVENTS_PER_SEC: u32 = 20;
+
+impl Limiter {
+    fn allow(&self, location: bool) -> bool {
+        let (slot, max) = if location {
+            (0, LOCATIONS_PER_SEC)
+        } else {
+            (1, EVENTS_PER_SEC)
+        };
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let (start, count) = &mut w[slot];
+        if start.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(1)) {
+            *start = Some(now);
+            *count = 0;
+        }
+        *count += 1;
+        *count <= max
+    }
+}
+
+fn parse<T: DeserializeOwned>(
+    data: Result<serde_json::Value, impl std::fmt::Display>,
+) -> Result<T, AppError> {
+    let value = data
+        .map_err(|e| AppError::bad_request("invalid_payload", format!("Invalid payload: {e}")))?;
+    serde_json::from_value(value)
+        .map_err(|e| AppError::bad_request("invalid_payload", format!("Invalid payload: {e}")))
+}
+
+fn reply<T: serde::Serialize>(ack: AckSender, result: Result<T, AppError>) {
+    let sent = match result {
+        Ok(data) => ack.send(&serde_json::json!({ "success": true, "data": data })),
+        Err(e) => ack.send(&e.envelope()),
+    };
+    if let Err(e) = sent {
+        tracing::debug!(error = %e, "ack failed");
+    }
+}
+
+fn limited(limiter: &Limiter, location: bool) -> Result<(), AppError> {
+    if limiter.allow(location) {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests {
+            retry_after_secs: 1,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OrderRef {
+    order_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StatusChange {
+    order_id: String,
+    status: String,
+    confirmation_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CodeCheck {
+    order_id: String,
+    confirmation_code: String,
+}
+
+type Ctx = (
+    State<StateCell>,
+    Extension<AuthUser>,
+    Extension<Arc<Limiter>>,
+);
+
+fn ctx(c: &Ctx) -> Result<(&AppState, &AuthUser, &Limiter), AppError> {
+    let state = c.0.0.get().ok_or(AppError::Unavailable)?;
+    Ok((state, &c.1.0, &c.2.0))
+}
+
+fn register_partner_events(s: &SocketRef) {
+    s.on(
+        "order:accept",
+        async |TryData(d): TryData<serde_json::Value>,
+               ack: AckSender,
+               st: State<StateCell>,
+               u: Extension<AuthUser>,
+               l: Extension<Arc<Limiter>>| {
+            let c = (st, u, l);
+            let r = async {
+                let (state, user, limiter) = ctx(&c)?;
+                limited(limiter, false)?;
+                let req: OrderRef = parse(d)?;
+                delivery::accept(state, user, &req.order_id).await
+            }
+            .await;
+            reply(ack, r);
+        },
+    );
+    s.on(
+        "order:status-update",
+        async |TryData(d): TryData<serde_json::Value>,
+               ack: AckSender,
+               st: State<StateCell>,
+               u: Extension<AuthUser>,
+               l: Extension<Arc<Limiter>>| {
+            let c = (st, u, l);
+            let r = async {
+                let (state, user, limiter) = ctx(&c)?;
+                limited(limiter, false)?;
+                let req: StatusChange = parse(d)?;
+                delivery::update_status(
+                    state,
+                    user,
+                    &req.order_id,
+                    &req.status,
+                    req.confirmation_code.as_deref(),
+                )
+                .await
+            }
+            .await;
+            reply(ack, r);
+        },
+    );
+    s.on(
+        "order:confirm-delivery",
+        async |TryData(d): TryData<serde_json::Value>,
+               ack: AckSender,
+               st: State<StateCell>,
+               u: Extension<AuthUser>,
+               l: Extension<Arc<Limiter>>| {
+            let c = (st, u, l);
+            let r = async {
+                let (state, user, limiter) = ctx(&c)?;
+                limited(limiter, false)?;
+                let req: CodeCheck = parse(d)?;
+                delivery::confirm_delivery(state, user, &req.order_id, &req.confirmation_code).await
+            }
+            .await;
+            reply(ack, r);
+        },
+    );
+    s.on(
+        "delivery:location-update",
+        async |TryData(d): TryData<serde_json::Value>,
+               ack: AckSender,
+               st: State<StateCell>,
+               u: Extension<AuthUser>,
+               l: Extension<Arc<Limiter>>| {
+            let c = (st, u, l);
+            let r = async {
+                let (state, user, limiter) = ctx(&c)?;
+                limited(limiter, true)?;
+                let req: LocationUpdate = parse(d)?;
+                delivery::record_location(state, user, req).await
+            }
+            .await;
+            reply(ack, r);
+        },
+    );
+    s.on(
+        "delivery:availability",
+        async |TryData(d): TryData<serde_json::Value>,
+               ack: AckSender,
+               st: State<StateCell>,
+               u: Extension<AuthUser>,
+               l: Extension<Arc<Limiter>>| {
+            let c = (st, u, l);
+            let r = async {
+                let (state, user, limiter) = ctx(&c)?;
+                limited(limiter, false)?;
+                let req: AvailabilityRequest = parse(d)?;
+                delivery::set_availability(state, user, req.available).await
+            }
+            .await;
+            reply(ack, r);
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_caps_each_kind_per_second() {
+        let l = Limiter::default();
+        for _ in 0..LOCATIONS_PER_SEC {
+            assert!(l.allow(true));
+        }
+        assert!(!l.allow(true));
+        assert!(l.allow(false), "other events have their own budget");
+    }
+}
