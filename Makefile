@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/release/quickcommerce
 
-.PHONY: run test lint fmt build build-web test-rust test-web serve-dev clean
+.PHONY: run test lint fmt build build-web test-rust test-web serve-dev clean openapi
 
 ## Build the web app and the server, then start everything at http://localhost:5000
 ## (embedded SQLite, demo data and demo logins printed on first start).
@@ -44,3 +44,7 @@ serve-dev:
 
 clean:
 	$(CARGO) clean
+
+## Regenerate docs/openapi.json (the web app's API types come from it).
+openapi:
+	$(CARGO) run -q -p quickcommerce -- openapi > docs/openapi.json

@@ -41,6 +41,8 @@ enum Command {
     },
     /// Exit 0 when the local server answers /health/live (for container healthchecks).
     Healthcheck,
+    /// Print the OpenAPI document (the web app's types are generated from it).
+    Openapi,
 }
 
 fn init_tracing(env: AppEnv) {
@@ -79,6 +81,16 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         Command::Healthcheck => healthcheck(config.port),
+        Command::Openapi => {
+            let dir = std::env::temp_dir().join(format!("qc-openapi-{}", std::process::id()));
+            let mut config = config;
+            config.database_url = format!("sqlite://{}/doc.db", dir.display());
+            let state = build_state(config).await?;
+            let doc = quickcommerce::http::openapi_document(&state);
+            println!("{}", doc.to_pretty_json()?);
+            let _ = std::fs::remove_dir_all(dir);
+            Ok(())
+        }
     }
 }
 

@@ -190,3 +190,16 @@ async fn the_web_app_or_its_placeholder_is_served_at_the_root() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("QuickCommerce"));
 }
+
+/// `docs/openapi.json` (from which the web app's types are generated) must match what
+/// the server serves. Regenerate with `make openapi`.
+#[tokio::test]
+async fn committed_openapi_document_is_current() {
+    let app = spawn().await;
+    let live = quickcommerce::http::openapi_document(&app.state);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let committed: serde_json::Value = serde_json::from_str(&committed).unwrap_or_default();
+    let live: serde_json::Value = serde_json::to_value(&live).unwrap();
+    assert!(committed == live, "docs/openapi.json is stale: run `make openapi`");
+}

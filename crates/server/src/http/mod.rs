@@ -34,6 +34,15 @@ use utoipa_swagger_ui::SwaggerUi;
         delivery platform. Every error answers `{\"success\": false, \"error\": {\"code\", \"message\"}}`. \
         Realtime events are documented in docs/WEBSOCKET.md."),
     modifiers(&BearerAuth),
+    components(schemas(
+        crate::api::OrderCreatedEvent, crate::api::OrderAcceptedEvent,
+        crate::api::AcceptedSuccessEvent, crate::api::OrderTakenEvent,
+        crate::api::StatusUpdatedEvent, crate::api::OrderCompletedEvent,
+        crate::api::OrderCancelledEvent, crate::api::LocationEvent,
+        crate::api::InventoryUpdatedEvent, crate::api::StockLevel,
+        crate::api::LocationUpdate, crate::api::AvailabilityRequest,
+        crate::error::ErrorEnvelope,
+    )),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "health", description = "Liveness and readiness"),
@@ -76,6 +85,11 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .nest("/api/delivery", delivery)
         .merge(health::router())
         .split_for_parts()
+}
+
+/// The OpenAPI document alone (for `quickcommerce openapi` and the web app's types).
+pub fn openapi_document(state: &AppState) -> utoipa::openapi::OpenApi {
+    api(state).1
 }
 
 /// The whole application with its middleware stack.
