@@ -42,6 +42,8 @@ pub struct Config {
     pub rider_speed_kmh: f64,
     /// Largest Socket.io packet accepted (WebSocket and polling alike).
     pub socket_max_payload: usize,
+    /// Bearer token that may read `/metrics` (besides admins).
+    pub metrics_token: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -170,6 +172,7 @@ impl Config {
             max_active_orders: parse_num(vars, "QC_MAX_ACTIVE_ORDERS", 2)?,
             rider_speed_kmh: parse_num(vars, "QC_RIDER_SPEED_KMH", 20.0)?,
             socket_max_payload: parse_num(vars, "QC_SOCKET_MAX_PAYLOAD", 16 * 1024)?,
+            metrics_token: vars.get("QC_METRICS_TOKEN"),
         })
     }
 

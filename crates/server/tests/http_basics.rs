@@ -201,5 +201,8 @@ async fn committed_openapi_document_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     let committed: serde_json::Value = serde_json::from_str(&committed).unwrap_or_default();
     let live: serde_json::Value = serde_json::to_value(&live).unwrap();
-    assert!(committed == live, "docs/openapi.json is stale: run `make openapi`");
+    assert!(
+        committed == live,
+        "docs/openapi.json is stale: run `make openapi`"
+    );
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// The database behind the platform: every capability, plus lifecycle.
 #[async_trait]
 pub trait Store:
-    Accounts + Catalog + Addresses + Orders + Delivery + Send + Sync + 'static
+    Accounts + Catalog + Addresses + Orders + Delivery + Operations + Send + Sync + 'static
 {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
@@ -27,6 +27,8 @@ pub trait Store:
     async fn migrate(&self) -> StoreResult<()>;
     /// A cheap round trip, for readiness checks.
     async fn ping(&self) -> StoreResult<()>;
+    /// Connections held by the pools: (open, idle).
+    fn pool_stats(&self) -> (u32, u32);
 }
 
 /// Accounts and sessions.
@@ -212,6 +214,59 @@ pub trait Delivery: Send + Sync {
         week_start: DateTime<Utc>,
         recent: i64,
     ) -> StoreResult<Earnings>;
+}
+
+/// What admins see and change.
+#[async_trait]
+pub trait Operations: Send + Sync {
+    async fn stats_snapshot(
+        &self,
+        since: DateTime<Utc>,
+        low_stock_below: i64,
+    ) -> StoreResult<StatsSnapshot>;
+    async fn admin_orders(&self, filter: &AdminOrderFilter) -> StoreResult<(Vec<Order>, i64)>;
+    async fn list_users(&self, filter: &UserFilter) -> StoreResult<(Vec<User>, i64)>;
+    async fn list_partners(
+        &self,
+        search: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<PartnerRow>, i64)>;
+    /// Verify or suspend a partner; suspension also turns availability off.
+    async fn set_partner_flags(
+        &self,
+        user_id: &str,
+        verified: Option<bool>,
+        suspended: Option<bool>,
+    ) -> StoreResult<PartnerProfile>;
+    /// Take an accepted (not yet picked up) order back from its partner and offer it
+    /// again. Returns the previous partner's id.
+    async fn unassign_order(
+        &self,
+        order_id: &str,
+        admin_id: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Order, OrderEvent, String)>;
+    /// Give an active order to another partner. Returns the previous partner's id.
+    async fn reassign_order(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        admin_id: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(Order, OrderEvent, String)>;
+    async fn update_product(&self, id: &str, patch: ProductPatch) -> StoreResult<Product>;
+    /// Change stock with a reason (kept in the stock movements); never below zero.
+    async fn change_stock(
+        &self,
+        id: &str,
+        change: StockChange,
+        reason: &str,
+        actor_id: &str,
+    ) -> StoreResult<Product>;
+    async fn update_category(&self, id: &str, patch: CategoryPatch) -> StoreResult<Category>;
 }
 
 /// A shared handle to whichever backend was configured.

@@ -291,3 +291,79 @@ pub struct Earnings {
     /// The most recent delivered orders: (order id, payout, distance m, delivered at).
     pub recent: Vec<(String, Money, Option<i64>, DateTime<Utc>)>,
 }
+
+/// Everything the admin dashboard needs from the database, for orders since `since`.
+#[derive(Debug, Clone, Default)]
+pub struct StatsSnapshot {
+    pub orders_by_status: Vec<(qc_domain::OrderStatus, i64)>,
+    /// Sum of totals of orders delivered since `since`.
+    pub revenue: Money,
+    /// Seconds from placement to delivery of orders delivered since `since`.
+    pub delivery_seconds: Vec<i64>,
+    pub partners_total: i64,
+    pub partners_available: i64,
+    /// Partners with at least one active order.
+    pub partners_busy: i64,
+    pub low_stock: Vec<Product>,
+}
+
+/// Filters of the admin order table.
+#[derive(Debug, Clone, Default)]
+pub struct AdminOrderFilter {
+    pub status: Option<qc_domain::OrderStatus>,
+    /// Matches the order id, the customer's name or e-mail.
+    pub search: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub partner_id: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
+    pub search: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A partner row for the admin table.
+#[derive(Debug, Clone)]
+pub struct PartnerRow {
+    pub email: String,
+    pub profile: PartnerProfile,
+    pub active_order_id: Option<String>,
+}
+
+/// Fields an admin may change on a product; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProductPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    pub price: Option<Money>,
+    pub mrp: Option<Money>,
+    pub is_active: Option<bool>,
+    pub brand: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    /// Category slug.
+    pub category: Option<String>,
+}
+
+/// A stock change: an absolute value or a relative adjustment.
+#[derive(Debug, Clone, Copy)]
+pub enum StockChange {
+    Set(i64),
+    Adjust(i64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CategoryPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub color: Option<String>,
+    pub icon: Option<String>,
+    pub is_active: Option<bool>,
+}

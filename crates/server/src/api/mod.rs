@@ -2,12 +2,14 @@
 //! camelCase as in the brief. The OpenAPI document is generated from these; money is
 //! integer minor units (paise), times are UTC RFC 3339.
 
+mod admin;
 mod auth;
 mod catalog;
 mod delivery;
 mod events;
 mod orders;
 
+pub use admin::*;
 pub use auth::*;
 pub use catalog::*;
 pub use delivery::*;

@@ -29,12 +29,14 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub realtime: Arc<crate::realtime::Realtime>,
     pub locations: Arc<locations::Locations>,
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub started: Instant,
 }
 
 impl AppState {
     pub fn new(config: Config, store: DynStore) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let metrics = Arc::new(crate::metrics::Metrics::default());
         AppState {
             tokens: Arc::new(TokenService::new(&config.jwt_secret, config.jwt_ttl)),
             passwords: Passwords::new(cores),
@@ -42,7 +44,11 @@ impl AppState {
                 config.login_max_failures,
                 config.login_window,
             )),
-            realtime: Arc::new(crate::realtime::Realtime::new(config.socket_max_payload)),
+            realtime: Arc::new(crate::realtime::Realtime::new(
+                config.socket_max_payload,
+                metrics.clone(),
+            )),
+            metrics,
             locations: Arc::new(locations::Locations::default()),
             config: Arc::new(config),
             store,

@@ -28,16 +28,18 @@ pub async fn verify_bearer(state: &AppState, token: &str) -> Result<AuthUser, Ap
         .user_by_id(&claims.sub)
         .await?
         .ok_or_else(invalid_token)?;
-    if user.status == UserStatus::Blocked {
-        return Err(AppError::forbidden(
-            "account_blocked",
-            "This account has been blocked. Contact support.",
-        ));
-    }
+    // Version first: blocking, logout and password changes all bump it, so an old token
+    // is simply revoked (401) whatever else happened to the account.
     if user.token_version != claims.ver {
         return Err(AppError::unauthorized(
             "token_revoked",
             "This session has ended. Please sign in again.",
+        ));
+    }
+    if user.status == UserStatus::Blocked {
+        return Err(AppError::unauthorized(
+            "account_blocked",
+            "This account has been blocked. Contact support.",
         ));
     }
     Ok(AuthUser {

@@ -1,5 +1,6 @@
 //! The HTTP surface: routers per area, the middleware stack, docs and the web app.
 
+pub mod admin;
 pub mod auth;
 pub mod customer;
 pub mod delivery;
@@ -7,6 +8,7 @@ pub mod extract;
 pub mod guard;
 pub mod health;
 pub mod images;
+pub mod prometheus;
 pub mod web;
 
 use crate::app::AppState;
@@ -47,6 +49,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "auth", description = "Accounts and sessions"),
         (name = "health", description = "Liveness and readiness"),
         (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
+        (name = "admin", description = "Operations: stats, orders, users, partners, catalog and stock, metrics (admin role)"),
         (name = "delivery", description = "Availability, offers, accept, status flow and earnings (delivery role)"),
     )
 )]
@@ -79,8 +82,11 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         state.clone(),
         guard::delivery,
     ));
+    let admin =
+        admin::router().route_layer(middleware::from_fn_with_state(state.clone(), guard::admin));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/auth", auth::router())
+        .nest("/api/admin", admin)
         .nest("/api/customer", customer)
         .nest("/api/delivery", delivery)
         .merge(health::router())
@@ -99,15 +105,18 @@ pub fn app(state: AppState) -> Router {
     let cors = cors(&state.config.cors_origins);
     let web_dir = state.config.web_dir.clone();
     let socket_io = state.realtime.layer();
+    let metrics = state.metrics.clone();
     let router = Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(images::router())
+        .route("/metrics", axum::routing::get(prometheus::metrics))
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     web::attach(router, &web_dir)
         .with_state(state)
         .layer(middleware::from_fn(envelope_errors))
+        .layer(middleware::from_fn_with_state(metrics, record_metrics))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -131,6 +140,18 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn record_metrics(
+    axum::extract::State(m): axum::extract::State<std::sync::Arc<crate::metrics::Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    m.record(&path, res.status().as_u16(), start.elapsed());
+    res
 }
 
 async fn api_not_found(method: Method, uri: axum::http::Uri) -> AppError {

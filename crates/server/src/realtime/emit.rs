@@ -9,6 +9,7 @@ use serde::Serialize;
 
 impl Realtime {
     async fn send<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &str, data: &T) {
+        self.metrics.event_out();
         if let Err(e) = self.io.to(rooms).emit(event, data).await {
             tracing::debug!(event, error = %e, "emit failed");
         }
@@ -24,6 +25,7 @@ impl Realtime {
     }
 
     pub async fn order_created(&self, view: &PartnerOrderView) {
+        self.stats_changed();
         let data = OrderCreatedEvent {
             order: view.clone(),
         };
@@ -42,6 +44,7 @@ impl Realtime {
         partner: &PartnerRef,
         view: &PartnerOrderView,
     ) {
+        self.stats_changed();
         let accepted = OrderAcceptedEvent {
             order_id: order.id.clone(),
             partner_id: partner.id.clone(),
@@ -81,6 +84,7 @@ impl Realtime {
     }
 
     pub async fn status_updated(&self, order: &Order, event: &OrderEvent) {
+        self.stats_changed();
         let data = StatusUpdatedEvent {
             order_id: order.id.clone(),
             status: order.status.as_str().to_owned(),
@@ -105,6 +109,7 @@ impl Realtime {
     }
 
     pub async fn order_cancelled(&self, order: &Order, event: &OrderEvent, was_on_offer: bool) {
+        self.stats_changed();
         let data = OrderCancelledEvent {
             order_id: order.id.clone(),
             reason: order.cancel_reason.clone(),
@@ -139,6 +144,7 @@ impl Realtime {
         if products.is_empty() {
             return;
         }
+        self.stats_changed();
         let data = InventoryUpdatedEvent { products };
         self.send(
             vec![role_room(Role::Customer), ADMINS.to_owned()],
@@ -148,8 +154,73 @@ impl Realtime {
         .await;
     }
 
+    /// An admin took the order back: the previous partner drops it, the customer sees it
+    /// pending again (it is offered anew by the caller).
+    pub async fn order_unassigned(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        previous: &str,
+        reason: &str,
+    ) {
+        self.stats_changed();
+        let gone = serde_json::json!({ "orderId": order.id, "reason": reason, "seq": event.seq });
+        self.send(vec![user_room(previous)], "order:unassigned", &gone)
+            .await;
+        let status = StatusUpdatedEvent {
+            order_id: order.id.clone(),
+            status: order.status.as_str().to_owned(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:status-updated",
+            &status,
+        )
+        .await;
+    }
+
+    /// An admin gave the order to another partner.
+    pub async fn order_reassigned(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        partner: &PartnerRef,
+        previous: &str,
+        view: &PartnerOrderView,
+    ) {
+        self.stats_changed();
+        if !previous.is_empty() {
+            let gone = serde_json::json!({ "orderId": order.id, "seq": event.seq });
+            self.send(vec![user_room(previous)], "order:unassigned", &gone)
+                .await;
+        }
+        let assigned = AcceptedSuccessEvent {
+            order_id: order.id.clone(),
+            order: view.clone(),
+            seq: event.seq,
+        };
+        self.send(vec![user_room(&partner.id)], "order:assigned", &assigned)
+            .await;
+        let accepted = OrderAcceptedEvent {
+            order_id: order.id.clone(),
+            partner_id: partner.id.clone(),
+            partner_name: partner.name.clone(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:accepted",
+            &accepted,
+        )
+        .await;
+    }
+
     /// Put every socket of a partner in (or out of) the room that receives new orders.
     pub async fn set_partner_available(&self, user_id: &str, available: bool) {
+        self.stats_changed();
         let op = self.io.to(user_room(user_id));
         let result = if available {
             op.join(AVAILABLE_PARTNERS).await

@@ -93,10 +93,12 @@ async fn setup(s: &SocketRef, state: &AppState, user: &AuthUser) {
         Role::Customer => {}
     }
     state.realtime.presence.connect(&user.id, user.role);
+    state.realtime.stats_changed();
     let user_id = user.id.clone();
     s.on_disconnect(async move |State(cell): State<StateCell>| {
         if let Some(state) = cell.get() {
             state.realtime.presence.disconnect(&user_id);
+            state.realtime.stats_changed();
         }
     });
 }
@@ -194,6 +196,7 @@ type Ctx = (
 
 fn ctx(c: &Ctx) -> Result<(&AppState, &AuthUser, &Limiter), AppError> {
     let state = c.0.0.get().ok_or(AppError::Unavailable)?;
+    state.metrics.event_in();
     Ok((state, &c.1.0, &c.2.0))
 }
 

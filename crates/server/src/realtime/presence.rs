@@ -11,6 +11,18 @@ pub struct Presence {
     users: Mutex<HashMap<String, (Role, usize)>>,
 }
 
+impl Presence {
+    /// Open sockets, all users together.
+    pub fn sockets(&self) -> usize {
+        self.users
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 /// The brief's `onlineUsers` shape.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OnlineCounts {

@@ -8,7 +8,7 @@ use qc_domain::Money;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-const PRODUCT_SELECT: &str = "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
+pub(crate) const PRODUCT_SELECT: &str = "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
      c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
      p.price, p.mrp, p.stock, p.brand, p.tags, p.is_active, p.created_at, p.updated_at \
      FROM products p JOIN categories c ON c.id = p.category_id";
@@ -38,7 +38,7 @@ pub(crate) fn product_from_row(r: &SqliteRow) -> StoreResult<Product> {
     })
 }
 
-fn category_from_row(r: &SqliteRow) -> StoreResult<Category> {
+pub(crate) fn category_from_row(r: &SqliteRow) -> StoreResult<Category> {
     Ok(Category {
         id: r.try_get("id")?,
         slug: r.try_get("slug")?,
@@ -49,6 +49,23 @@ fn category_from_row(r: &SqliteRow) -> StoreResult<Category> {
         is_active: r.try_get("is_active")?,
         sort_order: r.try_get("sort_order")?,
     })
+}
+
+/// One product by id on any connection (inside a transaction too).
+pub(crate) async fn product_in(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+) -> StoreResult<Product> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{PRODUCT_SELECT} WHERE p.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref()
+        .map(product_from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
 }
 
 #[async_trait]
@@ -78,14 +95,9 @@ impl Catalog for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{PRODUCT_SELECT} WHERE p.id = ?"
-        )))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let product = product_in(&mut tx, id).await?;
         tx.commit().await?;
-        product_from_row(&row)
+        Ok(product)
     }
 
     async fn set_stock(&self, id: &str, stock: i64) -> StoreResult<Product> {
@@ -102,14 +114,9 @@ impl Catalog for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{PRODUCT_SELECT} WHERE p.id = ?"
-        )))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let product = product_in(&mut tx, id).await?;
         tx.commit().await?;
-        product_from_row(&row)
+        Ok(product)
     }
 
     async fn list_products(&self, q: &ProductQuery) -> StoreResult<(Vec<Product>, i64)> {
@@ -194,13 +201,7 @@ impl Catalog for SqliteStore {
             StoreError::Conflict(_) => StoreError::Conflict("a product with this SKU already exists".into()),
             other => other,
         })?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{PRODUCT_SELECT} WHERE p.id = ?"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let product = product_from_row(&row)?;
+        let product = product_in(&mut tx, &id).await?;
         tx.commit().await?;
         Ok(product)
     }
@@ -233,7 +234,7 @@ fn sort_sql(sort: ProductSort) -> &'static str {
 }
 
 /// `%term%` with LIKE's wildcards escaped.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let escaped = term
         .replace('\\', "\\\\")
         .replace('%', "\\%")

@@ -11,9 +11,9 @@ use qc_domain::{Money, OrderStatus};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-const ACTIVE: &str = "('accepted', 'picked_up', 'on_the_way')";
+pub(crate) const ACTIVE: &str = "('accepted', 'picked_up', 'on_the_way')";
 
-fn profile_from_row(r: &SqliteRow) -> StoreResult<PartnerProfile> {
+pub(crate) fn profile_from_row(r: &SqliteRow) -> StoreResult<PartnerProfile> {
     let lat: Option<f64> = r.try_get("last_lat")?;
     let lng: Option<f64> = r.try_get("last_lng")?;
     let at = opt_ms(r.try_get("last_location_at")?);

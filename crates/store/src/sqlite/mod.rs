@@ -8,6 +8,7 @@
 mod addresses;
 mod catalog;
 mod delivery;
+mod operations;
 mod orders;
 mod users;
 
@@ -92,6 +93,14 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn pool_stats(&self) -> (u32, u32) {
+        let idle = self.writer.num_idle() + self.reader.num_idle();
+        (
+            self.writer.size() + self.reader.size(),
+            u32::try_from(idle).unwrap_or(u32::MAX),
+        )
     }
 
     async fn migrate(&self) -> StoreResult<()> {

@@ -1,0 +1,305 @@
+//! Admin wire types.
+
+use super::{LocationView, OrderView, Pagination, PartnerRef, ProductView};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Orders placed today (UTC), by status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct OrdersByStatus {
+    pub total: i64,
+    pub pending: i64,
+    pub accepted: i64,
+    pub picked_up: i64,
+    pub on_the_way: i64,
+    pub delivered: i64,
+    pub cancelled: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PartnerCounts {
+    pub total: i64,
+    /// Connected right now.
+    pub online: i64,
+    /// Availability switched on.
+    pub available: i64,
+    /// Carrying at least one order.
+    pub busy: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LowStockItem {
+    pub product_id: String,
+    pub name: String,
+    pub stock: i64,
+}
+
+/// The live operations picture (also pushed as `stats:updated`).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsView {
+    pub orders_today: OrdersByStatus,
+    /// Totals of orders delivered today, minor units.
+    pub revenue_today: i64,
+    pub average_delivery_seconds: Option<i64>,
+    pub p90_delivery_seconds: Option<i64>,
+    pub partners: PartnerCounts,
+    pub customers_online: i64,
+    pub low_stock: Vec<LowStockItem>,
+    #[schema(value_type = String)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `{success, stats}`; `stats:updated` carries `{stats}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsResponse {
+    pub success: bool,
+    pub stats: StatsView,
+}
+
+/// Query of `GET /api/admin/orders`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdminOrderQuery {
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+    /// Order id, or the customer's name or e-mail.
+    pub search: Option<String>,
+    /// Placed at or after (RFC 3339 or YYYY-MM-DD, UTC).
+    pub from: Option<String>,
+    /// Placed before (RFC 3339 or YYYY-MM-DD, UTC; a date means the end of that day).
+    pub to: Option<String>,
+    pub partner_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub seq: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub actor_role: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// `GET /api/admin/orders/{orderId}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrderDetail {
+    pub success: bool,
+    pub order: OrderView,
+    pub timeline: Vec<TimelineEntry>,
+    pub trail: Vec<LocationView>,
+    pub customer: Option<PersonView>,
+    pub partner: Option<PersonView>,
+}
+
+/// `{reason}` for cancel and unassign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReassignRequest {
+    pub partner_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// `customer`, `delivery` or `admin`.
+    pub role: Option<String>,
+    /// `active` or `blocked`.
+    pub status: Option<String>,
+    /// Name or e-mail.
+    pub search: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminUserView {
+    #[serde(flatten)]
+    pub user: super::UserView,
+    pub online: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsersResponse {
+    pub success: bool,
+    pub users: Vec<AdminUserView>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerQuery {
+    pub search: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminPartnerView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub is_available: bool,
+    pub is_verified: bool,
+    pub status: String,
+    pub online: bool,
+    pub active_orders: i64,
+    pub active_order_id: Option<String>,
+    pub last_location: Option<LocationView>,
+    pub total_deliveries: i64,
+    pub total_earnings: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnersResponse {
+    pub success: bool,
+    pub partners: Vec<AdminPartnerView>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub verified: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendRequest {
+    pub suspended: bool,
+}
+
+/// The brief's shape: `{success, onlineUsers: {customers, delivery, admin, total}}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineUsersResponse {
+    pub success: bool,
+    pub online_users: crate::realtime::OnlineCounts,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdminProductQuery {
+    pub search: Option<String>,
+    pub category: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateProductRequest {
+    pub sku: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Category slug.
+    pub category: String,
+    pub unit: String,
+    /// Minor units.
+    pub price: i64,
+    /// Minor units; defaults to the price.
+    pub mrp: Option<i64>,
+    #[serde(default)]
+    pub stock: i64,
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateProductRequest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    pub price: Option<i64>,
+    pub mrp: Option<i64>,
+    pub is_active: Option<bool>,
+    pub brand: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub category: Option<String>,
+}
+
+/// Set (`set`) or adjust (`adjust`, may be negative) stock, with a reason.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockRequest {
+    pub set: Option<i64>,
+    pub adjust: Option<i64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub color: Option<String>,
+    pub icon: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateCategoryRequest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub color: Option<String>,
+    pub icon: Option<String>,
+    pub is_active: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminCategoryResponse {
+    pub success: bool,
+    pub category: super::CategoryView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminProductResponse {
+    pub success: bool,
+    pub product: ProductView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrderResponse {
+    pub success: bool,
+    pub order: OrderView,
+}
+
+/// For `order:*` admin views.
+pub fn partner_ref(id: Option<&str>, name: Option<String>) -> Option<PartnerRef> {
+    Some(PartnerRef {
+        id: id?.to_owned(),
+        name: name.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,386 @@
+//! `/api/admin`: live stats, orders and interventions, users, partners, online users,
+//! catalog and stock, metrics. Every route is behind the admin role guard.
+
+use crate::api::*;
+use crate::app::{AppState, admin};
+use crate::auth::AuthUser;
+use crate::error::{ErrorEnvelope, Result};
+use crate::http::extract::{AppJson, AppPath, AppQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(orders))
+        .routes(routes!(order_detail))
+        .routes(routes!(cancel_order))
+        .routes(routes!(unassign_order))
+        .routes(routes!(reassign_order))
+        .routes(routes!(users))
+        .routes(routes!(block_user))
+        .routes(routes!(unblock_user))
+        .routes(routes!(partners))
+        .routes(routes!(verify_partner))
+        .routes(routes!(suspend_partner))
+        .routes(routes!(online_users))
+        .routes(routes!(products, create_product))
+        .routes(routes!(update_product))
+        .routes(routes!(change_stock))
+        .routes(routes!(categories, create_category))
+        .routes(routes!(update_category))
+        .routes(routes!(metrics))
+}
+
+/// Orders today by status, revenue, delivery times, partners and customers online, low
+/// stock. Also pushed to admin sockets as `stats:updated` (at most every 2 s).
+#[utoipa::path(get, path = "/stats", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = StatsResponse), (status = 403, body = ErrorEnvelope)))]
+async fn stats(State(state): State<AppState>) -> Result<Json<StatsResponse>> {
+    Ok(Json(StatsResponse {
+        success: true,
+        stats: admin::stats(&state).await?,
+    }))
+}
+
+/// All orders, newest first, with filters.
+#[utoipa::path(get, path = "/orders", tag = "admin", params(AdminOrderQuery),
+    security(("bearer_auth" = [])), responses((status = 200, body = OrdersResponse)))]
+async fn orders(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<AdminOrderQuery>,
+) -> Result<Json<OrdersResponse>> {
+    let (orders, pagination) = admin::orders(&state, q).await?;
+    Ok(Json(OrdersResponse {
+        success: true,
+        orders,
+        pagination,
+    }))
+}
+
+/// One order with its timeline, location trail, customer and partner.
+#[utoipa::path(get, path = "/orders/{orderId}", tag = "admin", params(("orderId" = String, Path)),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = AdminOrderDetail), (status = 404, body = ErrorEnvelope)))]
+async fn order_detail(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<AdminOrderDetail>> {
+    Ok(Json(admin::order_detail(&state, &id).await?))
+}
+
+/// Cancel an order that is not delivered yet; stock is restored, customer and partner told.
+#[utoipa::path(post, path = "/orders/{orderId}/cancel", tag = "admin", params(("orderId" = String, Path)),
+    security(("bearer_auth" = [])), request_body = ReasonRequest,
+    responses((status = 200, body = AdminOrderResponse), (status = 409, body = ErrorEnvelope)))]
+async fn cancel_order(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<ReasonRequest>,
+) -> Result<Json<AdminOrderResponse>> {
+    let order = admin::cancel_order(&state, &who, &id, &req.reason).await?;
+    Ok(Json(AdminOrderResponse {
+        success: true,
+        order,
+    }))
+}
+
+/// Take an accepted order back from its partner; it is offered to partners again.
+#[utoipa::path(post, path = "/orders/{orderId}/unassign", tag = "admin", params(("orderId" = String, Path)),
+    security(("bearer_auth" = [])), request_body = ReasonRequest,
+    responses((status = 200, body = AdminOrderResponse), (status = 409, body = ErrorEnvelope)))]
+async fn unassign_order(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<ReasonRequest>,
+) -> Result<Json<AdminOrderResponse>> {
+    let order = admin::unassign_order(&state, &who, &id, &req.reason).await?;
+    Ok(Json(AdminOrderResponse {
+        success: true,
+        order,
+    }))
+}
+
+/// Give an order to another partner.
+#[utoipa::path(post, path = "/orders/{orderId}/reassign", tag = "admin", params(("orderId" = String, Path)),
+    security(("bearer_auth" = [])), request_body = ReassignRequest,
+    responses((status = 200, body = AdminOrderResponse), (status = 409, body = ErrorEnvelope)))]
+async fn reassign_order(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<ReassignRequest>,
+) -> Result<Json<AdminOrderResponse>> {
+    let order = admin::reassign_order(&state, &who, &id, req).await?;
+    Ok(Json(AdminOrderResponse {
+        success: true,
+        order,
+    }))
+}
+
+/// Accounts, with filters and live online state.
+#[utoipa::path(get, path = "/users", tag = "admin", params(UserQuery), security(("bearer_auth" = [])),
+    responses((status = 200, body = UsersResponse)))]
+async fn users(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<UserQuery>,
+) -> Result<Json<UsersResponse>> {
+    Ok(Json(admin::users(&state, q).await?))
+}
+
+/// Block an account: its tokens stop working and its sockets close at once.
+#[utoipa::path(post, path = "/users/{id}/block", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), responses((status = 200, body = UserResponse), (status = 404, body = ErrorEnvelope)))]
+async fn block_user(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<UserResponse>> {
+    let user = admin::set_blocked(&state, &who, &id, true).await?;
+    Ok(Json(UserResponse {
+        success: true,
+        user,
+    }))
+}
+
+/// Unblock an account (it signs in again).
+#[utoipa::path(post, path = "/users/{id}/unblock", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), responses((status = 200, body = UserResponse), (status = 404, body = ErrorEnvelope)))]
+async fn unblock_user(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<UserResponse>> {
+    let user = admin::set_blocked(&state, &who, &id, false).await?;
+    Ok(Json(UserResponse {
+        success: true,
+        user,
+    }))
+}
+
+/// Delivery partners with online state, active order, last location and totals.
+#[utoipa::path(get, path = "/partners", tag = "admin", params(PartnerQuery), security(("bearer_auth" = [])),
+    responses((status = 200, body = PartnersResponse)))]
+async fn partners(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<PartnerQuery>,
+) -> Result<Json<PartnersResponse>> {
+    Ok(Json(admin::partners(&state, q).await?))
+}
+
+/// Mark a partner verified (or not).
+#[utoipa::path(post, path = "/partners/{id}/verify", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = VerifyRequest,
+    responses((status = 200, body = PartnerResponse), (status = 404, body = ErrorEnvelope)))]
+async fn verify_partner(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<VerifyRequest>,
+) -> Result<Json<PartnerResponse>> {
+    let partner = admin::set_partner_flags(&state, &id, Some(req.verified), None).await?;
+    Ok(Json(PartnerResponse {
+        success: true,
+        partner,
+    }))
+}
+
+/// Suspend a partner (no more offers or accepts) or lift the suspension.
+#[utoipa::path(post, path = "/partners/{id}/suspend", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = SuspendRequest,
+    responses((status = 200, body = PartnerResponse), (status = 404, body = ErrorEnvelope)))]
+async fn suspend_partner(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<SuspendRequest>,
+) -> Result<Json<PartnerResponse>> {
+    let partner = admin::set_partner_flags(&state, &id, None, Some(req.suspended)).await?;
+    Ok(Json(PartnerResponse {
+        success: true,
+        partner,
+    }))
+}
+
+/// Users connected right now, counted once per user however many tabs they have:
+/// `{success, onlineUsers: {customers, delivery, admin, total}}`.
+#[utoipa::path(get, path = "/online-users", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = OnlineUsersResponse)))]
+async fn online_users(State(state): State<AppState>) -> Json<OnlineUsersResponse> {
+    Json(OnlineUsersResponse {
+        success: true,
+        online_users: state.realtime.presence.counts(),
+    })
+}
+
+/// Every product, including deactivated ones.
+#[utoipa::path(get, path = "/products", tag = "admin", params(AdminProductQuery), security(("bearer_auth" = [])),
+    responses((status = 200, body = ProductsResponse)))]
+async fn products(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<AdminProductQuery>,
+) -> Result<Json<ProductsResponse>> {
+    Ok(Json(admin::products(&state, q).await?))
+}
+
+/// Add a product.
+#[utoipa::path(post, path = "/products", tag = "admin", security(("bearer_auth" = [])),
+    request_body = CreateProductRequest,
+    responses((status = 201, body = AdminProductResponse), (status = 400, body = ErrorEnvelope),
+        (status = 409, description = "`sku_taken`", body = ErrorEnvelope)))]
+async fn create_product(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<CreateProductRequest>,
+) -> Result<(StatusCode, Json<AdminProductResponse>)> {
+    let product = admin::create_product(&state, req).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AdminProductResponse {
+            success: true,
+            product,
+        }),
+    ))
+}
+
+/// Edit or (de)activate a product.
+#[utoipa::path(put, path = "/products/{id}", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = UpdateProductRequest,
+    responses((status = 200, body = AdminProductResponse), (status = 404, body = ErrorEnvelope)))]
+async fn update_product(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<UpdateProductRequest>,
+) -> Result<Json<AdminProductResponse>> {
+    let product = admin::update_product(&state, &id, req).await?;
+    Ok(Json(AdminProductResponse {
+        success: true,
+        product,
+    }))
+}
+
+/// Set or adjust stock with a reason; every change pushes `inventory:updated`.
+#[utoipa::path(post, path = "/products/{id}/stock", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = StockRequest,
+    responses((status = 200, body = AdminProductResponse), (status = 400, body = ErrorEnvelope),
+        (status = 409, description = "`invalid_stock` (would go below zero)", body = ErrorEnvelope)))]
+async fn change_stock(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<StockRequest>,
+) -> Result<Json<AdminProductResponse>> {
+    let product = admin::change_stock(&state, &who, &id, req).await?;
+    Ok(Json(AdminProductResponse {
+        success: true,
+        product,
+    }))
+}
+
+/// Categories with product counts.
+#[utoipa::path(get, path = "/categories", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = CategoriesResponse)))]
+async fn categories(State(state): State<AppState>) -> Result<Json<CategoriesResponse>> {
+    let categories = crate::app::catalog::categories(&state).await?;
+    Ok(Json(CategoriesResponse {
+        success: true,
+        categories,
+    }))
+}
+
+/// Add a category (or update the one with this slug).
+#[utoipa::path(post, path = "/categories", tag = "admin", security(("bearer_auth" = [])),
+    request_body = CategoryRequest, responses((status = 201, body = AdminCategoryResponse)))]
+async fn create_category(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<CategoryRequest>,
+) -> Result<(StatusCode, Json<AdminCategoryResponse>)> {
+    let category = admin::create_category(&state, req).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AdminCategoryResponse {
+            success: true,
+            category,
+        }),
+    ))
+}
+
+/// Edit or (de)activate a category.
+#[utoipa::path(put, path = "/categories/{id}", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = UpdateCategoryRequest,
+    responses((status = 200, body = AdminCategoryResponse), (status = 404, body = ErrorEnvelope)))]
+async fn update_category(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<UpdateCategoryRequest>,
+) -> Result<Json<AdminCategoryResponse>> {
+    let category = admin::update_category(&state, &id, req).await?;
+    Ok(Json(AdminCategoryResponse {
+        success: true,
+        category,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SocketMetrics {
+    connections: usize,
+    users: crate::realtime::OnlineCounts,
+    events_received: u64,
+    events_sent: u64,
+    events_per_second: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseMetrics {
+    backend: String,
+    pool_connections: u32,
+    pool_idle: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsView {
+    uptime_seconds: u64,
+    http: Vec<crate::metrics::GroupMetrics>,
+    sockets: SocketMetrics,
+    database: DatabaseMetrics,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MetricsResponse {
+    success: bool,
+    metrics: MetricsView,
+}
+
+/// Request rate and latency percentiles per route group, sockets, events per second and
+/// the database pool. Prometheus text is at `/metrics`.
+#[utoipa::path(get, path = "/metrics", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = MetricsResponse)))]
+async fn metrics(State(state): State<AppState>) -> Json<MetricsResponse> {
+    let m = &state.metrics;
+    let (open, idle) = state.store.pool_stats();
+    Json(MetricsResponse {
+        success: true,
+        metrics: MetricsView {
+            uptime_seconds: m.uptime().as_secs(),
+            http: m.groups(),
+            sockets: SocketMetrics {
+                connections: state.realtime.presence.sockets(),
+                users: state.realtime.presence.counts(),
+                events_received: m.events_in.load(std::sync::atomic::Ordering::Relaxed),
+                events_sent: m.events_out.load(std::sync::atomic::Ordering::Relaxed),
+                events_per_second: m.events_per_second(),
+            },
+            database: DatabaseMetrics {
+                backend: state.store.backend().to_owned(),
+                pool_connections: open,
+                pool_idle: idle,
+            },
+        },
+    })
+}

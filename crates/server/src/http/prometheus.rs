@@ -1,0 +1,69 @@
+//! `GET /metrics`: Prometheus text, readable with an admin token or the configured
+//! scrape token (`QC_METRICS_TOKEN`), never anonymously.
+
+use crate::app::AppState;
+use crate::auth::verify_bearer;
+use crate::error::{AppError, Result};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use qc_domain::Role;
+
+/// Compare without leaking where the first difference is.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            AppError::unauthorized("missing_token", "Send an admin token or the scrape token.")
+        })?;
+    let scrape_ok = state
+        .config
+        .metrics_token
+        .as_deref()
+        .is_some_and(|t| same(t.as_bytes(), token.as_bytes()));
+    if !scrape_ok {
+        let user = verify_bearer(&state, token).await?;
+        if user.role != Role::Admin {
+            return Err(AppError::forbidden(
+                "forbidden_role",
+                "Metrics are for admins.",
+            ));
+        }
+    }
+    let (open, idle) = state.store.pool_stats();
+    let counts = state.realtime.presence.counts();
+    let body = state.metrics.prometheus(&[
+        (
+            "qc_socket_connections",
+            "Open Socket.io connections.",
+            state.realtime.presence.sockets() as f64,
+        ),
+        (
+            "qc_online_users",
+            "Distinct connected users.",
+            counts.total as f64,
+        ),
+        (
+            "qc_db_pool_connections",
+            "Open database connections.",
+            f64::from(open),
+        ),
+        (
+            "qc_db_pool_idle",
+            "Idle database connections.",
+            f64::from(idle),
+        ),
+    ]);
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    Ok(res)
+}

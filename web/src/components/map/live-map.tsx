@@ -1,0 +1,95 @@
+/**
+ * A Leaflet map with store / rider / destination markers. Markers are `divIcon`s (plain
+ * HTML, no image files), so they are drawn even when map tiles cannot load. Default
+ * export so pages can `lazy()`-load it and keep Leaflet out of their own chunk.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { MapContainer, Marker, Polyline, TileLayer, Tooltip, useMap } from 'react-leaflet';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import './map.css';
+import { config } from '@/config/env';
+
+export type MarkerKind = 'store' | 'rider' | 'destination' | 'offline';
+
+export interface MapMarker {
+  id: string;
+  kind: MarkerKind;
+  lat: number;
+  lng: number;
+  label: string;
+}
+
+export interface LiveMapProps {
+  markers: MapMarker[];
+  /** A trail or route to draw. */
+  path?: [number, number][];
+  height?: number | string;
+  ariaLabel: string;
+  testId?: string;
+  /** Re-fit the view when this changes (not on every marker move). */
+  fitKey?: string;
+}
+
+const GLYPH: Record<MarkerKind, string> = { store: '🏪', rider: '🛵', destination: '🏠', offline: '🛵' };
+const iconCache = new Map<string, L.DivIcon>();
+
+function iconFor(kind: MarkerKind, id: string): L.DivIcon {
+  const key = `${kind}:${id}`;
+  let icon = iconCache.get(key);
+  if (!icon) {
+    const safeId = id.replace(/[^a-zA-Z0-9_-]/g, '');
+    icon = L.divIcon({
+      className: 'qc-marker',
+      html: `<div class="qc-pin qc-pin-${kind}" data-testid="marker-${kind}" data-marker-id="${safeId}">${GLYPH[kind]}</div>`,
+      iconSize: [34, 34],
+      iconAnchor: [17, 17],
+      tooltipAnchor: [0, -18],
+    });
+    iconCache.set(key, icon);
+  }
+  return icon;
+}
+
+function FitView({ markers, fitKey }: { markers: MapMarker[]; fitKey?: string }) {
+  const map = useMap();
+  const fitted = useRef<string | null>(null);
+  useEffect(() => {
+    const key = fitKey ?? 'once';
+    if (markers.length === 0) return;
+    const bounds = L.latLngBounds(markers.map((m) => [m.lat, m.lng] as [number, number]));
+    if (fitted.current !== key) {
+      fitted.current = key;
+      if (markers.length === 1) map.setView(bounds.getCenter(), 15);
+      else map.fitBounds(bounds.pad(0.25), { maxZoom: 16 });
+      return;
+    }
+    // Keep moving markers in view without jumping around.
+    const view = map.getBounds();
+    if (!markers.every((m) => view.contains([m.lat, m.lng]))) map.fitBounds(bounds.pad(0.25), { maxZoom: 16 });
+  }, [map, markers, fitKey]);
+  return null;
+}
+
+export default function LiveMap({ markers, path, height = 320, ariaLabel, testId, fitKey }: LiveMapProps) {
+  const center = useMemo<[number, number]>(
+    () => (markers.length ? [markers[0].lat, markers[0].lng] : [19.0596, 72.8295]),
+    // Only the first render's center matters; FitView does the rest.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  return (
+    <div role="region" aria-label={ariaLabel} data-testid={testId ?? 'live-map'} style={{ height }}>
+      <MapContainer center={center} zoom={14} className="qc-map" style={{ height: '100%', width: '100%' }} scrollWheelZoom={false}>
+        <TileLayer url={config.tileUrl} attribution={config.tileAttribution} />
+        {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: '#e65100', weight: 4, opacity: 0.7 }} />}
+        {markers.map((m) => (
+          <Marker key={`${m.kind}:${m.id}`} position={[m.lat, m.lng]} icon={iconFor(m.kind, m.id)} title={m.label} alt={m.label}>
+            <Tooltip>{m.label}</Tooltip>
+          </Marker>
+        ))}
+        <FitView markers={markers} fitKey={fitKey} />
+      </MapContainer>
+    </div>
+  );
+}

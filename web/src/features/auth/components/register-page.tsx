@@ -1,0 +1,108 @@
+import { useState, type FormEvent } from 'react';
+import { Link as RouterLink, useNavigate } from 'react-router';
+import {
+  Alert,
+  Button,
+  FormControl,
+  FormControlLabel,
+  FormLabel,
+  Link,
+  Radio,
+  RadioGroup,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { homeOf, useAuth } from '@/lib/auth';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import { AuthLayout } from '@/features/auth/components/auth-layout';
+
+type FieldErrors = Partial<Record<'name' | 'email' | 'password' | 'phone', string>>;
+
+function fieldErrorsOf(error: unknown): FieldErrors {
+  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return {};
+  const out: FieldErrors = {};
+  for (const item of error.details as { field?: string; message?: string }[]) {
+    if (item.field && item.message) out[item.field as keyof FieldErrors] = item.message;
+  }
+  return out;
+}
+
+export default function RegisterPage() {
+  const { register } = useAuth();
+  const navigate = useNavigate();
+  const [form, setForm] = useState({ name: '', email: '', phone: '', password: '', role: 'customer' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const fieldErrors = fieldErrorsOf(error);
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const user = await register({
+        name: form.name.trim(),
+        email: form.email.trim(),
+        password: form.password,
+        phone: form.phone.trim() || null,
+        role: form.role,
+      });
+      navigate(homeOf(user.role), { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthLayout title="Create an account">
+      <form onSubmit={submit} noValidate aria-label="Registration form">
+        <Stack spacing={2}>
+          {error !== null && (
+            <Alert severity="error" role="alert" data-testid="register-error">
+              {errorMessage(error)}
+            </Alert>
+          )}
+          <FormControl>
+            <FormLabel id="role-label">I want to</FormLabel>
+            <RadioGroup row aria-labelledby="role-label" value={form.role} onChange={set('role')}>
+              <FormControlLabel value="customer" control={<Radio slotProps={{ input: { 'aria-label': 'Shop as a customer' } }} />} label="Shop" />
+              <FormControlLabel
+                value="delivery"
+                control={<Radio slotProps={{ input: { 'aria-label': 'Deliver as a partner' } }} />}
+                label="Deliver"
+              />
+            </RadioGroup>
+          </FormControl>
+          <TextField label="Full name" value={form.name} onChange={set('name')} required autoComplete="name"
+            error={!!fieldErrors.name} helperText={fieldErrors.name}
+            slotProps={{ htmlInput: { 'aria-label': 'Full name' } }} />
+          <TextField label="E-mail" type="email" value={form.email} onChange={set('email')} required autoComplete="email"
+            error={!!fieldErrors.email} helperText={fieldErrors.email}
+            slotProps={{ htmlInput: { 'aria-label': 'E-mail' } }} />
+          <TextField label="Phone (optional)" type="tel" value={form.phone} onChange={set('phone')} autoComplete="tel"
+            error={!!fieldErrors.phone} helperText={fieldErrors.phone}
+            slotProps={{ htmlInput: { 'aria-label': 'Phone' } }} />
+          <TextField label="Password" type="password" value={form.password} onChange={set('password')} required
+            autoComplete="new-password" error={!!fieldErrors.password}
+            helperText={fieldErrors.password ?? 'At least 8 characters.'}
+            slotProps={{ htmlInput: { 'aria-label': 'Password' } }} />
+          <Button type="submit" variant="contained" size="large" disabled={busy} aria-label="Create account">
+            {busy ? 'Creating…' : 'Create account'}
+          </Button>
+          <Typography variant="body2">
+            Already registered?{' '}
+            <Link component={RouterLink} to="/login" aria-label="Sign in instead">
+              Sign in
+            </Link>
+          </Typography>
+        </Stack>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,133 @@
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useSearchParams } from 'react-router';
+import { Box, Button, CircularProgress, Typography } from '@mui/material';
+import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
+import { useAsync } from '@/hooks/use-async';
+import { listCategories, type ProductSort } from '@/features/customer/api/catalog-api';
+import { useCart } from '@/features/customer/hooks/use-cart';
+import { useProductList } from '@/features/customer/hooks/use-product-list';
+import { ProductCard } from '@/features/customer/components/product-card';
+import {
+  CatalogFilters,
+  PRICE_RANGES,
+  SORTS,
+  type CatalogFilterValue,
+} from '@/features/customer/components/catalog-filters';
+import type { ProductView } from '@/types/models';
+
+function readFilters(params: URLSearchParams): CatalogFilterValue {
+  const sort = params.get('sort') as ProductSort | null;
+  return {
+    search: params.get('q') ?? '',
+    category: params.get('category') ?? '',
+    inStock: params.get('inStock') === '1',
+    price: PRICE_RANGES.some((r) => r.key === params.get('price')) ? (params.get('price') as string) : '',
+    sort: sort && SORTS.some((s) => s.key === sort) ? sort : 'popular',
+  };
+}
+
+export function CatalogPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const categories = useAsync((signal) => listCategories(signal), []);
+  const cart = useCart();
+
+  const onChange = useCallback(
+    (patch: Partial<CatalogFilterValue>) => {
+      setParams(
+        (prev) => {
+          const next = { ...readFilters(prev), ...patch };
+          const out = new URLSearchParams();
+          if (next.search) out.set('q', next.search);
+          if (next.category) out.set('category', next.category);
+          if (next.inStock) out.set('inStock', '1');
+          if (next.price) out.set('price', next.price);
+          if (next.sort !== 'popular') out.set('sort', next.sort);
+          return out;
+        },
+        { replace: true },
+      );
+    },
+    [setParams],
+  );
+
+  const range = PRICE_RANGES.find((r) => r.key === filters.price);
+  const query = useMemo(
+    () => ({
+      search: filters.search || undefined,
+      category: filters.category || undefined,
+      inStock: filters.inStock,
+      minPrice: range?.min,
+      maxPrice: range?.max,
+      sort: filters.sort,
+    }),
+    [filters.search, filters.category, filters.inStock, range?.min, range?.max, filters.sort],
+  );
+  const list = useProductList(query);
+
+  const quantities = useMemo(() => new Map(cart.items.map((i) => [i.productId, i.quantity])), [cart.items]);
+  const onAdd = useCallback((p: ProductView) => cart.add(p), [cart]);
+
+  // Infinite scroll: load the next page when the sentinel comes into view.
+  const sentinel = useRef<HTMLDivElement | null>(null);
+  const { loadMore } = list;
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => entries[0]?.isIntersecting && loadMore(), {
+      rootMargin: '400px',
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [loadMore]);
+
+  return (
+    <Box>
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 1.5 }}>
+        Delivered in minutes
+      </Typography>
+      <CatalogFilters value={filters} categories={categories.data?.categories ?? []} onChange={onChange} />
+      {categories.error !== null && <ErrorState error={categories.error} onRetry={categories.reload} />}
+      {list.pagination && (
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }} data-testid="result-count" aria-live="polite">
+          {list.pagination.total} products
+        </Typography>
+      )}
+      {list.loading && list.products.length === 0 && <LoadingState label="Loading products…" />}
+      {list.error !== null && <ErrorState error={list.error} onRetry={list.retry} />}
+      {!list.loading && list.error === null && list.products.length === 0 && (
+        <EmptyState
+          title="No products match"
+          hint="Try another search or clear the filters."
+          action={
+            <Button variant="outlined" onClick={() => setParams(new URLSearchParams(), { replace: true })} aria-label="Clear filters">
+              Clear filters
+            </Button>
+          }
+        />
+      )}
+      <Box
+        data-testid="product-grid"
+        sx={{
+          display: 'grid',
+          gap: { xs: 1, sm: 1.5 },
+          gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(3, minmax(0, 1fr))', md: 'repeat(4, minmax(0, 1fr))', lg: 'repeat(5, minmax(0, 1fr))' },
+        }}
+      >
+        {list.products.map((p) => (
+          <ProductCard key={p.id} product={p} inCart={quantities.get(p.id) ?? 0} onAdd={onAdd} onQuantity={cart.setQuantity} />
+        ))}
+      </Box>
+      <Box ref={sentinel} sx={{ display: 'flex', justifyContent: 'center', py: 3 }}>
+        {list.pagination?.hasMore &&
+          (list.loading ? (
+            <CircularProgress size={24} aria-label="Loading more products" />
+          ) : (
+            <Button variant="outlined" onClick={list.loadMore} aria-label="Load more products" data-testid="load-more">
+              Load more
+            </Button>
+          ))}
+      </Box>
+    </Box>
+  );
+}

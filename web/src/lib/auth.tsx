@@ -1,0 +1,156 @@
+/**
+ * Authentication state: the token (kept in localStorage), the signed-in user, login,
+ * registration and logout. It also opens the realtime connection while signed in.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { apiClient, configureApiClient } from '@/lib/api-client';
+import { realtime } from '@/lib/socket';
+import type { AuthResponse, LoginRequest, RegisterRequest, UserResponse, UserView } from '@/types/models';
+
+const TOKEN_KEY = 'qc.token';
+
+export type Role = 'customer' | 'delivery' | 'admin';
+export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
+
+export interface AuthContextValue {
+  status: AuthStatus;
+  user: UserView | null;
+  token: string | null;
+  /** Why the last session ended without a logout (expired, revoked, blocked). */
+  endedReason: string | null;
+  login: (body: LoginRequest) => Promise<UserView>;
+  register: (body: RegisterRequest) => Promise<UserView>;
+  logout: () => Promise<void>;
+  setUser: (user: UserView) => void;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+function readToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeToken(token: string | null): void {
+  try {
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Private mode: the session lasts as long as the tab.
+  }
+}
+
+const ENDED_MESSAGES: Record<string, string> = {
+  token_expired: 'Your session expired. Please sign in again.',
+  token_revoked: 'You were signed out. Please sign in again.',
+  account_blocked: 'This account has been blocked. Contact support.',
+  invalid_token: 'Please sign in again.',
+  missing_token: 'Please sign in.',
+};
+
+/** The landing page of each role. */
+export function homeOf(role: string | undefined | null): string {
+  switch (role) {
+    case 'delivery':
+      return '/partner';
+    case 'admin':
+      return '/admin';
+    default:
+      return '/';
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [token, setToken] = useState<string | null>(readToken);
+  const [user, setUser] = useState<UserView | null>(null);
+  const [status, setStatus] = useState<AuthStatus>(() => (readToken() ? 'loading' : 'anonymous'));
+  const [endedReason, setEndedReason] = useState<string | null>(null);
+  const tokenRef = useRef(token);
+  tokenRef.current = token;
+
+  const endSession = useCallback((code: string | null) => {
+    writeToken(null);
+    tokenRef.current = null;
+    realtime.disconnect();
+    setToken(null);
+    setUser(null);
+    setStatus('anonymous');
+    setEndedReason(code ? (ENDED_MESSAGES[code] ?? 'Please sign in again.') : null);
+  }, []);
+
+  useEffect(() => {
+    configureApiClient({ getToken: () => tokenRef.current, onSessionEnded: endSession });
+  }, [endSession]);
+
+  // Validate a stored token once at start.
+  useEffect(() => {
+    const stored = tokenRef.current;
+    if (!stored || user) return;
+    let cancelled = false;
+    apiClient
+      .get<UserResponse>('/api/auth/me')
+      .then((res) => {
+        if (!cancelled) {
+          setUser(res.user);
+          setStatus('authenticated');
+        }
+      })
+      .catch(() => {
+        if (!cancelled && tokenRef.current === stored) endSession(null);
+      });
+    return () => {
+      cancelled = true;
+    };
+    // Only on first mount: later tokens come with their user.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // The realtime connection follows the session.
+  useEffect(() => {
+    if (status !== 'authenticated') return;
+    realtime.connect({ getToken: () => tokenRef.current, onSessionEnded: endSession });
+    return () => realtime.disconnect();
+  }, [status, endSession]);
+
+  const accept = useCallback((res: AuthResponse) => {
+    writeToken(res.token);
+    tokenRef.current = res.token;
+    setToken(res.token);
+    setUser(res.user);
+    setEndedReason(null);
+    setStatus('authenticated');
+    return res.user;
+  }, []);
+
+  const login = useCallback(
+    async (body: LoginRequest) => accept(await apiClient.post<AuthResponse>('/api/auth/login', body)),
+    [accept],
+  );
+  const register = useCallback(
+    async (body: RegisterRequest) => accept(await apiClient.post<AuthResponse>('/api/auth/register', body)),
+    [accept],
+  );
+  const logout = useCallback(async () => {
+    try {
+      await apiClient.post('/api/auth/logout');
+    } catch {
+      // Signing out locally is what matters.
+    }
+    endSession(null);
+  }, [endSession]);
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ status, user, token, endedReason, login, register, logout, setUser }),
+    [status, user, token, endedReason, login, register, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}

@@ -1,0 +1,297 @@
+/**
+ * The one Socket.io client. Nothing else calls `io()`.
+ *
+ * - Authenticates every (re)connection with the *current* token (`auth` is a function).
+ * - Reconnects on its own; after a server-side kick (logout elsewhere, block) it tries once
+ *   more so a revoked token ends the session through `connect_error`.
+ * - Keeps the last `seq` of every tracked order; a live event that is a duplicate is
+ *   dropped, one after a gap (or any reconnect) triggers a fetch of the missed events
+ *   (`GET /api/customer/orders/{id}/events?after=N`), applied in order, once.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { config } from '@/config/env';
+import { ApiError, apiClient, SESSION_ENDED_CODES } from '@/lib/api-client';
+import {
+  classifySeq,
+  fromSocketEvent,
+  fromTimelineEvent,
+  planResync,
+  type OrderUpdate,
+} from '@/lib/order-sync';
+import type {
+  AcceptedSuccessEvent,
+  EventsResponse,
+  InventoryUpdatedEvent,
+  LocationEvent,
+  OrderAcceptedEvent,
+  OrderCancelledEvent,
+  OrderCompletedEvent,
+  OrderCreatedEvent,
+  OrderEventView,
+  OrderTakenEvent,
+  StatusUpdatedEvent,
+} from '@/types/models';
+import type { PresenceUpdatedEvent, StatsUpdatedEvent } from '@/types/admin';
+
+/** Server → client events and their payloads (docs/WEBSOCKET.md). */
+export interface ServerEvents {
+  'order:created': OrderCreatedEvent;
+  'order:accepted': OrderAcceptedEvent;
+  'order:accepted-success': AcceptedSuccessEvent;
+  'order:taken': OrderTakenEvent;
+  'order:status-updated': StatusUpdatedEvent;
+  'order:completed': OrderCompletedEvent;
+  'order:cancelled': OrderCancelledEvent;
+  'delivery:location': LocationEvent;
+  'inventory:updated': InventoryUpdatedEvent;
+  'stats:updated': StatsUpdatedEvent;
+  'presence:updated': PresenceUpdatedEvent;
+}
+export type ServerEventName = keyof ServerEvents;
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+type Handler<T> = (payload: T) => void;
+type FetchMissed = (orderId: string, after: number) => Promise<OrderEventView[]>;
+
+interface TrackedOrder {
+  lastSeq: number;
+  listeners: Set<(updates: OrderUpdate[]) => void>;
+  fetchMissed: FetchMissed;
+  syncing: boolean;
+  again: boolean;
+}
+
+const ORDER_EVENTS = new Set(['order:accepted', 'order:status-updated', 'order:completed', 'order:cancelled']);
+
+const fetchCustomerEvents: FetchMissed = async (orderId, after) => {
+  const res = await apiClient.get<EventsResponse>(
+    `/api/customer/orders/${encodeURIComponent(orderId)}/events`,
+    { query: { after } },
+  );
+  return res.events;
+};
+
+type Ack<T> = { success: true; data: T } | { success: false; error: { code: string; message: string; details?: unknown } };
+
+class RealtimeClient {
+  private socket: Socket | null = null;
+  private getToken: () => string | null = () => null;
+  private onSessionEnded: (code: string) => void = () => undefined;
+  private readonly handlers = new Map<string, Set<Handler<unknown>>>();
+  private readonly tracked = new Map<string, TrackedOrder>();
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private connectedBefore = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
+  private state: ConnectionState = 'idle';
+
+  /** Open the connection (idempotent). */
+  connect(options: { getToken: () => string | null; onSessionEnded: (code: string) => void }): void {
+    this.getToken = options.getToken;
+    this.onSessionEnded = options.onSessionEnded;
+    if (this.socket) return;
+    const opts = {
+      auth: (cb: (data: object) => void) => cb({ token: this.getToken() ?? '' }),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      timeout: 10000,
+    };
+    const socket = config.socketUrl ? io(config.socketUrl, opts) : io(opts);
+    this.socket = socket;
+    this.setState('connecting');
+
+    socket.on('connect', () => {
+      this.retries = 0;
+      this.setState('connected');
+      if (this.connectedBefore) {
+        // Whatever happened while we were away: catch up every tracked order.
+        for (const orderId of this.tracked.keys()) void this.resync(orderId);
+        for (const listener of this.reconnectListeners) listener();
+      }
+      this.connectedBefore = true;
+    });
+    socket.on('disconnect', (reason) => {
+      this.setState('reconnecting');
+      if (reason === 'io server disconnect') this.scheduleRetry();
+    });
+    socket.on('connect_error', (err: Error) => {
+      const code = err.message.split(':')[0]?.trim() ?? '';
+      if (SESSION_ENDED_CODES.has(code)) {
+        this.onSessionEnded(code);
+        return;
+      }
+      this.setState('reconnecting');
+      // A refusal by the server's middleware is not retried by socket.io itself.
+      if (!socket.active) this.scheduleRetry();
+    });
+    socket.onAny((event: string, payload: unknown) => this.receive(event, payload));
+  }
+
+  /** Close the connection and forget everything (logout). */
+  disconnect(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.connectedBefore = false;
+    this.tracked.clear();
+    this.setState('idle');
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  onStateChange(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called after every successful reconnect (lists should refetch). */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  on<E extends ServerEventName>(event: E, handler: Handler<ServerEvents[E]>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(event, set);
+    }
+    set.add(handler as Handler<unknown>);
+    return () => set.delete(handler as Handler<unknown>);
+  }
+
+  /** Emit with an acknowledgement; resolves with `data`, rejects with an `ApiError`. */
+  async request<T>(event: string, payload: unknown, timeoutMs = 8000): Promise<T> {
+    const socket = this.socket;
+    if (!socket || !socket.connected) {
+      throw new ApiError(0, 'offline', 'Not connected to the live server. Retrying…');
+    }
+    let ack: Ack<T>;
+    try {
+      ack = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
+    } catch {
+      throw new ApiError(0, 'timeout', 'The server did not answer in time.');
+    }
+    if (ack && ack.success) return ack.data;
+    const error = ack && !ack.success ? ack.error : { code: 'invalid_ack', message: 'Unexpected answer.' };
+    throw new ApiError(0, error.code, error.message, error.details);
+  }
+
+  /** Fire-and-forget emit with an acknowledgement handler that never throws. */
+  emit(event: string, payload: unknown, onAck?: (ack: Ack<unknown>) => void): void {
+    const socket = this.socket;
+    if (!socket || !socket.connected) return;
+    socket.timeout(5000).emit(event, payload, (err: unknown, ack: Ack<unknown>) => {
+      if (!err && onAck) onAck(ack);
+    });
+  }
+
+  /**
+   * Follow one order from `lastSeq`: `listener` receives its updates in seq order, each
+   * once, from live events and from catch-up fetches.
+   */
+  trackOrder(
+    orderId: string,
+    lastSeq: number,
+    listener: (updates: OrderUpdate[]) => void,
+    fetchMissed: FetchMissed = fetchCustomerEvents,
+  ): () => void {
+    let entry = this.tracked.get(orderId);
+    if (!entry) {
+      entry = { lastSeq, listeners: new Set(), fetchMissed, syncing: false, again: false };
+      this.tracked.set(orderId, entry);
+    } else if (lastSeq > entry.lastSeq) {
+      entry.lastSeq = lastSeq;
+    }
+    entry.listeners.add(listener);
+    const tracked = entry;
+    return () => {
+      tracked.listeners.delete(listener);
+      if (tracked.listeners.size === 0 && this.tracked.get(orderId) === tracked) {
+        this.tracked.delete(orderId);
+      }
+    };
+  }
+
+  /** Fetch and apply whatever a tracked order missed. */
+  async resync(orderId: string): Promise<void> {
+    const entry = this.tracked.get(orderId);
+    if (!entry) return;
+    if (entry.syncing) {
+      entry.again = true;
+      return;
+    }
+    entry.syncing = true;
+    try {
+      do {
+        entry.again = false;
+        const events = await entry.fetchMissed(orderId, entry.lastSeq);
+        const plan = planResync(entry.lastSeq, events.map(fromTimelineEvent));
+        entry.lastSeq = plan.lastSeq;
+        if (plan.apply.length) for (const listener of entry.listeners) listener(plan.apply);
+      } while (entry.again);
+    } catch {
+      // Try again at the next reconnect or gap.
+    } finally {
+      entry.syncing = false;
+    }
+  }
+
+  /** Handle one incoming server event (public so tests can feed events in). */
+  receive(event: string, payload: unknown): void {
+    for (const handler of this.handlers.get(event) ?? []) {
+      try {
+        handler(payload);
+      } catch (err) {
+        console.error(`handler of ${event} failed`, err);
+      }
+    }
+    if (ORDER_EVENTS.has(event)) this.routeOrderEvent(event, payload);
+  }
+
+  private routeOrderEvent(event: string, payload: unknown): void {
+    const update = fromSocketEvent(event, payload);
+    if (!update) return;
+    const entry = this.tracked.get(update.orderId);
+    if (!entry) return;
+    if (entry.syncing) {
+      entry.again = true;
+      return;
+    }
+    switch (classifySeq(entry.lastSeq, update.seq)) {
+      case 'duplicate':
+        return;
+      case 'next':
+        entry.lastSeq = update.seq;
+        for (const listener of entry.listeners) listener([update]);
+        return;
+      case 'gap':
+        void this.resync(update.orderId);
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || !this.socket) return;
+    const delay = Math.min(10000, 1000 * 2 ** Math.min(this.retries, 4));
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.socket && !this.socket.connected && this.getToken()) this.socket.connect();
+    }, delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
+
+export const realtime = new RealtimeClient();
+export type { RealtimeClient };
