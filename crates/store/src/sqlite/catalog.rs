@@ -125,8 +125,8 @@ impl Catalog for SqliteStore {
 
     async fn list_categories(&self) -> StoreResult<Vec<CategoryWithCount>> {
         let rows = sqlx::query(
-            "SELECT c.*, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.is_active = 1) \
-             AS product_count FROM categories c WHERE c.is_active = 1 ORDER BY c.sort_order, c.name",
+            "SELECT c.*, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.is_active = TRUE) \
+             AS product_count FROM categories c WHERE c.is_active = TRUE ORDER BY c.sort_order, c.name",
         )
         .fetch_all(&self.reader)
         .await?;
@@ -247,9 +247,9 @@ impl SqliteStore {
         &self,
         q: &ProductQuery,
     ) -> StoreResult<(Vec<Product>, i64)> {
-        let mut filter = String::from(" WHERE 1 = 1");
+        let mut filter = String::from(" WHERE TRUE");
         if !q.include_inactive {
-            filter.push_str(" AND p.is_active = 1 AND c.is_active = 1");
+            filter.push_str(" AND p.is_active = TRUE AND c.is_active = TRUE");
         }
         if q.category.is_some() {
             filter.push_str(" AND (c.slug = ?1 OR c.id = ?1)");

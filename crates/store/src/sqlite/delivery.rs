@@ -372,9 +372,9 @@ impl Delivery for SqliteStore {
     ) -> StoreResult<Earnings> {
         let sums = sqlx::query(
             "SELECT \
-               COALESCE(SUM(CASE WHEN delivered_at >= ?2 THEN payout END), 0) AS today, \
-               COALESCE(SUM(CASE WHEN delivered_at >= ?3 THEN payout END), 0) AS week, \
-               COALESCE(SUM(payout), 0) AS total, \
+               CAST(COALESCE(SUM(CASE WHEN delivered_at >= ?2 THEN payout END), 0) AS BIGINT) AS today, \
+               CAST(COALESCE(SUM(CASE WHEN delivered_at >= ?3 THEN payout END), 0) AS BIGINT) AS week, \
+               CAST(COALESCE(SUM(payout), 0) AS BIGINT) AS total, \
                COUNT(CASE WHEN delivered_at >= ?2 THEN 1 END) AS n_today, \
                COUNT(CASE WHEN delivered_at >= ?3 THEN 1 END) AS n_week, \
                COUNT(*) AS n_total \

@@ -38,7 +38,7 @@ impl Operations for SqliteStore {
             }
         }
         let revenue: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(total), 0) FROM orders WHERE status = 'delivered' AND delivered_at >= ?",
+            "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM orders WHERE status = 'delivered' AND delivered_at >= ?",
         )
         .bind(since)
         .fetch_one(&mut *conn)
@@ -51,14 +51,14 @@ impl Operations for SqliteStore {
         .fetch_all(&mut *conn)
         .await?;
         let partners = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS total, COALESCE(SUM(is_available), 0) AS available, \
+            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(CASE WHEN is_available THEN 1 ELSE 0 END), 0) AS BIGINT) AS available, \
              (SELECT COUNT(DISTINCT partner_id) FROM orders WHERE status IN {ACTIVE}) AS busy \
              FROM delivery_partners d JOIN users u ON u.id = d.user_id WHERE u.status = 'active'"
         )))
         .fetch_one(&mut *conn)
         .await?;
         let low = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{PRODUCT_SELECT} WHERE p.is_active = 1 AND p.stock < ? ORDER BY p.stock ASC, p.name LIMIT 50"
+            "{PRODUCT_SELECT} WHERE p.is_active = TRUE AND p.stock < ? ORDER BY p.stock ASC, p.name LIMIT 50"
         )))
         .bind(low_stock_below)
         .fetch_all(&mut *conn)
@@ -190,7 +190,7 @@ impl Operations for SqliteStore {
         let done = sqlx::query(
             "UPDATE delivery_partners SET is_verified = COALESCE(?1, is_verified), \
              status = COALESCE(?2, status), \
-             is_available = CASE WHEN ?2 = 'suspended' THEN 0 ELSE is_available END WHERE user_id = ?3",
+             is_available = CASE WHEN ?2 = 'suspended' THEN FALSE ELSE is_available END WHERE user_id = ?3",
         )
         .bind(verified)
         .bind(status)

@@ -183,7 +183,7 @@ impl SqliteStore {
         for it in lines {
             let done = sqlx::query(
                 "UPDATE products SET stock = stock - ?1, sold_count = sold_count + ?1, updated_at = ?2 \
-                 WHERE id = ?3 AND stock >= ?1 AND price = ?4 AND is_active = 1",
+                 WHERE id = ?3 AND stock >= ?1 AND price = ?4 AND is_active = TRUE",
             )
             .bind(i64::from(it.quantity))
             .bind(now)
@@ -244,55 +244,53 @@ impl Orders for SqliteStore {
             .bind(now - ttl.num_milliseconds())
             .execute(&mut *tx)
             .await?;
-        let existing = sqlx::query(
-            "SELECT request_hash, state, response_status, response_body, created_at \
-             FROM idempotency_keys WHERE user_id = ? AND key = ?",
+        // Insert first: under concurrency exactly one claimer inserts, the others see
+        // the row (after it commits, on PostgreSQL) and are classified below.
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at) \
+             VALUES (?, ?, ?, 'in_progress', ?) ON CONFLICT (user_id, key) DO NOTHING",
         )
         .bind(user_id)
         .bind(key)
-        .fetch_optional(&mut *tx)
+        .bind(request_hash)
+        .bind(now)
+        .execute(&mut *tx)
         .await?;
-        let claim = match existing {
-            None => {
+        let claim = if inserted.rows_affected() == 1 {
+            IdempotencyClaim::Fresh
+        } else {
+            let r = sqlx::query(
+                "SELECT request_hash, state, response_status, response_body, created_at \
+                 FROM idempotency_keys WHERE user_id = ? AND key = ?",
+            )
+            .bind(user_id)
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+            let hash: String = r.try_get("request_hash")?;
+            let state: String = r.try_get("state")?;
+            let created: i64 = r.try_get("created_at")?;
+            if hash != request_hash {
+                IdempotencyClaim::Mismatch
+            } else if state == "done" {
+                IdempotencyClaim::Replay {
+                    status: u16::try_from(r.try_get::<i64, _>("response_status")?).unwrap_or(200),
+                    body: r
+                        .try_get::<Option<String>, _>("response_body")?
+                        .unwrap_or_default(),
+                }
+            } else if now - created > stale_after.num_milliseconds() {
                 sqlx::query(
-                    "INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at) \
-                     VALUES (?, ?, ?, 'in_progress', ?)",
+                    "UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND key = ?",
                 )
+                .bind(now)
                 .bind(user_id)
                 .bind(key)
-                .bind(request_hash)
-                .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 IdempotencyClaim::Fresh
-            }
-            Some(r) => {
-                let hash: String = r.try_get("request_hash")?;
-                let state: String = r.try_get("state")?;
-                let created: i64 = r.try_get("created_at")?;
-                if hash != request_hash {
-                    IdempotencyClaim::Mismatch
-                } else if state == "done" {
-                    IdempotencyClaim::Replay {
-                        status: u16::try_from(r.try_get::<i64, _>("response_status")?)
-                            .unwrap_or(200),
-                        body: r
-                            .try_get::<Option<String>, _>("response_body")?
-                            .unwrap_or_default(),
-                    }
-                } else if now - created > stale_after.num_milliseconds() {
-                    sqlx::query(
-                        "UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND key = ?",
-                    )
-                    .bind(now)
-                    .bind(user_id)
-                    .bind(key)
-                    .execute(&mut *tx)
-                    .await?;
-                    IdempotencyClaim::Fresh
-                } else {
-                    IdempotencyClaim::InProgress
-                }
+            } else {
+                IdempotencyClaim::InProgress
             }
         };
         tx.commit().await?;
@@ -442,7 +440,7 @@ impl Orders for SqliteStore {
         let sql = format!(
             "UPDATE orders SET status = 'cancelled', cancelled_at = ?1, cancel_reason = ?2, \
              cancelled_by = ?3, updated_at = ?1 WHERE id = ?4 AND status IN {allowed} \
-             AND (?5 = 0 OR customer_id = ?6)"
+             AND (NOT ?5 OR customer_id = ?6)"
         );
         let done = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(at.timestamp_millis())

@@ -58,7 +58,7 @@ impl Accounts for SqliteStore {
             return Err(StoreError::NotFound);
         }
         if status == UserStatus::Blocked {
-            sqlx::query("UPDATE delivery_partners SET is_available = 0 WHERE user_id = ?")
+            sqlx::query("UPDATE delivery_partners SET is_available = FALSE WHERE user_id = ?")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

@@ -5,7 +5,7 @@ import { EmptyState, ErrorState } from '@/components/page-state';
 import { formatMoney } from '@/lib/format';
 import { useCart } from '@/features/customer/hooks/use-cart';
 import { useCartCheck } from '@/features/customer/hooks/use-cart-check';
-import { cartSavings, feeLabel } from '@/features/customer/utils/cart-math';
+import { cartSavings } from '@/features/customer/utils/cart-math';
 import { CartLine } from '@/features/customer/components/cart-line';
 import { OrderSummary } from '@/features/customer/components/order-summary';
 
@@ -31,7 +31,7 @@ export function CartDrawer() {
       slotProps={{ paper: { sx: { width: { xs: '100%', sm: 420 } }, 'aria-label': 'Shopping cart' } as object }}
       data-testid="cart-drawer"
     >
-      <Stack direction="row" alignItems="center" sx={{ p: 2, pb: 1 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', p: 2, pb: 1 }}>
         <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
           Your cart
         </Typography>
@@ -61,7 +61,7 @@ export function CartDrawer() {
             <OrderSummary subtotal={result.subtotal} deliveryFee={result.deliveryFee} total={result.total} savings={cartSavings(cart.items)} />
           ) : (
             <Typography>
-              Items: <b>{formatMoney(cart.subtotal)}</b> · delivery {result ? feeLabel(0) : 'calculated next'}
+              Items: <b>{formatMoney(cart.subtotal)}</b> · checking fees and stock…
             </Typography>
           )}
           <Divider sx={{ my: 1 }} />

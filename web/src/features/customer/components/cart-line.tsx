@@ -13,7 +13,7 @@ export function CartLine({
   onQuantity: (productId: string, quantity: number) => void;
 }) {
   return (
-    <Stack direction="row" spacing={1.5} alignItems="center" data-testid="cart-line" data-product-id={item.productId} sx={{ py: 1 }}>
+    <Stack direction="row" spacing={1.5} data-testid="cart-line" data-product-id={item.productId} sx={{ alignItems: 'center', py: 1 }}>
       <Box component="img" src={item.imageUrl} alt="" sx={{ width: 52, height: 52, objectFit: 'contain', bgcolor: '#f0f4f1', borderRadius: 1.5, flexShrink: 0 }} />
       <Box sx={{ flexGrow: 1, minWidth: 0 }}>
         <Typography variant="body2" sx={{ fontWeight: 600 }} noWrap title={item.name}>
@@ -28,7 +28,7 @@ export function CartLine({
           </Typography>
         )}
       </Box>
-      <Stack alignItems="flex-end" spacing={0.5}>
+      <Stack spacing={0.5} sx={{ alignItems: 'flex-end' }}>
         <QuantityStepper
           name={item.name}
           quantity={item.quantity}

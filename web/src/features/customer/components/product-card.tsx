@@ -56,7 +56,7 @@ export const ProductCard = memo(function ProductCard({
           sx={{ alignSelf: 'flex-start' }}
         />
         <Box sx={{ flexGrow: 1 }} />
-        <Stack direction="row" alignItems="center" justifyContent="space-between" sx={{ gap: 1, flexWrap: 'wrap' }}>
+        <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', gap: 1, flexWrap: 'wrap' }}>
           <Box>
             <Typography sx={{ fontWeight: 700 }} data-testid="product-price">
               {formatMoney(product.price)}

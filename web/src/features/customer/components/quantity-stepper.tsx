@@ -15,7 +15,7 @@ export function QuantityStepper({
   testId?: string;
 }) {
   return (
-    <Stack direction="row" alignItems="center" spacing={0.5} data-testid={testId ?? 'quantity-stepper'}>
+    <Stack direction="row" spacing={0.5} data-testid={testId ?? 'quantity-stepper'} sx={{ alignItems: 'center' }}>
       <IconButton
         size="small"
         aria-label={`Remove one ${name}`}

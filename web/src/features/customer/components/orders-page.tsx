@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { Link as RouterLink } from 'react-router';
+import { Box, Button, Card, CardActionArea, CardContent, Pagination, Stack, Typography } from '@mui/material';
+import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
+import { StatusChip } from '@/components/order-status';
+import { useAsync } from '@/hooks/use-async';
+import { useReconnect, useSocketEvent } from '@/hooks/use-socket-event';
+import { formatDateTime, formatMoney } from '@/lib/format';
+import { applyOrderUpdate, fromSocketEvent } from '@/lib/order-sync';
+import { ordersApi } from '@/features/customer/api/orders-api';
+import type { OrdersResponse } from '@/types/models';
+
+export function OrdersPage() {
+  const [page, setPage] = useState(1);
+  const orders = useAsync((signal) => ordersApi.list({ page, limit: 10 }, signal), [page]);
+
+  // Keep statuses live without refetching.
+  const live = (event: 'order:accepted' | 'order:status-updated' | 'order:cancelled') => (payload: unknown) => {
+    const update = fromSocketEvent(event, payload);
+    if (!update) return;
+    orders.setData((data: OrdersResponse | undefined) =>
+      data ? { ...data, orders: data.orders.map((o) => (o.id === update.orderId ? applyOrderUpdate(o, update) : o)) } : data,
+    );
+  };
+  useSocketEvent('order:accepted', live('order:accepted'));
+  useSocketEvent('order:status-updated', live('order:status-updated'));
+  useSocketEvent('order:cancelled', live('order:cancelled'));
+  useReconnect(orders.reload);
+
+  return (
+    <Box>
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 2 }}>
+        Your orders
+      </Typography>
+      {orders.loading && !orders.data && <LoadingState rows={4} label="Loading orders" />}
+      {orders.error !== null && <ErrorState error={orders.error} onRetry={orders.reload} />}
+      {orders.data && orders.data.orders.length === 0 && (
+        <EmptyState
+          title="No orders yet"
+          hint="Your orders will show up here."
+          action={
+            <Button component={RouterLink} to="/" variant="contained" aria-label="Start shopping">
+              Start shopping
+            </Button>
+          }
+        />
+      )}
+      <Stack spacing={1.5} data-testid="orders-list">
+        {orders.data?.orders.map((o) => (
+          <Card key={o.id} data-testid="order-row" data-order-id={o.id}>
+            <CardActionArea component={RouterLink} to={`/orders/${o.id}`} aria-label={`Track order ${o.orderNumber}`}>
+              <CardContent>
+                <Stack direction="row" spacing={1} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+                  <Box sx={{ minWidth: 0 }}>
+                    <Typography sx={{ fontWeight: 700 }}>{o.orderNumber}</Typography>
+                    <Typography variant="body2" color="text.secondary">
+                      {formatDateTime(o.createdAt)} · {o.items.reduce((n, i) => n + i.quantity, 0)} items
+                    </Typography>
+                  </Box>
+                  <Stack spacing={0.5} sx={{ alignItems: 'flex-end' }}>
+                    <StatusChip status={o.status} />
+                    <Typography sx={{ fontWeight: 600 }}>{formatMoney(o.total)}</Typography>
+                  </Stack>
+                </Stack>
+              </CardContent>
+            </CardActionArea>
+          </Card>
+        ))}
+      </Stack>
+      {orders.data && orders.data.pagination.totalPages > 1 && (
+        <Pagination
+          sx={{ mt: 2, display: 'flex', justifyContent: 'center' }}
+          count={orders.data.pagination.totalPages}
+          page={page}
+          onChange={(_, p) => setPage(p)}
+          aria-label="Order pages"
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,147 @@
+import { useMemo, useState } from 'react';
+import { Link as RouterLink, useParams } from 'react-router';
+import { Alert, Box, Button, Card, CardContent, Divider, Stack, Typography } from '@mui/material';
+import { ErrorState, LoadingState } from '@/components/page-state';
+import { OrderStepper, StatusChip } from '@/components/order-status';
+import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
+import { useSnackbar } from '@/components/snackbar-provider';
+import { errorMessage } from '@/lib/api-client';
+import { formatDateTime, formatDistance, formatDuration, formatMoney } from '@/lib/format';
+import { isActiveStatus } from '@/lib/order-status';
+import { ordersApi } from '@/features/customer/api/orders-api';
+import { useOrderTracking } from '@/features/customer/hooks/use-order-tracking';
+import { OrderSummary } from '@/features/customer/components/order-summary';
+
+export function TrackingPage() {
+  const { orderId = '' } = useParams();
+  const { order, setOrder, tracking, rider, error, loading, reload } = useOrderTracking(orderId);
+  const { notify } = useSnackbar();
+  const [cancelling, setCancelling] = useState(false);
+
+  const markers = useMemo<MapMarker[]>(() => {
+    const out: MapMarker[] = [];
+    if (tracking?.store) out.push({ id: 'store', kind: 'store', ...tracking.store, label: 'QuickCommerce store' });
+    if (tracking?.destination) out.push({ id: 'home', kind: 'destination', ...tracking.destination, label: 'Your address' });
+    if (rider && order && isActiveStatus(order.status)) {
+      out.push({ id: 'rider', kind: 'rider', lat: rider.lat, lng: rider.lng, label: `${order.partner?.name ?? 'Rider'}` });
+    }
+    return out;
+  }, [tracking?.store, tracking?.destination, rider, order]);
+
+  if (loading && !order) return <LoadingState label="Loading your order…" />;
+  if (error !== null && !order) return <ErrorState error={error} onRetry={reload} />;
+  if (!order) return null;
+
+  async function cancel() {
+    if (!order) return;
+    setCancelling(true);
+    try {
+      const res = await ordersApi.cancel(order.id, 'Cancelled by customer');
+      setOrder(res.order);
+      notify('Order cancelled', 'info');
+    } catch (err) {
+      notify(errorMessage(err), 'error');
+    } finally {
+      setCancelling(false);
+    }
+  }
+
+  const active = isActiveStatus(order.status);
+  const eta = tracking?.etaSeconds;
+  return (
+    <Stack spacing={2} data-testid="tracking-page" data-order-id={order.id}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
+          Order {order.orderNumber}
+        </Typography>
+        <StatusChip status={order.status} />
+      </Stack>
+      <Card>
+        <CardContent sx={{ overflowX: 'auto' }}>
+          <OrderStepper order={order} />
+        </CardContent>
+      </Card>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 2fr' } }}>
+        <Stack spacing={2}>
+          {order.confirmationCode && order.status !== 'delivered' && order.status !== 'cancelled' && (
+            <Card sx={{ bgcolor: 'secondary.light', borderColor: 'secondary.main' }}>
+              <CardContent>
+                <Typography variant="overline">Delivery code</Typography>
+                <Typography variant="h3" component="p" sx={{ fontWeight: 800, letterSpacing: 6 }} data-testid="confirmation-code" aria-label={`Delivery code ${order.confirmationCode.split('').join(' ')}`}>
+                  {order.confirmationCode}
+                </Typography>
+                <Typography variant="body2">Tell this code to your rider when they arrive.</Typography>
+              </CardContent>
+            </Card>
+          )}
+          <Card>
+            <CardContent>
+              <Typography variant="overline">Arrival</Typography>
+              <Typography variant="h6" data-testid="eta" aria-live="polite">
+                {order.status === 'pending' && 'Waiting for a rider to accept…'}
+                {active && (eta != null ? `About ${formatDuration(eta)}` : 'On its way')}
+                {order.status === 'delivered' && `Delivered ${formatDateTime(order.deliveredAt)}`}
+                {order.status === 'cancelled' && 'Cancelled'}
+              </Typography>
+              {active && tracking?.distanceMeters != null && (
+                <Typography variant="body2" color="text.secondary">
+                  {formatDistance(tracking.distanceMeters)} away
+                </Typography>
+              )}
+              {order.partner && (
+                <Typography variant="body2" sx={{ mt: 1 }} data-testid="partner-name">
+                  Rider: <b>{order.partner.name}</b>
+                </Typography>
+              )}
+              {rider && active && (
+                <Typography variant="caption" color="text.secondary" data-testid="rider-position" data-lat={rider.lat} data-lng={rider.lng}>
+                  Rider at {rider.lat.toFixed(5)}, {rider.lng.toFixed(5)}
+                </Typography>
+              )}
+            </CardContent>
+          </Card>
+          {order.status === 'pending' && (
+            <Button color="error" variant="outlined" onClick={() => void cancel()} disabled={cancelling} aria-label="Cancel this order" data-testid="cancel-order">
+              {cancelling ? 'Cancelling…' : 'Cancel order'}
+            </Button>
+          )}
+        </Stack>
+        <Box>
+          {markers.length > 0 ? (
+            <LazyMap markers={markers} ariaLabel="Delivery map" testId="tracking-map" height={360} fitKey={order.id} />
+          ) : (
+            <Alert severity="info">The map appears once the store and your address have locations.</Alert>
+          )}
+          {!tracking?.destination && (
+            <Typography variant="caption" color="text.secondary">
+              Your address has no map pin, so only the store and rider are shown.
+            </Typography>
+          )}
+        </Box>
+      </Box>
+      <Card>
+        <CardContent>
+          <Typography variant="h6" component="h2" gutterBottom>
+            Items
+          </Typography>
+          {order.items.map((item) => (
+            <Stack key={item.productId} direction="row" sx={{ justifyContent: 'space-between', py: 0.5 }}>
+              <Typography variant="body2">
+                {item.quantity} × {item.name} <Typography component="span" variant="caption" color="text.secondary">({item.unit})</Typography>
+              </Typography>
+              <Typography variant="body2">{formatMoney(item.lineTotal)}</Typography>
+            </Stack>
+          ))}
+          <Divider sx={{ my: 1 }} />
+          <OrderSummary subtotal={order.subtotal} deliveryFee={order.deliveryFee} total={order.total} />
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+            To {order.deliveryAddress.street}, {order.deliveryAddress.city} · pay by {order.paymentMethod}
+          </Typography>
+        </CardContent>
+      </Card>
+      <Button component={RouterLink} to="/orders" aria-label="Back to your orders" sx={{ alignSelf: 'flex-start' }}>
+        ← All orders
+      </Button>
+    </Stack>
+  );
+}

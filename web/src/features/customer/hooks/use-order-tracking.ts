@@ -1,0 +1,102 @@
+/**
+ * One order, live: its status from seq-ordered events (with catch-up after a reconnect
+ * or a gap, see lib/socket.ts), the rider's position, and the server's ETA.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { realtime } from '@/lib/socket';
+import { applyOrderUpdates } from '@/lib/order-sync';
+import { useSocketEvent } from '@/hooks/use-socket-event';
+import { ordersApi } from '@/features/customer/api/orders-api';
+import type { OrderView, TrackingView } from '@/types/models';
+
+export interface RiderPosition {
+  lat: number;
+  lng: number;
+  at: string;
+}
+
+const TRACKING_REFRESH_MS = 5000;
+
+export function useOrderTracking(orderId: string) {
+  const [order, setOrder] = useState<OrderView | null>(null);
+  const [tracking, setTracking] = useState<TrackingView | null>(null);
+  const [rider, setRider] = useState<RiderPosition | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [attempt, setAttempt] = useState(0);
+  const lastTrackingFetch = useRef(0);
+  const trackingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const refreshTracking = useCallback(
+    (force = false) => {
+      const run = () => {
+        lastTrackingFetch.current = Date.now();
+        ordersApi
+          .tracking(orderId)
+          .then((res) => {
+            setTracking(res.tracking);
+            if (res.tracking.location) setRider((r) => r ?? res.tracking.location ?? null);
+          })
+          .catch(() => undefined);
+      };
+      const wait = TRACKING_REFRESH_MS - (Date.now() - lastTrackingFetch.current);
+      if (force || wait <= 0) {
+        if (trackingTimer.current) clearTimeout(trackingTimer.current);
+        trackingTimer.current = null;
+        run();
+      } else if (!trackingTimer.current) {
+        trackingTimer.current = setTimeout(() => {
+          trackingTimer.current = null;
+          run();
+        }, wait);
+      }
+    },
+    [orderId],
+  );
+
+  // First load.
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setError(null);
+    Promise.all([ordersApi.get(orderId, controller.signal), ordersApi.tracking(orderId, controller.signal)])
+      .then(([o, t]) => {
+        setOrder(o.order);
+        setTracking(t.tracking);
+        setRider(t.tracking.location ?? null);
+        lastTrackingFetch.current = Date.now();
+      })
+      .catch((err: unknown) => !controller.signal.aborted && setError(err))
+      .finally(() => !controller.signal.aborted && setLoading(false));
+    return () => {
+      controller.abort();
+      if (trackingTimer.current) clearTimeout(trackingTimer.current);
+      trackingTimer.current = null;
+    };
+  }, [orderId, attempt]);
+
+  // Follow its events once loaded.
+  const loadedSeq = order?.id === orderId ? order.lastSeq : null;
+  const isLoaded = loadedSeq !== null;
+  useEffect(() => {
+    if (!isLoaded || loadedSeq === null) return;
+    const stop = realtime.trackOrder(orderId, loadedSeq, (updates) => {
+      setOrder((current) => (current ? applyOrderUpdates(current, updates) : current));
+      refreshTracking(true);
+    });
+    // Events sent between the fetch and now would otherwise wait for the next one.
+    void realtime.resync(orderId);
+    return stop;
+    // Subscribe once per load, not on every seq change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [orderId, isLoaded]);
+
+  useSocketEvent('delivery:location', (event) => {
+    if (event.orderId !== orderId) return;
+    setRider({ lat: event.lat, lng: event.lng, at: event.at });
+    refreshTracking();
+  });
+
+  const reload = useCallback(() => setAttempt((a) => a + 1), []);
+  return { order, setOrder, tracking, rider, error, loading, reload };
+}
