@@ -236,7 +236,7 @@ impl From<StoreError> for AppError {
                         .into(),
                 details: Some(serde_json::json!(ids)),
             },
-            StoreError::Unavailable(e) => {
+            StoreError::Unavailable(e) | StoreError::Transient(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable
             }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{order_body, spawn};
+use common::{order_body, spawn_all};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -32,7 +32,12 @@ async fn place(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_customers_ten_in_stock_exactly_ten_win() {
-    let app = Arc::new(spawn().await);
+    for app in spawn_all(&[]).await {
+        stampede(Arc::new(app)).await;
+    }
+}
+
+async fn stampede(app: Arc<common::TestApp>) {
     let p = app.product("Last mangoes", 12_000, 10).await;
     let mut tokens = Vec::new();
     for i in 0..200 {
@@ -59,13 +64,18 @@ async fn two_hundred_customers_ten_in_stock_exactly_ten_win() {
             other => panic!("unexpected {other}: {body}"),
         }
     }
-    assert_eq!((won, short), (10, 190));
+    assert_eq!((won, short), (10, 190), "{}", app.backend);
     assert_eq!(app.stock(&p).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn crossed_carts_never_deadlock() {
-    let app = Arc::new(spawn().await);
+    for app in spawn_all(&[]).await {
+        crossed(Arc::new(app)).await;
+    }
+}
+
+async fn crossed(app: Arc<common::TestApp>) {
     let a = app.product("A", 1_000, 1_000).await;
     let b = app.product("B", 1_000, 1_000).await;
     let mut jobs = Vec::new();
@@ -91,7 +101,12 @@ async fn crossed_carts_never_deadlock() {
 
 #[tokio::test]
 async fn same_key_twenty_times_in_a_row_is_one_order() {
-    let app = spawn().await;
+    for app in spawn_all(&[]).await {
+        in_a_row(app).await;
+    }
+}
+
+async fn in_a_row(app: common::TestApp) {
     let t = app.customer("a@example.com").await;
     let p = app.product("Milk", 3_000, 100).await;
     let body = order_body(&[(&p, 2)]);
@@ -128,7 +143,12 @@ async fn same_key_twenty_times_in_a_row_is_one_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn same_key_twenty_at_once_is_one_order() {
-    let app = Arc::new(spawn().await);
+    for app in spawn_all(&[]).await {
+        at_once(Arc::new(app)).await;
+    }
+}
+
+async fn at_once(app: Arc<common::TestApp>) {
     let t = app.customer("a@example.com").await;
     let p = app.product("Milk", 3_000, 100).await;
     let body = order_body(&[(&p, 1)]);
@@ -160,7 +180,7 @@ async fn same_key_twenty_at_once_is_one_order() {
 
 #[tokio::test]
 async fn a_failed_attempt_does_not_burn_the_key() {
-    let app = spawn().await;
+    let app = common::spawn().await;
     let t = app.customer("a@example.com").await;
     let p = app.product("Milk", 3_000, 1).await;
     let body = order_body(&[(&p, 2)]);

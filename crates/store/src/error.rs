@@ -21,6 +21,9 @@ pub enum StoreError {
     /// Products whose price or availability changed since they were quoted.
     #[error("products changed")]
     StaleProducts(Vec<String>),
+    /// A serialization failure or deadlock: the whole transaction may be re-run.
+    #[error("transient conflict: {0}")]
+    Transient(anyhow::Error),
     /// The database could not be reached in time.
     #[error("database unavailable: {0}")]
     Unavailable(anyhow::Error),
@@ -36,6 +39,11 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 StoreError::Unavailable(e.into())
+            }
+            sqlx::Error::Database(ref db)
+                if matches!(db.code().as_deref(), Some("40001") | Some("40P01")) =>
+            {
+                StoreError::Transient(e.into())
             }
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 StoreError::Conflict("already exists".to_owned())

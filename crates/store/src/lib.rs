@@ -6,10 +6,13 @@
 
 mod error;
 pub mod models;
+pub mod postgres;
 pub mod sqlite;
+pub mod testing;
 
 pub use error::{StoreError, StoreResult};
 pub use models::*;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -277,9 +280,7 @@ pub async fn connect(url: &str, opts: ConnectOptions) -> StoreResult<DynStore> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url, opts).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err(StoreError::Other(anyhow::anyhow!(
-            "the PostgreSQL backend is not available in this build yet; use a sqlite:// DATABASE_URL"
-        )))
+        Ok(Arc::new(PgStore::connect(url, opts).await?))
     } else {
         Err(StoreError::Other(anyhow::anyhow!(
             "DATABASE_URL must start with sqlite:// or postgres://"

@@ -18,7 +18,10 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub dir: PathBuf,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _pg: Option<qc_store::testing::TempDatabase>,
 }
 
 impl Drop for TestApp {
@@ -32,9 +35,32 @@ impl Drop for TestApp {
 
 /// Start the app with extra environment variables on top of the test defaults.
 pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn_on(None, extra).await
+}
+
+/// The app on SQLite, and on PostgreSQL too when `QC_TEST_POSTGRES_URL` is set: for the
+/// race tests, which must hold on both backends.
+pub async fn spawn_all(extra: &[(&str, &str)]) -> Vec<TestApp> {
+    let mut apps = vec![spawn_on(None, extra).await];
+    match std::env::var("QC_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            let db = qc_store::testing::TempDatabase::create(&base)
+                .await
+                .expect("PostgreSQL unreachable");
+            apps.push(spawn_on(Some(db), extra).await);
+        }
+        _ => eprintln!("QC_TEST_POSTGRES_URL not set: race test on SQLite only"),
+    }
+    apps
+}
+
+async fn spawn_on(pg: Option<qc_store::testing::TempDatabase>, extra: &[(&str, &str)]) -> TestApp {
     let dir = std::env::temp_dir().join(format!("qc-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = format!("sqlite://{}/qc.db", dir.display());
+    let db = match &pg {
+        Some(p) => p.url.clone(),
+        None => format!("sqlite://{}/qc.db", dir.display()),
+    };
     let web = dir.join("no-web").display().to_string();
     let data = dir.display().to_string();
     let mut vars: HashMap<&str, &str> = HashMap::from([
@@ -43,6 +69,7 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
         ("QC_DATA_DIR", data.as_str()),
         ("QC_WEB_DIR", web.as_str()),
         ("JWT_SECRET", JWT_SECRET),
+        ("QC_DB_MAX_CONNECTIONS", "16"),
         ("CORS_ORIGIN", "http://localhost:3000"),
     ]);
     for (k, v) in extra {
@@ -64,11 +91,17 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         addr,
+        backend: app_state_backend(&state),
         state,
         client: reqwest::Client::new(),
         dir,
         shutdown: Some(tx),
+        _pg: pg,
     }
+}
+
+fn app_state_backend(state: &AppState) -> &'static str {
+    state.store.backend()
 }
 
 pub async fn spawn() -> TestApp {

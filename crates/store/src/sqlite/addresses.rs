@@ -97,7 +97,7 @@ impl Addresses for SqliteStore {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO addresses (id, user_id, label, street, city, state, zip_code, lat, lng, \
-             is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+             is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)",
         )
         .bind(&id)
         .bind(user_id)

@@ -346,7 +346,7 @@ impl Delivery for SqliteStore {
     async fn location_trail(&self, order_id: &str, limit: i64) -> StoreResult<Vec<TrailPoint>> {
         let rows = sqlx::query(
             "SELECT lat, lng, at FROM (SELECT * FROM location_samples WHERE order_id = ? \
-             ORDER BY at DESC LIMIT ?) ORDER BY at ASC",
+             ORDER BY at DESC LIMIT ?) AS t ORDER BY at ASC",
         )
         .bind(order_id)
         .bind(limit)

@@ -1,0 +1,809 @@
+//! One conformance suite for every backend: SQLite always, PostgreSQL whenever
+//! `QC_TEST_POSTGRES_URL` is set (each run in a database of its own, dropped after).
+#![allow(clippy::unwrap_used)]
+
+use chrono::Utc;
+use futures::future::join_all;
+use qc_domain::{Address, Money, OrderStatus, Role, UserStatus};
+use qc_store::testing::TempDatabase;
+use qc_store::*;
+use std::sync::Arc;
+
+/// A store plus whatever must live as long as it (temp dir or temp database).
+struct Backend {
+    name: &'static str,
+    store: DynStore,
+    _pg: Option<TempDatabase>,
+    _dir: Option<std::path::PathBuf>,
+}
+
+async fn backends() -> Vec<Backend> {
+    let dir = std::env::temp_dir().join(format!("qc-conf-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/qc.db", dir.display());
+    let sqlite = connect(&url, ConnectOptions::default()).await.unwrap();
+    sqlite.migrate().await.unwrap();
+    let mut all = vec![Backend {
+        name: "sqlite",
+        store: sqlite,
+        _pg: None,
+        _dir: Some(dir),
+    }];
+    match std::env::var("QC_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            let db = TempDatabase::create(&base)
+                .await
+                .expect("QC_TEST_POSTGRES_URL is set but unreachable");
+            let pg = connect(
+                &db.url,
+                ConnectOptions {
+                    max_connections: 16,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            pg.migrate().await.unwrap();
+            all.push(Backend {
+                name: "postgres",
+                store: pg,
+                _pg: Some(db),
+                _dir: None,
+            });
+        }
+        _ => eprintln!("QC_TEST_POSTGRES_URL not set: PostgreSQL conformance skipped, SQLite only"),
+    }
+    all
+}
+
+async fn user(store: &DynStore, email: &str, role: Role) -> User {
+    store
+        .create_user(NewUser {
+            email: email.into(),
+            name: "T".into(),
+            phone: None,
+            role,
+            password_hash: "h".into(),
+        })
+        .await
+        .unwrap()
+}
+
+async fn product(store: &DynStore, sku: &str, price: i64, stock: i64) -> Product {
+    store
+        .upsert_category(NewCategory {
+            slug: "c".into(),
+            name: "C".into(),
+            description: String::new(),
+            color: "#000000".into(),
+            icon: String::new(),
+            sort_order: 0,
+        })
+        .await
+        .unwrap();
+    store
+        .create_product(NewProduct {
+            sku: sku.into(),
+            name: format!("Product {sku}"),
+            description: "Fresh Alphonso mangoes".into(),
+            category: "c".into(),
+            unit: "1 kg".into(),
+            price: Money(price),
+            mrp: Money(price),
+            stock,
+            brand: None,
+            tags: vec!["fruit".into()],
+        })
+        .await
+        .unwrap()
+}
+
+fn address() -> Address {
+    Address {
+        label: "Home".into(),
+        street: "12 Hill Road".into(),
+        city: "Mumbai".into(),
+        state: "MH".into(),
+        zip_code: "400050".into(),
+        lat: Some(19.05),
+        lng: Some(72.84),
+    }
+}
+
+fn order_of(customer: &str, lines: &[(&Product, u32)]) -> (Order, OrderEvent) {
+    let now = Utc::now();
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let items: Vec<OrderItem> = lines
+        .iter()
+        .map(|(p, q)| OrderItem {
+            product_id: p.id.clone(),
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            unit: p.unit.clone(),
+            unit_price: p.price,
+            quantity: *q,
+            line_total: p.price * *q,
+        })
+        .collect();
+    let subtotal = items.iter().fold(Money::ZERO, |a, i| a + i.line_total);
+    let order = Order {
+        id: id.clone(),
+        customer_id: customer.into(),
+        partner_id: None,
+        status: OrderStatus::Pending,
+        items,
+        subtotal,
+        delivery_fee: Money(2_500),
+        total: subtotal + Money(2_500),
+        payment_method: "cash".into(),
+        address: address(),
+        confirmation_code: "4321".into(),
+        code_attempts: 0,
+        notes: None,
+        cancel_reason: None,
+        cancelled_by: None,
+        payout: None,
+        distance_m: None,
+        last_seq: 1,
+        created_at: now,
+        accepted_at: None,
+        picked_up_at: None,
+        on_the_way_at: None,
+        delivered_at: None,
+        cancelled_at: None,
+        updated_at: now,
+    };
+    let event = OrderEvent {
+        order_id: id,
+        seq: 1,
+        kind: "order.created".into(),
+        payload: serde_json::json!({"status": "pending"}),
+        actor_id: Some(customer.into()),
+        actor_role: Some("customer".into()),
+        at: now,
+    };
+    (order, event)
+}
+
+async fn stock(store: &DynStore, id: &str) -> i64 {
+    store.product_by_id(id).await.unwrap().unwrap().stock
+}
+
+#[tokio::test]
+async fn accounts() {
+    for b in backends().await {
+        let s = &b.store;
+        let u = user(s, "a@x.io", Role::Delivery).await;
+        assert!(
+            matches!(
+                s.create_user(NewUser {
+                    email: "a@x.io".into(),
+                    name: "B".into(),
+                    phone: None,
+                    role: Role::Customer,
+                    password_hash: "h".into()
+                })
+                .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}",
+            b.name
+        );
+        assert_eq!(s.user_by_email("a@x.io").await.unwrap().unwrap().id, u.id);
+        assert!(
+            s.partner_profile(&u.id).await.unwrap().is_some(),
+            "{}: delivery users get a profile",
+            b.name
+        );
+        let p = s
+            .update_profile(
+                &u.id,
+                ProfilePatch {
+                    name: Some("New".into()),
+                    phone: Some(Some("+911234567".into())),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.phone.as_deref()),
+            ("New", Some("+911234567"))
+        );
+        let p = s
+            .update_profile(
+                &u.id,
+                ProfilePatch {
+                    name: None,
+                    phone: Some(None),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((p.name.as_str(), p.phone), ("New", None));
+        assert_eq!(s.set_password(&u.id, "h2").await.unwrap().token_version, 1);
+        s.revoke_tokens(&u.id).await.unwrap();
+        let blocked = s.set_user_status(&u.id, UserStatus::Blocked).await.unwrap();
+        assert_eq!(
+            (blocked.status, blocked.token_version),
+            (UserStatus::Blocked, 3)
+        );
+        assert!(matches!(
+            s.revoke_tokens("nobody").await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(s.count_users().await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn catalog_queries() {
+    for b in backends().await {
+        let s = &b.store;
+        let a = product(s, "A", 100, 0).await;
+        let bp = product(s, "B", 300, 5).await;
+        product(s, "C", 200, 9).await;
+        assert!(matches!(
+            s.create_product(NewProduct {
+                sku: "A".into(),
+                name: "x".into(),
+                description: String::new(),
+                category: "c".into(),
+                unit: "1".into(),
+                price: Money(1),
+                mrp: Money(1),
+                stock: 0,
+                brand: None,
+                tags: vec![]
+            })
+            .await,
+            Err(StoreError::Conflict(_))
+        ));
+        let q = |f: &dyn Fn(&mut ProductQuery)| {
+            let mut q = ProductQuery {
+                limit: 10,
+                ..Default::default()
+            };
+            f(&mut q);
+            q
+        };
+        let (all, total) = s.list_products(&q(&|_| {})).await.unwrap();
+        assert_eq!((all.len(), total), (3, 3), "{}", b.name);
+        let (_, n) = s.list_products(&q(&|q| q.in_stock = true)).await.unwrap();
+        assert_eq!(n, 2);
+        let (found, _) = s
+            .list_products(&q(&|q| q.search = Some("ALPHONSO".into())))
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 3, "{}: search is case-insensitive", b.name);
+        let (none, _) = s
+            .list_products(&q(&|q| q.search = Some("%".into())))
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "{}: % is literal", b.name);
+        let (range, _) = s
+            .list_products(&q(&|q| {
+                q.min_price = Some(Money(150));
+                q.max_price = Some(Money(250));
+            }))
+            .await
+            .unwrap();
+        assert_eq!(range.len(), 1);
+        let (sorted, _) = s
+            .list_products(&q(&|q| q.sort = ProductSort::PriceDesc))
+            .await
+            .unwrap();
+        assert_eq!(
+            sorted.iter().map(|p| p.price.minor()).collect::<Vec<_>>(),
+            [300, 200, 100]
+        );
+        let (page, total) = s
+            .list_products(&q(&|q| {
+                q.limit = 1;
+                q.offset = 2;
+                q.sort = ProductSort::PriceAsc;
+            }))
+            .await
+            .unwrap();
+        assert_eq!((page[0].price.minor(), total), (300, 3));
+        let by_ids = s
+            .products_by_ids(&[a.id.clone(), bp.id.clone(), "nope".into()])
+            .await
+            .unwrap();
+        assert_eq!(by_ids.len(), 2);
+        s.set_product_active(&a.id, false).await.unwrap();
+        assert_eq!(s.list_products(&q(&|_| {})).await.unwrap().1, 2);
+        assert_eq!(s.list_categories().await.unwrap()[0].product_count, 2);
+        assert_eq!(s.set_stock(&bp.id, 42).await.unwrap().stock, 42);
+        let changed = s
+            .change_stock(&bp.id, StockChange::Adjust(-2), "damaged", "admin")
+            .await
+            .unwrap();
+        assert_eq!(changed.stock, 40);
+        assert!(matches!(
+            s.change_stock(&bp.id, StockChange::Adjust(-41), "x", "admin")
+                .await,
+            Err(StoreError::InvalidState(_))
+        ));
+        let up = s
+            .update_product(
+                &bp.id,
+                ProductPatch {
+                    price: Some(Money(350)),
+                    mrp: Some(Money(400)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((up.price, up.mrp), (Money(350), Money(400)));
+    }
+}
+
+#[tokio::test]
+async fn addresses_are_owned() {
+    for b in backends().await {
+        let s = &b.store;
+        let u1 = user(s, "a@x.io", Role::Customer).await;
+        let u2 = user(s, "b@x.io", Role::Customer).await;
+        let first = s.create_address(&u1.id, address(), false, 2).await.unwrap();
+        assert!(first.is_default, "{}", b.name);
+        let second = s.create_address(&u1.id, address(), true, 2).await.unwrap();
+        assert!(second.is_default);
+        assert!(matches!(
+            s.create_address(&u1.id, address(), false, 2).await,
+            Err(StoreError::LimitReached(_))
+        ));
+        let list = s.list_addresses(&u1.id).await.unwrap();
+        assert_eq!(list.iter().filter(|a| a.is_default).count(), 1);
+        assert!(matches!(
+            s.delete_address(&u2.id, &first.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(s.address(&u2.id, &first.id).await.unwrap().is_none());
+        s.delete_address(&u1.id, &second.id).await.unwrap();
+        assert!(
+            s.address(&u1.id, &first.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .is_default
+        );
+    }
+}
+
+#[tokio::test]
+async fn placing_and_cancelling_orders() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let a = product(s, "A", 1_000, 3).await;
+        let p2 = product(s, "B", 500, 10).await;
+        let (order, event) = order_of(&c.id, &[(&a, 2), (&p2, 1)]);
+        s.place_order(&order, &event, None).await.unwrap();
+        assert_eq!(
+            (stock(s, &a.id).await, stock(s, &p2.id).await),
+            (1, 9),
+            "{}",
+            b.name
+        );
+        let stored = s.order_by_id(&order.id).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.items.len(), stored.total, stored.last_seq),
+            (2, order.total, 1)
+        );
+        assert_eq!(stored.address, address());
+
+        let (short, ev) = order_of(&c.id, &[(&a, 2), (&p2, 20)]);
+        match s.place_order(&short, &ev, None).await {
+            Err(StoreError::OutOfStock(lines)) => {
+                assert_eq!(lines.len(), 2, "{}: every short line is named", b.name);
+                assert!(
+                    lines
+                        .iter()
+                        .any(|l| l.product_id == a.id && l.available == 1)
+                );
+            }
+            other => panic!("{}: {other:?}", b.name),
+        }
+        assert_eq!(
+            (stock(s, &a.id).await, stock(s, &p2.id).await),
+            (1, 9),
+            "{}: nothing changed",
+            b.name
+        );
+        assert!(s.order_by_id(&short.id).await.unwrap().is_none());
+
+        let (mut stale, ev) = order_of(&c.id, &[(&p2, 1)]);
+        stale.items[0].unit_price = Money(1);
+        assert!(matches!(
+            s.place_order(&stale, &ev, None).await,
+            Err(StoreError::StaleProducts(_))
+        ));
+
+        let (list, total) = s.list_customer_orders(&c.id, None, 0, 10).await.unwrap();
+        assert_eq!((list.len(), total), (1, 1));
+        let (cancelled, ev) = s
+            .cancel_order(
+                &order.id,
+                &Canceller::Customer(c.id.clone()),
+                Some("oops"),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((cancelled.status, ev.seq), (OrderStatus::Cancelled, 2));
+        assert_eq!((stock(s, &a.id).await, stock(s, &p2.id).await), (3, 10));
+        assert!(matches!(
+            s.cancel_order(
+                &order.id,
+                &Canceller::Customer(c.id.clone()),
+                None,
+                Utc::now()
+            )
+            .await,
+            Err(StoreError::InvalidState(_))
+        ));
+        assert!(matches!(
+            s.cancel_order(
+                &order.id,
+                &Canceller::Customer("other".into()),
+                None,
+                Utc::now()
+            )
+            .await,
+            Err(StoreError::NotFound)
+        ));
+        let events = s.order_events(&order.id, 1, 10).await.unwrap();
+        assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
+    }
+}
+
+#[tokio::test]
+async fn idempotency_keys() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let p = product(s, "A", 1_000, 10).await;
+        let (stale, ttl) = (chrono::Duration::seconds(60), chrono::Duration::hours(48));
+        assert_eq!(
+            s.claim_idempotency_key(&c.id, "k", "h1", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::Fresh
+        );
+        assert_eq!(
+            s.claim_idempotency_key(&c.id, "k", "h1", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::InProgress
+        );
+        assert_eq!(
+            s.claim_idempotency_key(&c.id, "k", "h2", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::Mismatch
+        );
+        let (order, ev) = order_of(&c.id, &[(&p, 1)]);
+        let record = IdempotencyRecord {
+            user_id: c.id.clone(),
+            key: "k".into(),
+            status: 201,
+            body: "{\"ok\":1}".into(),
+        };
+        s.place_order(&order, &ev, Some(record)).await.unwrap();
+        assert_eq!(
+            s.claim_idempotency_key(&c.id, "k", "h1", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::Replay {
+                status: 201,
+                body: "{\"ok\":1}".into()
+            },
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.claim_idempotency_key("someone-else", "k", "h1", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::Fresh
+        );
+        s.claim_idempotency_key(&c.id, "gone", "h", stale, ttl)
+            .await
+            .unwrap();
+        s.release_idempotency_key(&c.id, "gone").await.unwrap();
+        assert_eq!(
+            s.claim_idempotency_key(&c.id, "gone", "h", stale, ttl)
+                .await
+                .unwrap(),
+            IdempotencyClaim::Fresh
+        );
+
+        // Twenty concurrent claims of one new key: exactly one is fresh.
+        let claims = join_all((0..20).map(|_| {
+            let s = s.clone();
+            let id = c.id.clone();
+            async move {
+                s.claim_idempotency_key(&id, "burst", "h", stale, ttl)
+                    .await
+                    .unwrap()
+            }
+        }))
+        .await;
+        assert_eq!(
+            claims
+                .iter()
+                .filter(|c| **c == IdempotencyClaim::Fresh)
+                .count(),
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_oversell_and_no_deadlock_under_concurrency() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let scarce = product(s, "S", 1_000, 10).await;
+        let results = join_all((0..60).map(|_| {
+            let s = s.clone();
+            let (order, ev) = order_of(&c.id, &[(&scarce, 1)]);
+            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+        }))
+        .await;
+        let ok = results.iter().filter(|r| matches!(r, Ok(Ok(())))).count();
+        let short = results
+            .iter()
+            .filter(|r| matches!(r, Ok(Err(StoreError::OutOfStock(_)))))
+            .count();
+        assert_eq!((ok, short), (10, 50), "{}", b.name);
+        assert_eq!(stock(s, &scarce.id).await, 0);
+
+        let x = product(s, "X", 100, 1_000).await;
+        let y = product(s, "Y", 100, 1_000).await;
+        let results = join_all((0..40).map(|i| {
+            let s = s.clone();
+            let lines: Vec<(&Product, u32)> = if i % 2 == 0 {
+                vec![(&x, 1), (&y, 2)]
+            } else {
+                vec![(&y, 2), (&x, 1)]
+            };
+            let (order, ev) = order_of(&c.id, &lines);
+            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+        }))
+        .await;
+        assert!(
+            results.iter().all(|r| matches!(r, Ok(Ok(())))),
+            "{}: {results:?}",
+            b.name
+        );
+        assert_eq!((stock(s, &x.id).await, stock(s, &y.id).await), (960, 920));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let p = product(s, "A", 1_000, 10).await;
+        let mut partners = Vec::new();
+        for i in 0..20 {
+            partners.push(user(s, &format!("p{i}@x.io"), Role::Delivery).await);
+        }
+        let (order, ev) = order_of(&c.id, &[(&p, 1)]);
+        s.place_order(&order, &ev, None).await.unwrap();
+        let results = join_all(partners.iter().map(|partner| {
+            let s = s.clone();
+            let (oid, pid) = (order.id.clone(), partner.id.clone());
+            tokio::spawn(async move { s.accept_order(&oid, &pid, 5, Some(1200), Utc::now()).await })
+        }))
+        .await;
+        let winners: Vec<String> = results
+            .iter()
+            .filter_map(|r| match r {
+                Ok(Ok((o, _))) => o.partner_id.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(winners.len(), 1, "{}", b.name);
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, Ok(Ok(_)) | Ok(Err(StoreError::InvalidState(_)))))
+        );
+        let winner = winners[0].clone();
+        assert_eq!(s.order_events(&order.id, 0, 10).await.unwrap().len(), 2);
+
+        let loser = partners.iter().find(|p| p.id != winner).unwrap();
+        assert!(matches!(
+            s.advance_order(
+                &order.id,
+                &loser.id,
+                OrderStatus::Accepted,
+                OrderStatus::PickedUp,
+                Utc::now()
+            )
+            .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            s.advance_order(
+                &order.id,
+                &winner,
+                OrderStatus::PickedUp,
+                OrderStatus::OnTheWay,
+                Utc::now()
+            )
+            .await,
+            Err(StoreError::InvalidState(_))
+        ));
+        s.advance_order(
+            &order.id,
+            &winner,
+            OrderStatus::Accepted,
+            OrderStatus::PickedUp,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        s.advance_order(
+            &order.id,
+            &winner,
+            OrderStatus::PickedUp,
+            OrderStatus::OnTheWay,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        s.record_location(&winner, &order.id, 19.06, 72.83, Utc::now(), true)
+            .await
+            .unwrap();
+        assert_eq!(s.location_trail(&order.id, 10).await.unwrap().len(), 1);
+        for left in [4, 3, 2, 1] {
+            match s
+                .confirm_delivery(&order.id, &winner, "0000", 5, Money(4_200), Utc::now())
+                .await
+                .unwrap()
+            {
+                Confirmation::WrongCode { attempts_left } => assert_eq!(attempts_left, left),
+                other => panic!("{other:?}"),
+            }
+        }
+        match s
+            .confirm_delivery(&order.id, &winner, "4321", 5, Money(4_200), Utc::now())
+            .await
+            .unwrap()
+        {
+            Confirmation::Delivered(o, e) => assert_eq!(
+                (o.status, o.payout, e.seq),
+                (OrderStatus::Delivered, Some(Money(4_200)), 5)
+            ),
+            other => panic!("{}: {other:?}", b.name),
+        }
+        let profile = s.partner_profile(&winner).await.unwrap().unwrap();
+        assert_eq!(
+            (profile.total_deliveries, profile.total_earnings),
+            (1, Money(4_200))
+        );
+        let day = Utc::now() - chrono::Duration::hours(1);
+        let e = s.earnings(&winner, day, day, 10).await.unwrap();
+        assert_eq!(
+            (e.today, e.total, e.deliveries_total, e.recent.len()),
+            (Money(4_200), Money(4_200), 1, 1)
+        );
+        let snap = s.stats_snapshot(day, 5).await.unwrap();
+        assert_eq!(snap.revenue, order.total);
+        assert_eq!(snap.delivery_seconds.len(), 1);
+        assert_eq!(snap.partners_total, 20);
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_lock_and_admins_move_orders() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let p1 = user(s, "p1@x.io", Role::Delivery).await;
+        let p2 = user(s, "p2@x.io", Role::Delivery).await;
+        let prod = product(s, "A", 1_000, 10).await;
+        let (order, ev) = order_of(&c.id, &[(&prod, 1)]);
+        s.place_order(&order, &ev, None).await.unwrap();
+        s.accept_order(&order.id, &p1.id, 5, None, Utc::now())
+            .await
+            .unwrap();
+        let (o, _, prev) = s
+            .unassign_order(&order.id, "admin", "bike broke", Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            (o.status, o.partner_id, prev),
+            (OrderStatus::Pending, None, p1.id.clone()),
+            "{}",
+            b.name
+        );
+        let (o, _, _) = s
+            .reassign_order(&order.id, &p2.id, "admin", "closest", Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            (o.status, o.partner_id.as_deref()),
+            (OrderStatus::Accepted, Some(p2.id.as_str()))
+        );
+        s.advance_order(
+            &order.id,
+            &p2.id,
+            OrderStatus::Accepted,
+            OrderStatus::PickedUp,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.unassign_order(&order.id, "admin", "x", Utc::now()).await,
+            Err(StoreError::InvalidState(_))
+        ));
+        s.advance_order(
+            &order.id,
+            &p2.id,
+            OrderStatus::PickedUp,
+            OrderStatus::OnTheWay,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        for _ in 0..5 {
+            s.confirm_delivery(&order.id, &p2.id, "9999", 5, Money(1), Utc::now())
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            s.confirm_delivery(&order.id, &p2.id, "4321", 5, Money(1), Utc::now())
+                .await
+                .unwrap(),
+            Confirmation::Locked
+        ));
+        let (cancelled, _) = s
+            .cancel_order(
+                &order.id,
+                &Canceller::Admin("admin".into()),
+                Some("refund"),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(cancelled.status, OrderStatus::Cancelled);
+        assert_eq!(stock(s, &prod.id).await, 10);
+        let rows = s.list_partners(None, 0, 10).await.unwrap().0;
+        assert_eq!(rows.len(), 2);
+        let (users, total) = s
+            .list_users(&UserFilter {
+                role: Some(Role::Delivery),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((users.len(), total), (2, 2));
+        let flagged = s
+            .set_partner_flags(&p1.id, Some(true), Some(true))
+            .await
+            .unwrap();
+        assert!(flagged.is_verified && flagged.status == "suspended" && !flagged.is_available);
+        let (orders, n) = s
+            .admin_orders(&AdminOrderFilter {
+                search: Some("c@x.io".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((orders.len(), n), (1, 1), "{}", b.name);
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_arc(_: Arc<dyn Store>) {}
