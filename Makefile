@@ -3,7 +3,8 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/release/quickcommerce
 
-.PHONY: run test lint fmt build build-web test-rust test-web serve-dev clean openapi
+.PHONY: run test lint fmt build build-web web-deps test-rust test-web test-e2e serve-dev \
+	clean openapi bench bench-smoke
 
 ## Build the web app and the server, then start everything at http://localhost:5000
 ## (embedded SQLite, demo data and demo logins printed on first start).
@@ -13,23 +14,27 @@ run: build
 build: build-web
 	$(CARGO) build --release -p quickcommerce
 
-## Build the web app when it exists (web/package.json); otherwise the server's
-## built-in page is served.
-build-web:
-	@if [ -f web/package.json ]; then \
-	  cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
-	else echo "web/: no app to build yet"; fi
+web-deps:
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; }
 
-## Every test: Rust (unit, integration, realtime, race) and the web tests.
-test: test-rust test-web
+## The web app (React + Vite) into web/dist, served by the binary.
+build-web: web-deps
+	cd web && npm run build
+
+## Every test: Rust (unit, integration, realtime, race, scale-out), web unit tests,
+## and the browser end-to-end suite (Debian's chromium at /usr/bin/chromium).
+test: test-rust test-web test-e2e
 
 test-rust:
 	$(CARGO) test --workspace
 
-test-web:
-	@if [ -f web/package.json ]; then \
-	  cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test; \
-	else echo "web/: no web tests yet"; fi
+test-web: web-deps
+	cd web && npm test
+
+test-e2e: web-deps
+	$(CARGO) build -p quickcommerce
+	@[ -x /usr/bin/chromium ] || { echo "test-e2e needs Debian's chromium: apt-get install -y chromium"; exit 1; }
+	cd web && QC_BIN=../target/debug/quickcommerce npm run test:e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -42,9 +47,9 @@ fmt:
 serve-dev:
 	$(CARGO) run -p quickcommerce -- serve --demo
 
-clean:
-	$(CARGO) clean
-
 ## Regenerate docs/openapi.json (the web app's API types come from it).
 openapi:
 	$(CARGO) run -q -p quickcommerce -- openapi > docs/openapi.json
+
+clean:
+	$(CARGO) clean

@@ -44,6 +44,12 @@ pub struct Config {
     pub socket_max_payload: usize,
     /// Bearer token that may read `/metrics` (besides admins).
     pub metrics_token: Option<String>,
+    /// With it, Socket.io runs on the Redis adapter (many instances).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis channel and key of this deployment.
+    pub redis_prefix: String,
+    /// How long a request waits for a database connection before answering 503.
+    pub db_acquire_timeout: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -173,6 +179,15 @@ impl Config {
             rider_speed_kmh: parse_num(vars, "QC_RIDER_SPEED_KMH", 20.0)?,
             socket_max_payload: parse_num(vars, "QC_SOCKET_MAX_PAYLOAD", 16 * 1024)?,
             metrics_token: vars.get("QC_METRICS_TOKEN"),
+            redis_url: vars.get("REDIS_URL"),
+            redis_prefix: vars
+                .get("QC_REDIS_PREFIX")
+                .unwrap_or_else(|| "qc".to_owned()),
+            db_acquire_timeout: Duration::from_millis(parse_num(
+                vars,
+                "QC_DB_ACQUIRE_TIMEOUT_MS",
+                3_000,
+            )?),
         })
     }
 

@@ -26,7 +26,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         &config.database_url,
         qc_store::ConnectOptions {
             max_connections: config.db_max_connections,
-            ..Default::default()
+            acquire_timeout: config.db_acquire_timeout,
         },
     )
     .await
@@ -35,8 +35,16 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .migrate()
         .await
         .context("could not migrate the database")?;
-    let state = AppState::new(config, store);
-    state.realtime.attach(&state);
+    let metrics = std::sync::Arc::new(metrics::Metrics::default());
+    let realtime = realtime::Realtime::connect(
+        config.socket_max_payload,
+        config.redis_url.as_deref(),
+        &config.redis_prefix,
+        metrics.clone(),
+    )
+    .await?;
+    let state = AppState::new(config, store, realtime, metrics);
+    state.realtime.attach(&state).await?;
     Ok(state)
 }
 

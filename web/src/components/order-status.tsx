@@ -36,7 +36,7 @@ export function OrderStepper({ order, orientation }: { order: OrderView; orienta
   const current = statusIndex(order.status);
   return (
     <Stepper
-      activeStep={order.status === 'delivered' ? ORDER_FLOW.length : current + 1}
+      activeStep={order.status === 'delivered' ? ORDER_FLOW.length : current}
       alternativeLabel={orientation !== 'vertical'}
       orientation={orientation ?? 'horizontal'}
       data-testid="order-stepper"

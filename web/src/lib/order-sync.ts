@@ -35,13 +35,15 @@ export function fromTimelineEvent(event: OrderEventView): OrderUpdate {
   switch (event.type) {
     case 'order.created':
       return { ...base, type: 'created', status: str(data.status) ?? 'pending' };
-    case 'order.accepted': {
+    case 'order.accepted':
+    case 'order.reassigned': {
+      // A reassignment keeps a picked-up order picked up: `status` is only set when given.
       const id = str(data.partnerId);
       const name = str(data.partnerName);
       return {
         ...base,
         type: 'accepted',
-        status: str(data.status) ?? 'accepted',
+        status: str(data.status),
         partner: id ? { id, name: name ?? 'Partner' } : null,
       };
     }
@@ -73,12 +75,13 @@ export function fromSocketEvent(event: string, payload: unknown): OrderUpdate | 
   const at = str(p.at);
   switch (event) {
     case 'order:accepted':
+      // Also sent when an admin reassigns the order, which keeps its status.
       return {
         orderId,
         seq,
         at,
         type: 'accepted',
-        status: 'accepted',
+        status: null,
         partner: str(p.partnerId) ? { id: str(p.partnerId)!, name: str(p.partnerName) ?? 'Partner' } : null,
       };
     case 'order:status-updated': {
@@ -132,14 +135,17 @@ const TIMESTAMP_OF: Record<string, keyof OrderView> = {
 export function applyOrderUpdate<T extends OrderLike>(order: T, update: OrderUpdate): T {
   if (update.orderId !== order.id || update.seq <= order.lastSeq) return order;
   const next: T = { ...order, lastSeq: update.seq };
-  if (update.status) {
-    next.status = update.status;
-    const field = TIMESTAMP_OF[update.status];
+  // Accepting moves a pending order on; a reassignment leaves a later status alone.
+  const status = update.status ?? (update.type === 'accepted' && order.status === 'pending' ? 'accepted' : null);
+  if (status) {
+    next.status = status;
+    const field = TIMESTAMP_OF[status];
     if (field && update.at) (next as Record<string, unknown>)[field] = update.at;
   }
   if (update.type === 'accepted' && update.partner) next.partner = update.partner;
   if (update.type === 'cancelled') next.cancelReason = update.reason ?? null;
-  if (update.type === 'other' && update.status === 'pending') next.partner = null;
+  // Unassigned by an admin: back on offer, without a partner.
+  if (status === 'pending') next.partner = null;
   return next;
 }
 

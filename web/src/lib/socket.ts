@@ -31,13 +31,17 @@ import type {
   OrderTakenEvent,
   StatusUpdatedEvent,
 } from '@/types/models';
-import type { PresenceUpdatedEvent, StatsUpdatedEvent } from '@/types/admin';
+import type { OrderUnassignedEvent, PresenceUpdatedEvent, StatsUpdatedEvent } from '@/types/admin';
 
 /** Server → client events and their payloads (docs/WEBSOCKET.md). */
 export interface ServerEvents {
   'order:created': OrderCreatedEvent;
   'order:accepted': OrderAcceptedEvent;
   'order:accepted-success': AcceptedSuccessEvent;
+  /** An admin gave the order to this partner. */
+  'order:assigned': AcceptedSuccessEvent;
+  /** An admin took the order back from this partner. */
+  'order:unassigned': OrderUnassignedEvent;
   'order:taken': OrderTakenEvent;
   'order:status-updated': StatusUpdatedEvent;
   'order:completed': OrderCompletedEvent;

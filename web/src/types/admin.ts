@@ -1,167 +1,43 @@
 /**
- * Admin API shapes.
- *
- * TEMPORARY: the admin routes are not in docs/openapi.json yet. When they are, these
- * become aliases of the generated `api.d.ts` like `models.ts`.
+ * Admin API shapes: aliases of the generated `api.d.ts` (docs/openapi.json), like
+ * `models.ts`. The two admin-only socket payloads are composed from generated parts.
  */
-import type { OrderEventView, OrderView, Pagination, ProductView, CategoryView } from '@/types/models';
+import type { components } from '@/types/api';
 
-export interface OrdersTodayStats {
-  total: number;
-  pending: number;
-  accepted: number;
-  picked_up: number;
-  on_the_way: number;
-  delivered: number;
-  cancelled: number;
-}
+type S = components['schemas'];
 
-export interface AdminStats {
-  ordersToday: OrdersTodayStats;
-  revenueToday: number;
-  averageDeliverySeconds: number | null;
-  p90DeliverySeconds: number | null;
-  partners: { total: number; online: number; available: number; busy: number };
-  customersOnline: number;
-  lowStock: { productId: string; name: string; stock: number }[];
-  generatedAt: string;
-}
+export type AdminStats = S['StatsView'];
+export type StatsResponse = S['StatsResponse'];
+export type OrdersByStatus = S['OrdersByStatus'];
+export type LowStockItem = S['LowStockItem'];
+export type OnlineUsers = S['OnlineCounts'];
+export type OnlineUsersResponse = S['OnlineUsersResponse'];
 
-export interface OnlineUsers {
-  customers: number;
-  delivery: number;
-  admin: number;
-  total: number;
-}
+export type AdminOrderDetail = S['AdminOrderDetail'];
+export type AdminOrderResponse = S['AdminOrderResponse'];
+export type TimelineEntry = S['TimelineEntry'];
+export type PersonView = S['PersonView'];
+export type ReasonRequest = S['ReasonRequest'];
+export type ReassignRequest = S['ReassignRequest'];
 
-export interface AdminUser {
-  id: string;
-  name: string;
-  email: string;
-  phone?: string | null;
-  role: string;
-  status: string;
-  createdAt: string;
-  online: boolean;
-}
+export type AdminUser = S['AdminUserView'];
+export type UsersResponse = S['UsersResponse'];
+export type AdminPartner = S['AdminPartnerView'];
+export type PartnersResponse = S['PartnersResponse'];
+export type VerifyRequest = S['VerifyRequest'];
+export type SuspendRequest = S['SuspendRequest'];
 
-export interface AdminPartner {
-  id: string;
-  name: string;
-  email: string;
-  phone?: string | null;
-  isAvailable: boolean;
-  isVerified: boolean;
-  status: string;
-  online: boolean;
-  activeOrders: number;
-  activeOrderId?: string | null;
-  lastLocation: { lat: number; lng: number; at: string } | null;
-  totalDeliveries: number;
-  totalEarnings: number;
-}
+export type AdminProductResponse = S['AdminProductResponse'];
+export type CreateProductRequest = S['CreateProductRequest'];
+export type UpdateProductRequest = S['UpdateProductRequest'];
+export type StockRequest = S['StockRequest'];
+export type AdminCategoryResponse = S['AdminCategoryResponse'];
+export type CategoryRequest = S['CategoryRequest'];
+export type UpdateCategoryRequest = S['UpdateCategoryRequest'];
 
-export interface AdminOrderDetail {
-  success: boolean;
-  order: OrderView;
-  timeline: Omit<OrderEventView, 'orderId'>[];
-  trail: { lat: number; lng: number; at: string }[];
-  customer: { id: string; name: string; email: string; phone?: string | null };
-  partner: { id: string; name: string; phone?: string | null } | null;
-}
-
-export interface StatsResponse {
-  success: boolean;
-  stats: AdminStats;
-}
-export interface AdminOrdersResponse {
-  success: boolean;
-  orders: OrderView[];
-  pagination: Pagination;
-}
-export interface AdminUsersResponse {
-  success: boolean;
-  users: AdminUser[];
-  pagination: Pagination;
-}
-export interface AdminUserResponse {
-  success: boolean;
-  user: AdminUser;
-}
-export interface AdminPartnersResponse {
-  success: boolean;
-  partners: AdminPartner[];
-  pagination: Pagination;
-}
-export interface AdminPartnerResponse {
-  success: boolean;
-  partner: AdminPartner;
-}
-export interface OnlineUsersResponse {
-  success: boolean;
-  onlineUsers: OnlineUsers;
-}
-export interface AdminProductsResponse {
-  success: boolean;
-  products: ProductView[];
-  pagination: Pagination;
-}
-export interface AdminProductResponse {
-  success: boolean;
-  product: ProductView;
-}
-export interface AdminCategoriesResponse {
-  success: boolean;
-  categories: CategoryView[];
-}
-export interface AdminCategoryResponse {
-  success: boolean;
-  category: CategoryView;
-}
-export interface AdminOrderResponse {
-  success: boolean;
-  order: OrderView;
-}
-
-export interface CreateProductRequest {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  unit: string;
-  price: number;
-  mrp: number;
-  stock: number;
-  brand?: string;
-  tags?: string[];
-}
-export interface UpdateProductRequest {
-  name?: string;
-  description?: string;
-  unit?: string;
-  price?: number;
-  mrp?: number;
-  isActive?: boolean;
-  brand?: string;
-  tags?: string[];
-}
-export interface StockRequest {
-  set?: number;
-  adjust?: number;
-  reason: string;
-}
-export interface CategoryRequest {
-  slug?: string;
-  name?: string;
-  description?: string;
-  color?: string;
-  icon?: string;
-  isActive?: boolean;
-}
-
-export interface StatsUpdatedEvent {
-  stats: AdminStats;
-}
-export interface PresenceUpdatedEvent {
-  onlineUsers: OnlineUsers;
-}
+/** `stats:updated` → admins: `{stats}` (StatsResponse without `success`). */
+export type StatsUpdatedEvent = Pick<StatsResponse, 'stats'>;
+/** `presence:updated` → admins: `{onlineUsers}`. */
+export type PresenceUpdatedEvent = Pick<OnlineUsersResponse, 'onlineUsers'>;
+/** `order:unassigned` → the partner an admin took the order from. */
+export type OrderUnassignedEvent = Pick<S['OrderCancelledEvent'], 'orderId' | 'seq' | 'reason'>;

@@ -4,6 +4,340 @@
  */
 
 export interface paths {
+    "/api/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Categories with product counts. */
+        get: operations["categories"];
+        put?: never;
+        /** Add a category (or update the one with this slug). */
+        post: operations["create_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit or (de)activate a category. */
+        put: operations["update_category"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Request rate and latency percentiles per route group, sockets, events per second and
+         *     the database pool. Prometheus text is at `/metrics`.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/online-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users connected right now, counted once per user however many tabs they have:
+         *     `{success, onlineUsers: {customers, delivery, admin, total}}`.
+         */
+        get: operations["online_users"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All orders, newest first, with filters. */
+        get: operations["orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order with its timeline, location trail, customer and partner. */
+        get: operations["order_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order that is not delivered yet; stock is restored, customer and partner told. */
+        post: operations["cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{orderId}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give an order to another partner. */
+        post: operations["reassign_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/orders/{orderId}/unassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an accepted order back from its partner; it is offered to partners again. */
+        post: operations["unassign_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery partners with online state, active order, last location and totals. */
+        get: operations["partners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a partner (no more offers or accepts) or lift the suspension. */
+        post: operations["suspend_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a partner verified (or not). */
+        post: operations["verify_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every product, including deactivated ones. */
+        get: operations["products"];
+        put?: never;
+        /** Add a product. */
+        post: operations["create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit or (de)activate a product. */
+        put: operations["update_product"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{id}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or adjust stock with a reason; every change pushes `inventory:updated`. */
+        post: operations["change_stock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders today by status, revenue, delivery times, partners and customers online, low
+         *     stock. Also pushed to admin sockets as `stats:updated` (at most every 2 s).
+         */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, with filters and live online state. */
+        get: operations["users"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block an account: its tokens stop working and its sockets close at once. */
+        post: operations["block_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unblock an account (it signs in again). */
+        post: operations["unblock_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -555,6 +889,48 @@ export interface components {
             addresses: components["schemas"]["SavedAddressView"][];
             success: boolean;
         };
+        AdminCategoryResponse: {
+            category: components["schemas"]["CategoryView"];
+            success: boolean;
+        };
+        /** @description `GET /api/admin/orders/{orderId}` */
+        AdminOrderDetail: {
+            customer?: components["schemas"]["PersonView"] | null;
+            order: components["schemas"]["OrderView"];
+            partner?: components["schemas"]["PersonView"] | null;
+            success: boolean;
+            timeline: components["schemas"]["TimelineEntry"][];
+            trail: components["schemas"]["LocationView"][];
+        };
+        AdminOrderResponse: {
+            order: components["schemas"]["OrderView"];
+            success: boolean;
+        };
+        AdminPartnerView: {
+            activeOrderId?: string | null;
+            /** Format: int64 */
+            activeOrders: number;
+            email: string;
+            id: string;
+            isAvailable: boolean;
+            isVerified: boolean;
+            lastLocation?: components["schemas"]["LocationView"] | null;
+            name: string;
+            online: boolean;
+            phone?: string | null;
+            status: string;
+            /** Format: int64 */
+            totalDeliveries: number;
+            /** Format: int64 */
+            totalEarnings: number;
+        };
+        AdminProductResponse: {
+            product: components["schemas"]["ProductView"];
+            success: boolean;
+        };
+        AdminUserView: components["schemas"]["UserView"] & {
+            online: boolean;
+        };
         /** @description `{success, token, user}`: the brief's login answer (also register and password change). */
         AuthResponse: {
             success: boolean;
@@ -633,6 +1009,13 @@ export interface components {
             name: string;
             slug: string;
         };
+        CategoryRequest: {
+            color?: string | null;
+            description?: string;
+            icon?: string | null;
+            name: string;
+            slug: string;
+        };
         CategoryView: {
             color: string;
             description: string;
@@ -655,6 +1038,35 @@ export interface components {
         ContactView: {
             name: string;
             phone?: string | null;
+        };
+        CreateProductRequest: {
+            brand?: string | null;
+            /** @description Category slug. */
+            category: string;
+            description?: string;
+            /**
+             * Format: int64
+             * @description Minor units; defaults to the price.
+             */
+            mrp?: number | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description Minor units.
+             */
+            price: number;
+            sku: string;
+            /** Format: int64 */
+            stock?: number;
+            tags?: string[];
+            unit: string;
+        };
+        DatabaseMetrics: {
+            backend: string;
+            /** Format: int32 */
+            poolConnections: number;
+            /** Format: int32 */
+            poolIdle: number;
         };
         /** @description One delivered order's payout. */
         EarningLine: {
@@ -710,6 +1122,26 @@ export interface components {
             lastSeq: number;
             success: boolean;
         };
+        GroupMetrics: {
+            /** Format: int64 */
+            errors: number;
+            group: string;
+            /** Format: double */
+            meanMs?: number | null;
+            /** Format: double */
+            p50Ms?: number | null;
+            /** Format: double */
+            p90Ms?: number | null;
+            /** Format: double */
+            p99Ms?: number | null;
+            /**
+             * Format: double
+             * @description Requests per second over the last minute.
+             */
+            ratePerSecond: number;
+            /** Format: int64 */
+            requests: number;
+        };
         Health: {
             database: string;
             status: string;
@@ -762,9 +1194,38 @@ export interface components {
             /** @example Customer@123 */
             password: string;
         };
+        LowStockItem: {
+            name: string;
+            productId: string;
+            /** Format: int64 */
+            stock: number;
+        };
         /** @description `{success, message}` */
         MessageResponse: {
             message: string;
+            success: boolean;
+        };
+        MetricsResponse: {
+            metrics: components["schemas"]["MetricsView"];
+            success: boolean;
+        };
+        MetricsView: {
+            database: components["schemas"]["DatabaseMetrics"];
+            http: components["schemas"]["GroupMetrics"][];
+            sockets: components["schemas"]["SocketMetrics"];
+            /** Format: int64 */
+            uptimeSeconds: number;
+        };
+        /** @description The brief's `onlineUsers` shape. */
+        OnlineCounts: {
+            admin: number;
+            customers: number;
+            delivery: number;
+            total: number;
+        };
+        /** @description The brief's shape: `{success, onlineUsers: {customers, delivery, admin, total}}`. */
+        OnlineUsersResponse: {
+            onlineUsers: components["schemas"]["OnlineCounts"];
             success: boolean;
         };
         /** @description `order:accepted` → the order's customer and admins. */
@@ -880,6 +1341,23 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description Orders placed today (UTC), by status. */
+        OrdersByStatus: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            on_the_way: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            picked_up: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description `{success, orders, pagination}` */
         OrdersResponse: {
             orders: components["schemas"]["OrderView"][];
@@ -897,6 +1375,25 @@ export interface components {
             total: number;
             /** Format: int64 */
             totalPages: number;
+        };
+        PartnerCounts: {
+            /**
+             * Format: int64
+             * @description Availability switched on.
+             */
+            available: number;
+            /**
+             * Format: int64
+             * @description Carrying at least one order.
+             */
+            busy: number;
+            /**
+             * Format: int64
+             * @description Connected right now.
+             */
+            online: number;
+            /** Format: int64 */
+            total: number;
         };
         /** @description `{success, order}` */
         PartnerOrderResponse: {
@@ -954,6 +1451,17 @@ export interface components {
             totalEarnings: number;
             vehicleType: string;
         };
+        PartnersResponse: {
+            pagination: components["schemas"]["Pagination"];
+            partners: components["schemas"]["AdminPartnerView"][];
+            success: boolean;
+        };
+        PersonView: {
+            email: string;
+            id: string;
+            name: string;
+            phone?: string | null;
+        };
         /**
          * @description `POST /api/customer/orders` (the brief's body; `addressId` may replace
          *     `deliveryAddress`). Prices sent by clients are ignored.
@@ -1010,6 +1518,14 @@ export interface components {
             products: components["schemas"]["ProductView"][];
             success: boolean;
         };
+        /** @description `{reason}` for cancel and unassign. */
+        ReasonRequest: {
+            reason: string;
+        };
+        ReassignRequest: {
+            partnerId: string;
+            reason: string;
+        };
         /** @description `POST /api/auth/register` */
         RegisterRequest: {
             /** @example asha@example.com */
@@ -1031,6 +1547,39 @@ export interface components {
             createdAt: string;
             id: string;
             isDefault: boolean;
+        };
+        SocketMetrics: {
+            connections: number;
+            /** Format: double */
+            eventsPerSecond: number;
+            /** Format: int64 */
+            eventsReceived: number;
+            /** Format: int64 */
+            eventsSent: number;
+            users: components["schemas"]["OnlineCounts"];
+        };
+        /** @description `{success, stats}`; `stats:updated` carries `{stats}`. */
+        StatsResponse: {
+            stats: components["schemas"]["StatsView"];
+            success: boolean;
+        };
+        /** @description The live operations picture (also pushed as `stats:updated`). */
+        StatsView: {
+            /** Format: int64 */
+            averageDeliverySeconds?: number | null;
+            /** Format: int64 */
+            customersOnline: number;
+            generatedAt?: string;
+            lowStock: components["schemas"]["LowStockItem"][];
+            ordersToday: components["schemas"]["OrdersByStatus"];
+            /** Format: int64 */
+            p90DeliverySeconds?: number | null;
+            partners: components["schemas"]["PartnerCounts"];
+            /**
+             * Format: int64
+             * @description Totals of orders delivered today, minor units.
+             */
+            revenueToday: number;
         };
         /** @description `PUT /api/delivery/orders/{orderId}/status` */
         StatusUpdateRequest: {
@@ -1057,6 +1606,26 @@ export interface components {
             /** Format: int64 */
             stock: number;
         };
+        /** @description Set (`set`) or adjust (`adjust`, may be negative) stock, with a reason. */
+        StockRequest: {
+            /** Format: int64 */
+            adjust?: number | null;
+            reason: string;
+            /** Format: int64 */
+            set?: number | null;
+        };
+        SuspendRequest: {
+            suspended: boolean;
+        };
+        TimelineEntry: {
+            actorRole?: string | null;
+            /** Format: date-time */
+            at: string;
+            data: unknown;
+            /** Format: int64 */
+            seq: number;
+            type: string;
+        };
         /** @description `{success, tracking}` */
         TrackingResponse: {
             success: boolean;
@@ -1080,11 +1649,31 @@ export interface components {
             status: string;
             store: components["schemas"]["LocationPoint"];
         };
+        UpdateCategoryRequest: {
+            color?: string | null;
+            description?: string | null;
+            icon?: string | null;
+            isActive?: boolean | null;
+            name?: string | null;
+        };
         /** @description `PUT /api/auth/me`: only these fields can change. */
         UpdateMeRequest: {
             name?: string | null;
             /** @description An empty string clears the phone number. */
             phone?: string | null;
+        };
+        UpdateProductRequest: {
+            brand?: string | null;
+            category?: string | null;
+            description?: string | null;
+            isActive?: boolean | null;
+            /** Format: int64 */
+            mrp?: number | null;
+            name?: string | null;
+            /** Format: int64 */
+            price?: number | null;
+            tags?: string[] | null;
+            unit?: string | null;
         };
         /** @description `{success, user}` */
         UserResponse: {
@@ -1104,6 +1693,14 @@ export interface components {
             /** @description `active` or `blocked`. */
             status: string;
         };
+        UsersResponse: {
+            pagination: components["schemas"]["Pagination"];
+            success: boolean;
+            users: components["schemas"]["AdminUserView"][];
+        };
+        VerifyRequest: {
+            verified: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -1113,6 +1710,618 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoriesResponse"];
+                };
+            };
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCategoryResponse"];
+                };
+            };
+        };
+    };
+    update_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCategoryResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsResponse"];
+                };
+            };
+        };
+    };
+    online_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlineUsersResponse"];
+                };
+            };
+        };
+    };
+    orders: {
+        parameters: {
+            query?: {
+                status?: string;
+                page?: number;
+                limit?: number;
+                /** @description Order id, or the customer's name or e-mail. */
+                search?: string;
+                /** @description Placed at or after (RFC 3339 or YYYY-MM-DD, UTC). */
+                from?: string;
+                /** @description Placed before (RFC 3339 or YYYY-MM-DD, UTC; a date means the end of that day). */
+                to?: string;
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersResponse"];
+                };
+            };
+        };
+    };
+    order_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cancel_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderResponse"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    reassign_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderResponse"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    unassign_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderResponse"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners: {
+        parameters: {
+            query?: {
+                search?: string;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnersResponse"];
+                };
+            };
+        };
+    };
+    suspend_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    verify_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    products: {
+        parameters: {
+            query?: {
+                search?: string;
+                category?: string;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsResponse"];
+                };
+            };
+        };
+    };
+    create_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProductResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `sku_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProductResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    change_stock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProductResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `invalid_stock` (would go below zero) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    users: {
+        parameters: {
+            query?: {
+                /** @description `customer`, `delivery` or `admin`. */
+                role?: string;
+                /** @description `active` or `blocked`. */
+                status?: string;
+                /** @description Name or e-mail. */
+                search?: string;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersResponse"];
+                };
+            };
+        };
+    };
+    block_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    unblock_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

@@ -52,7 +52,7 @@ pub async fn stats(state: &AppState) -> Result<StatsView> {
     secs.sort_unstable();
     let average = (!secs.is_empty()).then(|| secs.iter().sum::<i64>() / secs.len() as i64);
     let p90 = (!secs.is_empty()).then(|| secs[((secs.len() * 9).div_ceil(10)).saturating_sub(1)]);
-    let online = state.realtime.presence.counts();
+    let online = state.realtime.online_counts().await;
     Ok(StatsView {
         orders_today: orders,
         revenue_today: snap.revenue.minor(),
@@ -249,7 +249,7 @@ pub async fn unassign_order(
         .realtime
         .order_unassigned(&order, &event, &previous, &reason)
         .await;
-    let offer = super::delivery::partner_view(state, &order, None);
+    let offer = super::delivery::partner_view(state, &order, None, None);
     state.realtime.order_created(&offer).await;
     view_with_partner(state, &order).await
 }
@@ -276,7 +276,7 @@ pub async fn reassign_order(
             name: u.name,
         });
     if let Some(p) = &partner {
-        let view = super::delivery::partner_view(state, &order, None);
+        let view = super::delivery::partner_view(state, &order, None, Some(p.clone()));
         state
             .realtime
             .order_reassigned(&order, &event, p, &previous, &view)
@@ -307,13 +307,14 @@ pub async fn users(state: &AppState, q: UserQuery) -> Result<UsersResponse> {
         limit,
     };
     let (users, total) = state.store.list_users(&filter).await?;
+    let online = state.realtime.online_users().await;
     Ok(UsersResponse {
         success: true,
         users: users
             .iter()
             .map(|u| AdminUserView {
                 user: UserView::from(u),
-                online: state.realtime.presence.is_online(&u.id),
+                online: online.contains_key(&u.id),
             })
             .collect(),
         pagination: Pagination::new(page, limit, total),
@@ -358,6 +359,7 @@ pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersRespo
     let (page, limit, offset) = page_params(q.page, q.limit)?;
     let search = q.search.as_deref().filter(|s| !s.trim().is_empty());
     let (rows, total) = state.store.list_partners(search, offset, limit).await?;
+    let online = state.realtime.online_users().await;
     Ok(PartnersResponse {
         success: true,
         partners: rows
@@ -365,7 +367,7 @@ pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersRespo
             .map(|r| {
                 let p = r.profile;
                 AdminPartnerView {
-                    online: state.realtime.presence.is_online(&p.user_id),
+                    online: online.contains_key(&p.user_id),
                     id: p.user_id,
                     name: p.name,
                     email: r.email,

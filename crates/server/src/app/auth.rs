@@ -71,7 +71,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<AuthResp
 /// Sign in. Unknown e-mail and wrong password get the same answer, in the same time.
 pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<AuthResponse> {
     let email = req.email.trim().to_lowercase();
-    if let Err(retry_after_secs) = state.login_throttle.check(&email, client_ip) {
+    if let Err(retry_after_secs) = state.login_throttle.check_shared(&email, client_ip).await {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     if req.password.len() > 1024 {
@@ -85,14 +85,17 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
     let user = match user {
         Some(u) if ok => u,
         _ => {
-            state.login_throttle.record_failure(&email, client_ip);
+            state
+                .login_throttle
+                .record_failure_shared(&email, client_ip)
+                .await;
             return Err(AppError::unauthorized(
                 "invalid_credentials",
                 "The e-mail or password is incorrect.",
             ));
         }
     };
-    state.login_throttle.record_success(&email);
+    state.login_throttle.record_success_shared(&email).await;
     if user.status == UserStatus::Blocked {
         return Err(AppError::forbidden(
             "account_blocked",

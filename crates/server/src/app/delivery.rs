@@ -34,11 +34,12 @@ pub fn partner_view(
     state: &AppState,
     order: &Order,
     contact: Option<ContactView>,
+    partner: Option<PartnerRef>,
 ) -> PartnerOrderView {
     let distance = order.distance_m.or_else(|| delivery_distance(state, order));
     let store = state.config.store_location;
     PartnerOrderView {
-        order: OrderView::new(order, None, false),
+        order: OrderView::new(order, partner, false),
         distance_meters: distance,
         estimated_payout: order
             .payout
@@ -49,6 +50,13 @@ pub fn partner_view(
             lng: store.lng,
         },
         customer: contact,
+    }
+}
+
+fn me_ref(who: &AuthUser) -> PartnerRef {
+    PartnerRef {
+        id: who.id.clone(),
+        name: who.name.clone(),
     }
 }
 
@@ -90,7 +98,7 @@ pub async fn available_orders(state: &AppState) -> Result<Vec<PartnerOrderView>>
     let orders = state.store.available_orders(100).await?;
     Ok(orders
         .iter()
-        .map(|o| partner_view(state, o, None))
+        .map(|o| partner_view(state, o, None, None))
         .collect())
 }
 
@@ -113,7 +121,12 @@ pub async fn active_orders(state: &AppState, who: &AuthUser) -> Result<Vec<Partn
         .await?;
     let mut out = Vec::with_capacity(orders.len());
     for o in &orders {
-        out.push(partner_view(state, o, contact(state, o).await?));
+        out.push(partner_view(
+            state,
+            o,
+            contact(state, o).await?,
+            Some(me_ref(who)),
+        ));
     }
     Ok(out)
 }
@@ -133,7 +146,7 @@ pub async fn history(
         success: true,
         orders: orders
             .iter()
-            .map(|o| partner_view(state, o, None))
+            .map(|o| partner_view(state, o, None, Some(me_ref(who))))
             .collect(),
         pagination: Some(Pagination::new(page, limit, total)),
     })
@@ -175,7 +188,12 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
             other => other.into(),
         })?;
     tracing::info!(order_id, partner_id = %who.id, "order accepted");
-    let view = partner_view(state, &order, contact(state, &order).await?);
+    let view = partner_view(
+        state,
+        &order,
+        contact(state, &order).await?,
+        Some(me_ref(who)),
+    );
     let partner = PartnerRef {
         id: who.id.clone(),
         name: me.name.clone(),
@@ -241,7 +259,12 @@ pub async fn update_status(
             other => other.into(),
         })?;
     state.realtime.status_updated(&order, &event).await;
-    Ok(partner_view(state, &order, contact(state, &order).await?))
+    Ok(partner_view(
+        state,
+        &order,
+        contact(state, &order).await?,
+        Some(me_ref(who)),
+    ))
 }
 
 fn next_label(s: OrderStatus) -> &'static str {
@@ -310,7 +333,7 @@ pub async fn confirm_delivery(
             tracing::info!(order_id, partner_id = %who.id, "order delivered");
             state.locations.finish(order_id);
             state.realtime.order_delivered(&order, &event).await;
-            Ok(partner_view(state, &order, None))
+            Ok(partner_view(state, &order, None, Some(me_ref(who))))
         }
         Confirmation::WrongCode { attempts_left } => Err(AppError::bad_request(
             "invalid_confirmation_code",

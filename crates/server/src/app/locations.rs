@@ -9,7 +9,7 @@ use std::sync::Mutex;
 /// Trail samples are kept at most this often per order.
 const SAMPLE_EVERY_SECS: i64 = 5;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Fix {
     pub point: GeoPoint,
     pub at: DateTime<Utc>,

@@ -34,20 +34,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, store: DynStore) -> AppState {
+    pub fn new(
+        config: Config,
+        store: DynStore,
+        realtime: crate::realtime::Realtime,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let metrics = Arc::new(crate::metrics::Metrics::default());
         AppState {
             tokens: Arc::new(TokenService::new(&config.jwt_secret, config.jwt_ttl)),
             passwords: Passwords::new(cores),
-            login_throttle: Arc::new(LoginThrottle::new(
-                config.login_max_failures,
-                config.login_window,
-            )),
-            realtime: Arc::new(crate::realtime::Realtime::new(
-                config.socket_max_payload,
-                metrics.clone(),
-            )),
+            login_throttle: Arc::new(
+                LoginThrottle::new(config.login_max_failures, config.login_window)
+                    .with_redis(realtime.redis(), &config.redis_prefix),
+            ),
+            realtime: Arc::new(realtime),
             metrics,
             locations: Arc::new(locations::Locations::default()),
             config: Arc::new(config),

@@ -265,7 +265,7 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     });
     state.store.place_order(&order, &event, idem).await?;
     tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
-    let offer = super::delivery::partner_view(state, &order, None);
+    let offer = super::delivery::partner_view(state, &order, None, None);
     state.realtime.order_created(&offer).await;
     publish_stock(state, &order).await;
     Ok(Placed::Created {
@@ -419,13 +419,19 @@ pub async fn tracking(
     let destination = order.address.point();
     let mut location = None;
     if order.status.is_active_delivery() {
-        if let Some(fix) = state.locations.last(&order.id) {
-            location = Some(LocationView {
-                lat: fix.point.lat,
-                lng: fix.point.lng,
-                at: fix.at,
-            });
-        } else if let Some(pid) = &order.partner_id
+        // Freshest of: this instance's cache, the shared (Redis) position, the database.
+        location = state.locations.last(&order.id).map(|fix| LocationView {
+            lat: fix.point.lat,
+            lng: fix.point.lng,
+            at: fix.at,
+        });
+        if let Some(shared) = shared_position(state, &order.id).await
+            && location.as_ref().is_none_or(|l| l.at < shared.at)
+        {
+            location = Some(shared);
+        }
+        if location.is_none()
+            && let Some(pid) = &order.partner_id
             && let Some(p) = state.store.partner_profile(pid).await?
             && let Some((lat, lng, at)) = p.last_location
         {
@@ -459,5 +465,27 @@ pub async fn tracking(
         distance_meters: distance.map(|d| d.round() as i64),
         eta_seconds: distance.map(|d| qc_domain::geo::eta_seconds(d, state.config.rider_speed_kmh)),
         last_seq: order.last_seq,
+    })
+}
+
+/// The last position another instance saw (scale-out), from Redis.
+async fn shared_position(state: &AppState, order_id: &str) -> Option<crate::api::LocationView> {
+    #[derive(serde::Deserialize)]
+    struct Pos {
+        lat: f64,
+        lng: f64,
+        at: chrono::DateTime<Utc>,
+    }
+    let mut redis = state.realtime.redis()?;
+    let raw: Option<String> = redis::cmd("GET")
+        .arg(state.realtime.redis_key(&format!("pos:{order_id}")))
+        .query_async(&mut redis)
+        .await
+        .ok()?;
+    let p: Pos = serde_json::from_str(&raw?).ok()?;
+    Some(crate::api::LocationView {
+        lat: p.lat,
+        lng: p.lng,
+        at: p.at,
     })
 }

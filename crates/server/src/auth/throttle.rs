@@ -1,5 +1,8 @@
 //! Failed-login throttle: after N failures for one e-mail (or 4N from one address)
 //! inside the window, further attempts get 429 until the window passes.
+//!
+//! Counted in Redis when the platform runs scaled out (so the limit holds across
+//! instances), in memory otherwise — and in memory whenever Redis does not answer.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,6 +12,8 @@ pub struct LoginThrottle {
     max_failures: u32,
     window: Duration,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+    redis: Option<redis::aio::ConnectionManager>,
+    prefix: String,
 }
 
 impl LoginThrottle {
@@ -17,6 +22,80 @@ impl LoginThrottle {
             max_failures: max_failures.max(1),
             window,
             failures: Mutex::new(HashMap::new()),
+            redis: None,
+            prefix: "qc".to_owned(),
+        }
+    }
+
+    /// Share the counts through Redis.
+    pub fn with_redis(
+        mut self,
+        conn: Option<redis::aio::ConnectionManager>,
+        prefix: &str,
+    ) -> LoginThrottle {
+        self.redis = conn;
+        prefix.clone_into(&mut self.prefix);
+        self
+    }
+
+    /// `Err(seconds)` when this e-mail or address must wait.
+    pub async fn check_shared(&self, email: &str, ip: &str) -> Result<(), u64> {
+        let Some(conn) = &self.redis else {
+            return self.check(email, ip);
+        };
+        let mut conn = conn.clone();
+        for (key, factor) in Self::keys(email, ip) {
+            let key = format!("{}:login:{key}", self.prefix);
+            let res: redis::RedisResult<(Option<u32>, i64)> = redis::pipe()
+                .get(&key)
+                .ttl(&key)
+                .query_async(&mut conn)
+                .await;
+            match res {
+                Ok((Some(count), ttl)) if count >= self.max_failures * factor => {
+                    return Err(u64::try_from(ttl).unwrap_or(1).max(1));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis throttle unavailable; using local counts");
+                    return self.check(email, ip);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn record_failure_shared(&self, email: &str, ip: &str) {
+        self.record_failure(email, ip);
+        let Some(conn) = &self.redis else { return };
+        let mut conn = conn.clone();
+        let secs = i64::try_from(self.window.as_secs()).unwrap_or(900);
+        for (key, _) in Self::keys(email, ip) {
+            let key = format!("{}:login:{key}", self.prefix);
+            let res: redis::RedisResult<()> = redis::pipe()
+                .incr(&key, 1)
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(secs)
+                .arg("NX")
+                .ignore()
+                .query_async(&mut conn)
+                .await;
+            if let Err(e) = res {
+                tracing::warn!(error = %e, "Redis throttle unavailable");
+            }
+        }
+    }
+
+    pub async fn record_success_shared(&self, email: &str) {
+        self.record_success(email);
+        if let Some(conn) = &self.redis {
+            let mut conn = conn.clone();
+            let _: redis::RedisResult<()> = redis::cmd("DEL")
+                .arg(format!("{}:login:e:{email}", self.prefix))
+                .query_async(&mut conn)
+                .await;
         }
     }
 

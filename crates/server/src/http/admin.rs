@@ -213,7 +213,7 @@ async fn suspend_partner(
 async fn online_users(State(state): State<AppState>) -> Json<OnlineUsersResponse> {
     Json(OnlineUsersResponse {
         success: true,
-        online_users: state.realtime.presence.counts(),
+        online_users: state.realtime.online_counts().await,
     })
 }
 
@@ -371,7 +371,7 @@ async fn metrics(State(state): State<AppState>) -> Json<MetricsResponse> {
             http: m.groups(),
             sockets: SocketMetrics {
                 connections: state.realtime.presence.sockets(),
-                users: state.realtime.presence.counts(),
+                users: state.realtime.online_counts().await,
                 events_received: m.events_in.load(std::sync::atomic::Ordering::Relaxed),
                 events_sent: m.events_out.load(std::sync::atomic::Ordering::Relaxed),
                 events_per_second: m.events_per_second(),

@@ -113,7 +113,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(prometheus::metrics))
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
-    web::attach(router, &web_dir)
+    let app = web::attach(router, &web_dir)
         .with_state(state)
         .layer(middleware::from_fn(envelope_errors))
         .layer(middleware::from_fn_with_state(metrics, record_metrics))
@@ -124,7 +124,6 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(security_headers))
-        .layer(socket_io)
         .layer(cors)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -139,7 +138,13 @@ pub fn app(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    // Socket.io sits outside the API's envelope, limits and timeout (long-polling and
+    // upgrades are its own), inside request ids and tracing.
+    match socket_io {
+        crate::realtime::Layer::Local(l) => app.layer(l),
+        crate::realtime::Layer::Redis(l) => app.layer(l),
+    }
 }
 
 async fn record_metrics(

@@ -37,7 +37,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
         }
     }
     let (open, idle) = state.store.pool_stats();
-    let counts = state.realtime.presence.counts();
+    let counts = state.realtime.online_counts().await;
     let body = state.metrics.prometheus(&[
         (
             "qc_socket_connections",

@@ -1,7 +1,7 @@
 //! Server → client events, sent after the store has committed. Delivery is
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
 
-use super::{ADMINS, AVAILABLE_PARTNERS, Realtime, role_room, user_room};
+use super::{ADMINS, AVAILABLE_PARTNERS, Realtime, on_io, role_room, user_room};
 use crate::api::*;
 use qc_domain::Role;
 use qc_store::{Order, OrderEvent};
@@ -10,7 +10,7 @@ use serde::Serialize;
 impl Realtime {
     async fn send<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &str, data: &T) {
         self.metrics.event_out();
-        if let Err(e) = self.io.to(rooms).emit(event, data).await {
+        if let Err(e) = on_io!(&self.io, io => io.to(rooms).emit(event, data).await) {
             tracing::debug!(event, error = %e, "emit failed");
         }
     }
@@ -72,13 +72,10 @@ impl Realtime {
         let taken = OrderTakenEvent {
             order_id: order.id.clone(),
         };
-        if let Err(e) = self
-            .io
-            .to(AVAILABLE_PARTNERS)
-            .except(user_room(&partner.id))
-            .emit("order:taken", &taken)
-            .await
-        {
+        let partner_room = user_room(&partner.id);
+        if let Err(e) = on_io!(&self.io, io => {
+            io.to(AVAILABLE_PARTNERS).except(partner_room.clone()).emit("order:taken", &taken).await
+        }) {
             tracing::debug!(error = %e, "emit order:taken failed");
         }
     }
@@ -203,17 +200,19 @@ impl Realtime {
         };
         self.send(vec![user_room(&partner.id)], "order:assigned", &assigned)
             .await;
-        let accepted = OrderAcceptedEvent {
-            order_id: order.id.clone(),
-            partner_id: partner.id.clone(),
-            partner_name: partner.name.clone(),
-            seq: event.seq,
-            at: event.at,
-        };
+        // Not `order:accepted`: the order may already be picked up; the status is stated.
+        let changed = serde_json::json!({
+            "orderId": order.id,
+            "partnerId": partner.id,
+            "partnerName": partner.name,
+            "status": order.status.as_str(),
+            "seq": event.seq,
+            "at": event.at,
+        });
         self.send(
             vec![user_room(&order.customer_id), ADMINS.to_owned()],
-            "order:accepted",
-            &accepted,
+            "order:partner-changed",
+            &changed,
         )
         .await;
     }
@@ -221,12 +220,15 @@ impl Realtime {
     /// Put every socket of a partner in (or out of) the room that receives new orders.
     pub async fn set_partner_available(&self, user_id: &str, available: bool) {
         self.stats_changed();
-        let op = self.io.to(user_room(user_id));
-        let result = if available {
-            op.join(AVAILABLE_PARTNERS).await
-        } else {
-            op.leave(AVAILABLE_PARTNERS).await
-        };
+        let room = user_room(user_id);
+        let result = on_io!(&self.io, io => {
+            let op = io.to(room.clone());
+            if available {
+                op.join(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
+            } else {
+                op.leave(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
+            }
+        });
         if let Err(e) = result {
             tracing::debug!(error = %e, "room change failed");
         }
@@ -234,7 +236,8 @@ impl Realtime {
 
     /// Close every socket of a user (logout, block).
     pub async fn disconnect_user(&self, user_id: &str) {
-        if let Err(e) = self.io.to(user_room(user_id)).disconnect().await {
+        let room = user_room(user_id);
+        if let Err(e) = on_io!(&self.io, io => io.to(room.clone()).disconnect().await) {
             tracing::debug!(error = %e, "disconnect failed");
         }
     }

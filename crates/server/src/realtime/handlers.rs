@@ -2,7 +2,7 @@
 //! service the REST route calls, and answers the acknowledgement with
 //! `{success: true, data}` or the error envelope.
 
-use super::{ADMINS, AVAILABLE_PARTNERS, StateCell, role_room, user_room};
+use super::{ADMINS, AVAILABLE_PARTNERS, StateCell, presence_room, role_room, user_room};
 use crate::api::{AvailabilityRequest, LocationUpdate};
 use crate::app::{AppState, delivery};
 use crate::auth::{AuthUser, verify_bearer};
@@ -10,6 +10,7 @@ use crate::error::AppError;
 use qc_domain::Role;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,8 +39,8 @@ impl From<AppError> for Refused {
 
 /// Connect middleware: a valid token (handshake `auth.token` or a Bearer header) of an
 /// active account, or no connection.
-pub async fn authenticate(
-    s: SocketRef,
+pub async fn authenticate<A: Adapter>(
+    s: SocketRef<A>,
     TryData(auth): TryData<HandshakeAuth>,
     State(cell): State<StateCell>,
 ) -> Result<(), Refused> {
@@ -75,9 +76,10 @@ pub async fn authenticate(
 
 /// Rooms, event handlers and presence, done in the middleware: it runs before the
 /// connect packet goes out, so nothing the client sends next can miss a handler.
-async fn setup(s: &SocketRef, state: &AppState, user: &AuthUser) {
+async fn setup<A: Adapter>(s: &SocketRef<A>, state: &AppState, user: &AuthUser) {
     s.join(user_room(&user.id));
     s.join(role_room(user.role));
+    s.join(presence_room(user.role, &user.id));
     match user.role {
         Role::Admin => s.join(ADMINS),
         Role::Delivery => {
@@ -104,7 +106,7 @@ async fn setup(s: &SocketRef, state: &AppState, user: &AuthUser) {
 }
 
 /// Once connected: everything was prepared by the middleware.
-pub async fn on_connect(s: SocketRef) {
+pub async fn on_connect<A: Adapter>(s: SocketRef<A>) {
     if let Some(user) = s.extensions.get::<AuthUser>() {
         tracing::debug!(user_id = %user.id, role = user.role.as_str(), "socket connected");
     }
@@ -147,7 +149,7 @@ fn parse<T: DeserializeOwned>(
         .map_err(|e| AppError::bad_request("invalid_payload", format!("Invalid payload: {e}")))
 }
 
-fn reply<T: serde::Serialize>(ack: AckSender, result: Result<T, AppError>) {
+fn reply<A: Adapter, T: serde::Serialize>(ack: AckSender<A>, result: Result<T, AppError>) {
     let sent = match result {
         Ok(data) => ack.send(&serde_json::json!({ "success": true, "data": data })),
         Err(e) => ack.send(&e.envelope()),
@@ -200,11 +202,11 @@ fn ctx(c: &Ctx) -> Result<(&AppState, &AuthUser, &Limiter), AppError> {
     Ok((state, &c.1.0, &c.2.0))
 }
 
-fn register_partner_events(s: &SocketRef) {
+fn register_partner_events<A: Adapter>(s: &SocketRef<A>) {
     s.on(
         "order:accept",
         async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender,
+               ack: AckSender<A>,
                st: State<StateCell>,
                u: Extension<AuthUser>,
                l: Extension<Arc<Limiter>>| {
@@ -222,7 +224,7 @@ fn register_partner_events(s: &SocketRef) {
     s.on(
         "order:status-update",
         async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender,
+               ack: AckSender<A>,
                st: State<StateCell>,
                u: Extension<AuthUser>,
                l: Extension<Arc<Limiter>>| {
@@ -247,7 +249,7 @@ fn register_partner_events(s: &SocketRef) {
     s.on(
         "order:confirm-delivery",
         async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender,
+               ack: AckSender<A>,
                st: State<StateCell>,
                u: Extension<AuthUser>,
                l: Extension<Arc<Limiter>>| {
@@ -265,7 +267,7 @@ fn register_partner_events(s: &SocketRef) {
     s.on(
         "delivery:location-update",
         async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender,
+               ack: AckSender<A>,
                st: State<StateCell>,
                u: Extension<AuthUser>,
                l: Extension<Arc<Limiter>>| {
@@ -283,7 +285,7 @@ fn register_partner_events(s: &SocketRef) {
     s.on(
         "delivery:availability",
         async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender,
+               ack: AckSender<A>,
                st: State<StateCell>,
                u: Extension<AuthUser>,
                l: Extension<Arc<Limiter>>| {

@@ -1,37 +1,52 @@
 //! Socket.io (v4 protocol, socketioxide) on the same port as the API.
 //!
 //! The handshake is authenticated with the same verifier as REST. Rooms are joined by
-//! the server only: `user:{id}` (every socket of a user), `role:{role}`, `admins` and
-//! `partners:available`. Order events are addressed to the order's customer and
-//! partner through their user rooms, so membership never has to follow an order's
-//! state. Client events are thin: parse, call the same service as REST, ack.
+//! the server only: `user:{id}` (every socket of a user), `role:{role}`, `admins`,
+//! `partners:available` and `presence:{role}:{id}` (for online counts). Order events are
+//! addressed to the order's customer and partner through their user rooms, so
+//! membership never has to follow an order's state.
+//!
+//! One instance uses the in-process adapter; with `REDIS_URL` set, the Redis adapter
+//! carries room emits, joins and room listings to every instance.
 
 mod emit;
 mod handlers;
 mod presence;
+pub mod redis_driver;
 
 pub use presence::{OnlineCounts, Presence};
 
 use crate::app::AppState;
+use qc_domain::Role;
+use redis_driver::ReconnectingDriver;
 use socketioxide::SocketIo;
+use socketioxide::adapter::{Emitter, LocalAdapter};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+pub const ADMINS: &str = "admins";
+pub const AVAILABLE_PARTNERS: &str = "partners:available";
+
 /// `stats:updated` is pushed at most this often, however busy the platform is.
 const STATS_EVERY: Duration = Duration::from_secs(2);
 
-pub const ADMINS: &str = "admins";
-pub const AVAILABLE_PARTNERS: &str = "partners:available";
+pub type RedisAdapter = socketioxide_redis::CustomRedisAdapter<Emitter, ReconnectingDriver>;
 
 pub fn user_room(user_id: &str) -> String {
     format!("user:{user_id}")
 }
 
-pub fn role_room(role: qc_domain::Role) -> String {
+pub fn role_room(role: Role) -> String {
     format!("role:{}", role.as_str())
+}
+
+/// One room per connected user, named with the role, for cross-instance counts.
+pub fn presence_room(role: Role, user_id: &str) -> String {
+    format!("presence:{}:{user_id}", role.as_str())
 }
 
 /// The app state, handed to socket handlers once it exists.
@@ -44,44 +59,101 @@ impl StateCell {
     }
 }
 
+/// The Socket.io server on either adapter.
+#[derive(Clone)]
+pub enum Io {
+    Local(SocketIo<LocalAdapter>),
+    Redis(SocketIo<RedisAdapter>),
+}
+
+/// The tower layer that serves `/socket.io/`.
+#[derive(Clone)]
+pub enum Layer {
+    Local(SocketIoLayer<LocalAdapter>),
+    Redis(SocketIoLayer<RedisAdapter>),
+}
+
+/// Run the same expression on whichever adapter is in use.
+macro_rules! on_io {
+    ($io:expr, $name:ident => $body:expr) => {
+        match $io {
+            $crate::realtime::Io::Local($name) => $body,
+            $crate::realtime::Io::Redis($name) => $body,
+        }
+    };
+}
+pub(crate) use on_io;
+
 /// The Socket.io server and what it knows about live connections.
 pub struct Realtime {
-    io: SocketIo,
-    layer: SocketIoLayer,
+    io: Io,
+    layer: Layer,
     cell: StateCell,
+    /// Sockets of this instance (the pusher and socket counts use it).
     pub presence: Presence,
     stats_dirty: Arc<Notify>,
     metrics: Arc<crate::metrics::Metrics>,
+    redis: Option<ReconnectingDriver>,
+    redis_prefix: String,
 }
 
 impl Realtime {
-    /// `max_payload`: the largest packet accepted over WebSocket and polling alike.
-    pub fn new(max_payload: usize, metrics: Arc<crate::metrics::Metrics>) -> Realtime {
+    /// `redis_url`: switch to the Redis adapter. `max_payload`: the largest packet
+    /// accepted over WebSocket and polling alike.
+    pub async fn connect(
+        max_payload: usize,
+        redis_url: Option<&str>,
+        redis_prefix: &str,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> anyhow::Result<Realtime> {
         let cell = StateCell::default();
-        let (layer, io) = SocketIo::builder()
+        let builder = SocketIo::builder()
             .with_state(cell.clone())
             .max_payload(max_payload as u64)
             .ws_max_message_size(max_payload)
-            .ws_max_frame_size(max_payload)
-            .build_layer();
-        Realtime {
+            .ws_max_frame_size(max_payload);
+        let (io, layer, redis) = match redis_url {
+            None => {
+                let (layer, io) = builder.build_layer();
+                (Io::Local(io), Layer::Local(layer), None)
+            }
+            Some(url) => {
+                let driver = connect_redis(url).await?;
+                let config = socketioxide_redis::RedisAdapterConfig::new()
+                    .with_prefix(format!("{redis_prefix}-sio"))
+                    .with_request_timeout(Duration::from_secs(2));
+                let ctr =
+                    socketioxide_redis::RedisAdapterCtr::new_with_driver(driver.clone(), config);
+                let (layer, io) = builder.with_adapter::<RedisAdapter>(ctr).build_layer();
+                (Io::Redis(io), Layer::Redis(layer), Some(driver))
+            }
+        };
+        Ok(Realtime {
             io,
             layer,
             cell,
             presence: Presence::default(),
             stats_dirty: Arc::new(Notify::new()),
             metrics,
-        }
+            redis,
+            redis_prefix: redis_prefix.to_owned(),
+        })
     }
 
     /// Register the namespace; called once the state that handlers need exists.
-    pub fn attach(&self, state: &AppState) {
+    pub async fn attach(&self, state: &AppState) -> anyhow::Result<()> {
         if self.cell.0.set(state.clone()).is_err() {
-            return;
+            return Ok(());
         }
-        self.io
-            .ns("/", handlers::on_connect.with(handlers::authenticate));
+        match &self.io {
+            Io::Local(io) => io.ns("/", handlers::on_connect.with(handlers::authenticate)),
+            Io::Redis(io) => io
+                .ns("/", handlers::on_connect.with(handlers::authenticate))
+                .await
+                .map_err(|e| anyhow::anyhow!("could not subscribe to Redis: {e}"))?,
+        }
         tokio::spawn(push_stats(self.cell.clone(), self.stats_dirty.clone()));
+        Ok(())
     }
 
     /// Something the dashboard shows changed; admins get fresh stats within 2 s.
@@ -89,42 +161,90 @@ impl Realtime {
         self.stats_dirty.notify_one();
     }
 
-    pub fn layer(&self) -> SocketIoLayer {
+    pub fn layer(&self) -> Layer {
         self.layer.clone()
+    }
+
+    pub fn io(&self) -> &Io {
+        &self.io
     }
 
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
     }
 
-    pub fn io(&self) -> &SocketIo {
-        &self.io
+    /// A Redis key of this deployment: `{prefix}:{name}`.
+    pub fn redis_key(&self, name: &str) -> String {
+        format!("{}:{name}", self.redis_prefix)
+    }
+
+    /// The Redis connection, when running scaled out.
+    pub fn redis(&self) -> Option<redis::aio::ConnectionManager> {
+        self.redis.as_ref().map(ReconnectingDriver::connection)
+    }
+
+    /// Connected users on every instance (a user with many tabs once), from the
+    /// presence rooms. Falls back to this instance's own view if the adapter cannot
+    /// answer (Redis down).
+    pub async fn online_users(&self) -> HashMap<String, Role> {
+        let rooms = on_io!(&self.io, io => io.rooms().await.map_err(|e| e.to_string()));
+        match rooms {
+            Ok(rooms) => rooms
+                .iter()
+                .filter_map(|r| {
+                    let rest = r.strip_prefix("presence:")?;
+                    let (role, id) = rest.split_once(':')?;
+                    Some((id.to_owned(), Role::parse(role)?))
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "room listing failed; counting this instance only");
+                self.presence.users()
+            }
+        }
+    }
+
+    pub async fn online_counts(&self) -> OnlineCounts {
+        OnlineCounts::of(self.online_users().await.values().copied())
     }
 }
 
+/// Connect to Redis, retrying for a while at start-up (a container may start first).
+async fn connect_redis(url: &str) -> anyhow::Result<ReconnectingDriver> {
+    let mut last = None;
+    for attempt in 1..=15 {
+        match ReconnectingDriver::connect(url).await {
+            Ok(d) => return Ok(d),
+            Err(e) => {
+                tracing::warn!(attempt, error = %e, "Redis not reachable yet");
+                last = Some(e);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    Err(anyhow::anyhow!(
+        "REDIS_URL is set but Redis did not answer: {}",
+        last.map(|e| e.to_string()).unwrap_or_default()
+    ))
+}
+
 /// Coalesce changes into at most one `stats:updated` (and `presence:updated`) per
-/// [`STATS_EVERY`], and only while an admin is connected.
+/// [`STATS_EVERY`], sent by each instance to its own admin sockets.
 async fn push_stats(cell: StateCell, dirty: Arc<Notify>) {
     loop {
         dirty.notified().await;
         let Some(state) = cell.get() else { continue };
-        let online = state.realtime.presence.counts();
-        if online.admin > 0 {
+        let rt = &state.realtime;
+        if rt.presence.local_admins() > 0 {
             match crate::app::admin::stats(state).await {
                 Ok(stats) => {
-                    let rooms = vec![ADMINS.to_owned()];
-                    let io = &state.realtime.io;
-                    let _ = io
-                        .to(rooms.clone())
-                        .emit("stats:updated", &serde_json::json!({ "stats": stats }))
-                        .await;
-                    let _ = io
-                        .to(rooms)
-                        .emit(
-                            "presence:updated",
-                            &serde_json::json!({ "onlineUsers": online }),
-                        )
-                        .await;
+                    let online = rt.online_counts().await;
+                    let stats = serde_json::json!({ "stats": stats });
+                    let presence = serde_json::json!({ "onlineUsers": online });
+                    on_io!(&rt.io, io => {
+                        let _ = io.local().to(ADMINS).emit("stats:updated", &stats).await;
+                        let _ = io.local().to(ADMINS).emit("presence:updated", &presence).await;
+                    });
                 }
                 Err(e) => tracing::warn!(error = %e, "could not compute stats"),
             }

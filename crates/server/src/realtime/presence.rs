@@ -11,7 +11,37 @@ pub struct Presence {
     users: Mutex<HashMap<String, (Role, usize)>>,
 }
 
+impl OnlineCounts {
+    /// Counts of distinct users by role.
+    pub fn of(roles: impl Iterator<Item = Role>) -> OnlineCounts {
+        let mut c = OnlineCounts::default();
+        for role in roles {
+            match role {
+                Role::Customer => c.customers += 1,
+                Role::Delivery => c.delivery += 1,
+                Role::Admin => c.admin += 1,
+            }
+        }
+        c.total = c.customers + c.delivery + c.admin;
+        c
+    }
+}
+
 impl Presence {
+    /// This instance's connected users.
+    pub fn users(&self) -> HashMap<String, Role> {
+        let m = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        m.iter()
+            .map(|(id, (role, _))| (id.clone(), *role))
+            .collect()
+    }
+
+    /// Admins connected to this instance.
+    pub fn local_admins(&self) -> usize {
+        let m = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        m.values().filter(|(r, _)| *r == Role::Admin).count()
+    }
+
     /// Open sockets, all users together.
     pub fn sockets(&self) -> usize {
         self.users
@@ -55,18 +85,10 @@ impl Presence {
             .contains_key(user_id)
     }
 
+    /// This instance's counts.
     pub fn counts(&self) -> OnlineCounts {
         let m = self.users.lock().unwrap_or_else(|p| p.into_inner());
-        let mut c = OnlineCounts::default();
-        for (role, _) in m.values() {
-            match role {
-                Role::Customer => c.customers += 1,
-                Role::Delivery => c.delivery += 1,
-                Role::Admin => c.admin += 1,
-            }
-        }
-        c.total = c.customers + c.delivery + c.admin;
-        c
+        OnlineCounts::of(m.values().map(|(r, _)| *r))
     }
 }
 

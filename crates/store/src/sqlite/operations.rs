@@ -299,7 +299,8 @@ impl Operations for SqliteStore {
             order_id,
             "order.reassigned",
             serde_json::json!({ "partnerId": partner_id, "partnerName": name,
-                                "previousPartnerId": previous, "reason": reason }),
+                                "previousPartnerId": previous, "reason": reason,
+                                "status": if before.status == OrderStatus::Pending { "accepted" } else { before.status.as_str() } }),
             (Some(admin_id), Some("admin")),
             at,
         )

@@ -71,6 +71,32 @@ function FitView({ markers, fitKey }: { markers: MapMarker[]; fitKey?: string })
   return null;
 }
 
+/**
+ * Leaflet measures its container once; when the container resizes (a drawer sliding in,
+ * a rotated phone) tell it, and frame the markers again.
+ */
+function ResizeWatcher({ markers }: { markers: MapMarker[] }) {
+  const map = useMap();
+  const latest = useRef(markers);
+  latest.current = markers;
+  useEffect(() => {
+    const el = map.getContainer();
+    if (typeof ResizeObserver === 'undefined') return;
+    let last = `${el.clientWidth}x${el.clientHeight}`;
+    const observer = new ResizeObserver(() => {
+      const size = `${el.clientWidth}x${el.clientHeight}`;
+      if (size === last) return;
+      last = size;
+      map.invalidateSize();
+      const points = latest.current.map((m) => [m.lat, m.lng] as [number, number]);
+      if (points.length > 1) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 16 });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [map]);
+  return null;
+}
+
 export default function LiveMap({ markers, path, height = 320, ariaLabel, testId, fitKey }: LiveMapProps) {
   const center = useMemo<[number, number]>(
     () => (markers.length ? [markers[0].lat, markers[0].lng] : [19.0596, 72.8295]),
@@ -89,6 +115,7 @@ export default function LiveMap({ markers, path, height = 320, ariaLabel, testId
           </Marker>
         ))}
         <FitView markers={markers} fitKey={fitKey} />
+        <ResizeWatcher markers={markers} />
       </MapContainer>
     </div>
   );

@@ -108,6 +108,8 @@ export function CatalogPage() {
       )}
       <Box
         data-testid="product-grid"
+        data-loaded-search={list.loadedQuery ? (list.loadedQuery.search ?? '') : undefined}
+        aria-busy={list.loading}
         sx={{
           display: 'grid',
           gap: { xs: 1, sm: 1.5 },

@@ -7,13 +7,10 @@ import { realtime } from '@/lib/socket';
 import { applyOrderUpdates } from '@/lib/order-sync';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { ordersApi } from '@/features/customer/api/orders-api';
-import type { OrderView, TrackingView } from '@/types/models';
+import type { LocationView, OrderView, TrackingView } from '@/types/models';
 
-export interface RiderPosition {
-  lat: number;
-  lng: number;
-  at: string;
-}
+/** The rider's last known position (same shape as the server's `LocationView`). */
+export type RiderPosition = LocationView;
 
 const TRACKING_REFRESH_MS = 5000;
 

@@ -11,6 +11,8 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
   const [pagination, setPagination] = useState<Pagination | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
+  /** The query the shown products answer (null while the first page loads). */
+  const [loadedQuery, setLoadedQuery] = useState<Omit<ProductQuery, 'page' | 'limit'> | null>(null);
   const key = JSON.stringify(query);
   const generation = useRef(0);
 
@@ -28,6 +30,7 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
           return [...current, ...res.products.filter((p) => !seen.has(p.id))];
         });
         setPagination(res.pagination);
+        if (replace) setLoadedQuery(JSON.parse(key) as ProductQuery);
       } catch (err) {
         if (gen === generation.current) setError(err);
       } finally {
@@ -41,6 +44,7 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
     generation.current += 1;
     setProducts([]);
     setPagination(null);
+    setLoadedQuery(null);
     void fetchPage(1, true);
   }, [fetchPage]);
 
@@ -65,5 +69,5 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
     void fetchPage(pagination ? pagination.page + (products.length ? 1 : 0) : 1, !products.length);
   }, [fetchPage, pagination, products.length]);
 
-  return { products, pagination, loading, error, loadMore, retry };
+  return { products, pagination, loading, error, loadMore, retry, loadedQuery };
 }

@@ -1,0 +1,619 @@
+#!/usr/bin/env node
+// End-to-end run of the web app against the real server binary.
+//
+// Starts `quickcommerce serve --demo` on a free port with a fresh temporary database,
+// serving web/dist (built first unless E2E_SKIP_BUILD=1), and drives Debian's Chromium
+// with playwright-core: a customer orders, two partners race to accept (exactly one
+// wins), the customer follows the rider live and the partner delivers with the code,
+// and an admin's dashboard and orders table follow along without a reload. Then the
+// customer path again on a phone-sized screen.
+//
+// Env: QC_BIN (default ../target/debug/quickcommerce from web/), CHROMIUM_PATH
+// (default /usr/bin/chromium), E2E_SKIP_BUILD=1, E2E_HEADFUL=1.
+// Prints `N passed, M failed` last and exits non-zero on any failure.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const WEB = dirname(dirname(fileURLToPath(import.meta.url)));
+const BIN = resolve(WEB, process.env.QC_BIN ?? '../target/debug/quickcommerce');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(WEB, 'e2e', 'artifacts');
+const WAIT = 15_000;
+const STORE = { latitude: 19.0596, longitude: 72.8295 };
+const HOME = { lat: 19.072, lng: 72.851 };
+
+// ---------------------------------------------------------------- tiny test runner
+
+const results = [];
+let skipRest = false;
+
+async function step(name, fn) {
+  if (skipRest) {
+    results.push({ name, status: 'skipped' });
+    console.log(`  - ${name} (skipped: an earlier step failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: 'passed' });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, status: 'failed', error: err });
+    console.log(`  ✗ ${name}\n      ${String(err?.message ?? err).split('\n').slice(0, 6).join('\n      ')}`);
+    await snapshotAll(`failure-${results.length}`);
+    skipRest = true; // The steps after this one depend on it.
+  }
+}
+
+/** A group of dependent steps: after a failure the rest of the group is skipped. */
+async function scenario(title, fn) {
+  console.log(`\n${title}`);
+  skipRest = false;
+  await fn();
+  skipRest = false;
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHealth(base, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not answer /health within ${timeoutMs} ms`);
+}
+
+const pages = new Map();
+async function snapshotAll(prefix) {
+  for (const [name, page] of pages) {
+    if (page.isClosed()) continue;
+    await page.screenshot({ path: join(ARTIFACTS, `${prefix}-${name}.png`), fullPage: true }).catch(() => undefined);
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const byTest = (id) => `[data-testid="${id}"]`;
+
+/** Wait until `fn(arg)` is truthy in the page (bounded). */
+function until(page, fn, arg, timeout = WAIT) {
+  return page.waitForFunction(fn, arg, { timeout, polling: 100 });
+}
+
+async function text(page, testId) {
+  return (await page.getByTestId(testId).first().innerText()).trim();
+}
+
+async function login(page, base, demoButton, expectPath) {
+  await page.goto(`${base}/login`);
+  await page.getByTestId('demo-accounts').waitFor({ timeout: WAIT });
+  await page.getByTestId(demoButton).click();
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => url.pathname === expectPath, { timeout: WAIT });
+  await until(page, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+}
+
+async function newContext(browser, base, options = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, ...options });
+  // The network is closed: refuse anything that is not our server (map tiles included),
+  // so the page never waits on it. Markers must still draw.
+  await context.route((url) => url.origin !== base, (route) => route.abort());
+  return context;
+}
+
+function watchConsole(page, name, sink) {
+  page.on('pageerror', (err) => sink.push(`[${name}] pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/tile|ERR_FAILED|net::/i.test(msg.text())) sink.push(`[${name}] console: ${msg.text()}`);
+  });
+}
+
+async function addAddressAndPlaceOrder(page, street) {
+  await page.getByTestId('cart-button').click();
+  await page.getByTestId('order-summary').first().waitFor({ timeout: WAIT });
+  await page.getByTestId('cart-checkout').click();
+  await page.waitForURL('**/checkout', { timeout: WAIT });
+  await page.getByTestId('address-picker').waitFor({ timeout: WAIT });
+  await page.getByTestId('address-add').click();
+  const form = page.getByTestId('address-form');
+  await form.waitFor({ timeout: WAIT });
+  await page.getByTestId('address-street').fill(street);
+  await page.getByTestId('address-zip').fill('400050');
+  await page.getByTestId('address-lat').fill(String(HOME.lat));
+  await page.getByTestId('address-lng').fill(String(HOME.lng));
+  await page.getByTestId('address-save').click();
+  await form.waitFor({ state: 'detached', timeout: WAIT });
+  await page.locator(`${byTest('address-option')} input[type=radio]:checked`).waitFor({ timeout: WAIT });
+  await page.getByTestId('summary-total').last().waitFor({ timeout: WAIT });
+  const placeOrder = page.getByTestId('place-order');
+  await until(page, () => !document.querySelector('[data-testid="place-order"]')?.hasAttribute('disabled'));
+  await placeOrder.click();
+  await page.waitForURL(/\/orders\/[^/]+$/, { timeout: WAIT });
+  await page.getByTestId('tracking-page').waitFor({ timeout: WAIT });
+  return page.getByTestId('tracking-page').getAttribute('data-order-id');
+}
+
+async function searchAndAdd(page, term) {
+  await page.getByTestId('catalog-search').fill(term);
+  // The grid says which search its products answer.
+  await until(
+    page,
+    (t) =>
+      document.querySelector('[data-testid="product-grid"]')?.getAttribute('data-loaded-search') === t &&
+      document.querySelectorAll('[data-testid="product-card"]').length > 0,
+    term,
+  );
+  // The first product with a few in stock.
+  const productId = await page.evaluate(() => {
+    const cards = [...document.querySelectorAll('[data-testid="product-card"]')];
+    const card = cards.find((c) => Number(c.getAttribute('data-stock')) >= 5 && c.querySelector('[data-testid="add-to-cart"]:not([disabled])'));
+    return card?.getAttribute('data-product-id') ?? null;
+  });
+  assert(productId, `no product with stock found for "${term}"`);
+  const target = page.locator(`${byTest('product-card')}[data-product-id="${productId}"]`);
+  await target.getByTestId('add-to-cart').click();
+  await target.getByTestId('qty-increase').click();
+  await until(page, () => document.querySelector('[data-testid="cart-count"] .MuiBadge-badge')?.textContent === '2');
+  return productId;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (set QC_BIN)`);
+  if (!existsSync(CHROMIUM)) {
+    console.log(`${CHROMIUM} missing: installing Debian's chromium`);
+    spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq chromium'], { stdio: 'inherit' });
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
+  }
+  if (process.env.E2E_SKIP_BUILD !== '1' || !existsSync(join(WEB, 'dist/index.html'))) {
+    console.log('building web/dist…');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: WEB, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
+
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'qc-e2e-'));
+  const serverLog = createWriteStream(join(ARTIFACTS, 'server.log'));
+  const server = spawn(BIN, ['serve', '--demo'], {
+    cwd: dataDir,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: `sqlite://${join(dataDir, 'qc.db')}`,
+      QC_DATA_DIR: dataDir,
+      QC_WEB_DIR: join(WEB, 'dist'),
+      APP_ENV: 'development',
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+
+  const problems = [];
+  let browser;
+  try {
+    await waitForHealth(base, server, 30_000);
+    console.log(`server ${BIN} on ${base}`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: process.env.E2E_HEADFUL !== '1',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    await runScenarios(browser, base, problems);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (problems.length) {
+    console.log('\nBrowser errors seen:');
+    for (const p of problems.slice(0, 20)) console.log(`  ${p}`);
+  }
+}
+
+async function runScenarios(browser, base, problems) {
+  // -------------------------------------------------------------- the main flow
+  const customerCtx = await newContext(browser, base, { permissions: ['notifications'] });
+  const riderCtx = [
+    await newContext(browser, base, { geolocation: STORE, permissions: ['geolocation', 'notifications'] }),
+    await newContext(browser, base, { geolocation: STORE, permissions: ['geolocation', 'notifications'] }),
+  ];
+  const adminCtx = await newContext(browser, base);
+  const customer = await customerCtx.newPage();
+  const riders = [await riderCtx[0].newPage(), await riderCtx[1].newPage()];
+  const adminDash = await adminCtx.newPage();
+  const adminOrders = await adminCtx.newPage();
+  for (const [name, page] of [
+    ['customer', customer],
+    ['rider1', riders[0]],
+    ['rider2', riders[1]],
+    ['admin-dashboard', adminDash],
+    ['admin-orders', adminOrders],
+  ]) {
+    pages.set(name, page);
+    watchConsole(page, name, problems);
+  }
+
+  let orderId = null;
+  let code = null;
+  let winner = -1;
+  let initialOrdersToday = 0;
+  let productId = null;
+
+  await scenario('Customer orders, partners race, live tracking, delivery, admin follows', async () => {
+    await step('login page offers demo accounts; customer signs in', async () => {
+      await customer.goto(`${base}/login`);
+      await customer.getByTestId('demo-accounts').waitFor({ timeout: WAIT });
+      await shot(customer, 'login');
+      await login(customer, base, 'demo-customer', '/');
+      await customer.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      await shot(customer, 'customer-catalog');
+    });
+
+    await step('two partners sign in and switch availability on', async () => {
+      await login(riders[0], base, 'demo-rider1', '/partner');
+      await login(riders[1], base, 'demo-rider2', '/partner');
+      for (const rider of riders) {
+        await rider.getByTestId('availability-switch').locator('input').click();
+        await until(rider, () => /online and receiving/.test(document.querySelector('[data-testid="availability-text"]')?.textContent ?? ''));
+      }
+    });
+
+    await step('admin opens the dashboard and the orders table', async () => {
+      await login(adminDash, base, 'demo-admin', '/admin');
+      await adminDash.getByTestId('stat-orders-total').waitFor({ timeout: WAIT });
+      initialOrdersToday = Number(await text(adminDash, 'stat-orders-total'));
+      // Same browser profile: already signed in.
+      await adminOrders.goto(`${base}/admin/orders`);
+      await adminOrders.locator(`${byTest('empty-state')}, ${byTest('admin-orders-table')}`).first().waitFor({ timeout: WAIT });
+    });
+
+    await step('customer searches, adds to cart and checks out', async () => {
+      productId = await searchAndAdd(customer, 'dal');
+      assert(productId, 'no product id on the card');
+      orderId = await addAddressAndPlaceOrder(customer, '12 Hill Road, Bandra West');
+      assert(orderId, 'no order id on the tracking page');
+      code = await text(customer, 'confirmation-code');
+      assert(/^\d{4}$/.test(code), `unexpected confirmation code "${code}"`);
+      await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'pending');
+    });
+
+    await step('both partners see the new order appear live', async () => {
+      for (const rider of riders) {
+        await rider.locator(`${byTest('available-order')}[data-order-id="${orderId}"]`).waitFor({ timeout: WAIT });
+      }
+      await shot(riders[0], 'partner-new-order');
+    });
+
+    await step('both press accept: exactly one wins, the other is told another partner took it', async () => {
+      const press = (rider) =>
+        rider.evaluate((id) => {
+          const button = document.querySelector(`[data-testid="available-order"][data-order-id="${id}"] [data-testid="accept-order"]`);
+          if (!button) return false;
+          button.click();
+          return true;
+        }, orderId);
+      const pressed = await Promise.all(riders.map(press));
+      assert(pressed.every(Boolean), `not both partners could press accept: ${JSON.stringify(pressed)}`);
+      const outcome = async (rider) => {
+        const handle = await until(
+          rider,
+          (id) => {
+            if (document.querySelector(`[data-testid="active-order"][data-order-id="${id}"]`)) return 'won';
+            const alert = document.querySelector('[data-testid="accept-outcome"]');
+            if (alert && /Another partner took/.test(alert.textContent ?? '')) return 'lost';
+            return false;
+          },
+          orderId,
+        );
+        return handle.jsonValue();
+      };
+      const outcomes = await Promise.all(riders.map(outcome));
+      assert(outcomes.filter((o) => o === 'won').length === 1, `expected exactly one winner, got ${outcomes}`);
+      assert(outcomes.filter((o) => o === 'lost').length === 1, `expected exactly one loser, got ${outcomes}`);
+      winner = outcomes.indexOf('won');
+      const loser = riders[1 - winner];
+      await loser.locator(`${byTest('available-order')}[data-order-id="${orderId}"]`).waitFor({ state: 'detached', timeout: WAIT });
+      console.log(`      rider${winner + 1} won, rider${2 - winner} was told another partner took it`);
+    });
+
+    await step('customer sees "accepted" and the partner', async () => {
+      await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'accepted');
+      const partnerName = await text(customer, 'partner-name');
+      assert(partnerName.includes(winner === 0 ? 'Ravi' : 'Sana'), `partner shown as "${partnerName}"`);
+    });
+
+    await step("rider marker follows the partner's geolocation", async () => {
+      const rider = riders[winner];
+      await until(rider, () => document.querySelector('[data-testid="gps-status"]')?.getAttribute('data-state') === 'sending');
+      const marker = customer.locator(`${byTest('tracking-map')} ${byTest('marker-rider')}`);
+      await marker.waitFor({ timeout: WAIT });
+      for (const destination of [
+        { latitude: 19.0635, longitude: 72.8362 },
+        { latitude: 19.0671, longitude: 72.8437 },
+      ]) {
+        const before = await customer.locator('.leaflet-marker-icon:has([data-testid="marker-rider"])').evaluate((el) => el.style.transform);
+        await riderCtx[winner].setGeolocation(destination);
+        await until(
+          customer,
+          (lat) => Math.abs(Number(document.querySelector('[data-testid="rider-position"]')?.getAttribute('data-lat')) - lat) < 1e-6,
+          destination.latitude,
+        );
+        await until(
+          customer,
+          (prev) => document.querySelector('.leaflet-marker-icon:has([data-testid="marker-rider"])')?.style.transform !== prev,
+          before,
+        );
+      }
+      await shot(customer, 'customer-tracking');
+    });
+
+    await step('partner moves the order through each status; the customer sees each', async () => {
+      const rider = riders[winner];
+      for (const status of ['picked_up', 'on_the_way']) {
+        await rider.locator(`${byTest('next-status')}[data-next="${status}"]`).click();
+        await until(customer, (s) => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === s, status);
+        await until(rider, (s) => document.querySelector('[data-testid="active-order"]')?.getAttribute('data-status') === s, status);
+      }
+      await shot(rider, 'partner-active-order');
+    });
+
+    await step('a wrong code is refused with the attempts left', async () => {
+      const rider = riders[winner];
+      const wrong = code === '0000' ? '1111' : '0000';
+      await rider.getByTestId('code-input').fill(wrong);
+      await rider.getByTestId('deliver-button').click();
+      await until(rider, () => /attempts? left/i.test(document.querySelector('[data-testid="code-error"]')?.textContent ?? ''));
+    });
+
+    await step("partner enters the customer's code and delivers", async () => {
+      const rider = riders[winner];
+      await rider.getByTestId('code-input').fill(code);
+      await rider.getByTestId('deliver-button').click();
+      await rider.locator(`${byTest('active-order')}[data-order-id="${orderId}"]`).waitFor({ state: 'detached', timeout: WAIT });
+      await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'delivered');
+      assert(/Delivered/.test(await text(customer, 'eta')), 'tracking page does not say delivered');
+      await rider.getByTestId('nav-earnings').click();
+      await rider.getByTestId('earnings-chart').waitFor({ timeout: WAIT });
+      assert((await text(rider, 'earnings-today')) !== '₹0.00', 'earnings did not count the delivery');
+      await shot(rider, 'partner-earnings');
+      await rider.getByTestId('nav-orders').click();
+      await shot(riders[1 - winner], 'partner-dashboard');
+    });
+
+    await step('admin dashboard and orders table reflect it without a reload', async () => {
+      await until(adminDash, (n) => Number(document.querySelector('[data-testid="stat-orders-total"]')?.textContent) === n, initialOrdersToday + 1);
+      await until(adminDash, () => Number(document.querySelector('[data-testid="stat-orders-delivered"]')?.textContent) >= 1);
+      await until(adminDash, () => document.querySelector('[data-testid="stat-revenue"]')?.textContent !== '₹0.00');
+      await shot(adminDash, 'admin-dashboard');
+      const row = adminOrders.locator(`${byTest('admin-order-row')}[data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: WAIT });
+      await until(
+        adminOrders,
+        (id) => document.querySelector(`[data-testid="admin-order-row"][data-order-id="${id}"]`)?.getAttribute('data-status') === 'delivered',
+        orderId,
+      );
+      const navigations = await adminOrders.evaluate(() => performance.getEntriesByType('navigation').length);
+      assert(navigations === 1, 'the admin page was reloaded');
+      await row.click();
+      await adminOrders.getByTestId('order-timeline').waitFor({ timeout: WAIT });
+      await until(adminOrders, () => document.querySelectorAll('[data-testid="order-timeline"] > *').length >= 5);
+      await adminOrders.locator(`${byTest('detail-map')} ${byTest('marker-destination')}`).waitFor({ timeout: WAIT });
+      await shot(adminOrders, 'admin-orders');
+    });
+  });
+
+  // -------------------------------------------------------------- phone-sized customer
+  const phoneCtx = await newContext(browser, base, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    permissions: ['notifications'],
+  });
+  const phone = await phoneCtx.newPage();
+  pages.set('phone', phone);
+  watchConsole(phone, 'phone', problems);
+  const watcher = await customerCtx.newPage();
+  pages.set('stock-watcher', watcher);
+
+  await scenario('Phone-sized customer path (390×844), with live stock on another screen', async () => {
+    let phoneProduct = null;
+    let phoneOrder = null;
+    let stockBefore = 0;
+    await step('phone customer signs in and sees a one-column-fits layout', async () => {
+      await login(phone, base, 'demo-customer2', '/');
+      await phone.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `page is ${overflow}px wider than the phone screen`);
+      await shot(phone, 'phone-catalog');
+    });
+
+    await step('phone customer searches and adds to the cart', async () => {
+      phoneProduct = await searchAndAdd(phone, 'milk');
+      await watcher.goto(`${base}/?q=milk`);
+      const card = watcher.locator(`${byTest('product-card')}[data-product-id="${phoneProduct}"]`);
+      await card.waitFor({ timeout: WAIT });
+      stockBefore = Number(await card.getAttribute('data-stock'));
+    });
+
+    await step('phone customer checks out and lands on tracking with the code', async () => {
+      phoneOrder = await addAddressAndPlaceOrder(phone, '7 Carter Road, Khar');
+      assert(phoneOrder, 'no order id');
+      assert(/^\d{4}$/.test(await text(phone, 'confirmation-code')), 'no code on the phone tracking page');
+      await phone.locator(`${byTest('tracking-map')} ${byTest('marker-destination')}`).waitFor({ timeout: WAIT });
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `tracking page is ${overflow}px wider than the phone screen`);
+      await shot(phone, 'phone-tracking');
+    });
+
+    await step('another customer screen sees the stock badge drop live', async () => {
+      await until(
+        watcher,
+        ([id, before]) => Number(document.querySelector(`[data-testid="product-card"][data-product-id="${id}"]`)?.getAttribute('data-stock')) === before - 2,
+        [phoneProduct, stockBefore],
+      );
+    });
+
+    await step('a partner accepts it and the demo route simulation moves the rider on the phone map', async () => {
+      const rider = riders[winner === 0 ? 1 : 0];
+      await rider.locator(`${byTest('available-order')}[data-order-id="${phoneOrder}"] ${byTest('accept-order')}`).click();
+      await rider.locator(`${byTest('active-order')}[data-order-id="${phoneOrder}"]`).waitFor({ timeout: WAIT });
+      await rider.getByTestId('simulate-route').locator('input').click();
+      await until(phone, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'accepted');
+      await phone.getByTestId('rider-position').waitFor({ timeout: WAIT });
+      const first = await phone.getByTestId('rider-position').getAttribute('data-lat');
+      await until(phone, (lat) => document.querySelector('[data-testid="rider-position"]')?.getAttribute('data-lat') !== lat, first);
+      await phone.locator(`${byTest('tracking-map')} ${byTest('marker-rider')}`).waitFor({ timeout: WAIT });
+      await shot(phone, 'phone-tracking-live');
+    });
+
+    await step('admin unassigns the partner, then cancels; partner and customer see both live', async () => {
+      const rider = riders[winner === 0 ? 1 : 0];
+      const row = adminOrders.locator(`${byTest('admin-order-row')}[data-order-id="${phoneOrder}"]`);
+      await adminOrders.getByRole('button', { name: 'Close order detail' }).click();
+      await adminOrders.getByTestId('order-detail').waitFor({ state: 'detached', timeout: WAIT });
+      await row.waitFor({ timeout: WAIT });
+      await row.click();
+      await adminOrders.getByTestId('admin-unassign').click();
+      await adminOrders.getByTestId('reason-input').fill('Rider bike broke down');
+      await adminOrders.getByTestId('reason-confirm').click();
+      await rider.locator(`${byTest('active-order')}[data-order-id="${phoneOrder}"]`).waitFor({ state: 'detached', timeout: WAIT });
+      await until(phone, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'pending');
+      await until(adminOrders, () => document.querySelector('[data-testid="detail-status"]')?.getAttribute('data-status') === 'pending');
+      await adminOrders.getByTestId('admin-cancel').click();
+      await adminOrders.getByTestId('reason-input').fill('Customer asked by phone');
+      await adminOrders.getByTestId('reason-confirm').click();
+      await until(phone, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'cancelled');
+      await until(
+        adminOrders,
+        (id) => document.querySelector(`[data-testid="admin-order-row"][data-order-id="${id}"]`)?.getAttribute('data-status') === 'cancelled',
+        phoneOrder,
+      );
+    });
+  });
+
+  // -------------------------------------------------------------- the other admin pages
+  await scenario('Admin partners, users and catalog', async () => {
+    await step('partners table shows both riders online, with a live map of riders', async () => {
+      await adminOrders.getByRole('button', { name: 'Close order detail' }).click();
+      await adminOrders.getByTestId('order-detail').waitFor({ state: 'detached', timeout: WAIT });
+      await adminOrders.getByTestId('nav-partners').click();
+      await adminOrders.getByTestId('partners-table').waitFor({ timeout: WAIT });
+      await until(adminOrders, () => document.querySelectorAll('[data-testid="partner-row"][data-online="true"]').length >= 2);
+      await adminOrders.locator(`${byTest('riders-map')} ${byTest('marker-rider')}`).first().waitFor({ timeout: WAIT });
+      await shot(adminOrders, 'admin-partners');
+    });
+
+    await step('users page lists every account with block controls', async () => {
+      await adminOrders.getByTestId('nav-users').click();
+      await adminOrders.getByTestId('users-table').waitFor({ timeout: WAIT });
+      await until(adminOrders, () => document.querySelectorAll('[data-testid="user-row"]').length >= 6);
+      assert((await adminOrders.getByTestId('user-block-toggle').count()) >= 5, 'block buttons missing');
+      await shot(adminOrders, 'admin-users');
+    });
+
+    await step('a stock change in the catalog editor reaches customers live', async () => {
+      await adminOrders.getByTestId('nav-catalog').click();
+      await adminOrders.getByTestId('admin-product-search').fill('milk');
+      const productId = await watcher.locator(byTest('product-card')).first().getAttribute('data-product-id');
+      const row = adminOrders.locator(`${byTest('admin-product-row')}[data-product-id="${productId}"]`);
+      await row.waitFor({ timeout: WAIT });
+      await row.getByTestId('admin-stock-button').click();
+      await adminOrders.getByTestId('stock-amount').fill('0');
+      await adminOrders.getByRole('button', { name: 'Set to' }).click();
+      await adminOrders.getByTestId('stock-reason').fill('Spoiled batch');
+      await adminOrders.getByTestId('stock-save').click();
+      await until(
+        watcher,
+        (id) => {
+          const card = document.querySelector(`[data-testid="product-card"][data-product-id="${id}"]`);
+          return card?.getAttribute('data-stock') === '0' && /Out of stock/.test(card.textContent ?? '');
+        },
+        productId,
+      );
+      await shot(adminOrders, 'admin-catalog');
+    });
+  });
+
+  // -------------------------------------------------------------- registration
+  const signupCtx = await newContext(browser, base, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const signup = await signupCtx.newPage();
+  pages.set('signup', signup);
+  watchConsole(signup, 'signup', problems);
+  await scenario('Registration', async () => {
+    await step('a new delivery partner registers and lands on the partner dashboard', async () => {
+      await signup.goto(`${base}/register`);
+      await signup.getByRole('radio', { name: 'Deliver as a partner' }).check();
+      await signup.getByLabel('Full name').fill('Meera Rider');
+      await signup.getByLabel('E-mail').fill(`meera.${Date.now()}@example.com`);
+      await signup.getByLabel('Phone').fill('9820012345');
+      await signup.getByLabel('Password').fill('Str0ng!pass');
+      await signup.getByRole('button', { name: 'Create account' }).click();
+      await signup.waitForURL((url) => url.pathname === '/partner', { timeout: WAIT });
+      await signup.getByTestId('availability-switch').waitFor({ timeout: WAIT });
+      await shot(signup, 'partner-registered');
+    });
+  });
+}
+
+const started = Date.now();
+let fatal = null;
+try {
+  await main();
+} catch (err) {
+  fatal = err;
+}
+const passed = results.filter((r) => r.status === 'passed').length;
+const failed = results.filter((r) => r.status === 'failed').length + (fatal ? 1 : 0);
+const skipped = results.filter((r) => r.status === 'skipped').length;
+if (fatal) console.log(`\nE2E setup failed: ${fatal.stack ?? fatal}`);
+console.log(`\nartifacts: ${ARTIFACTS} · ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,137 @@
+import { useState } from 'react';
+import { Link as RouterLink } from 'react-router';
+import { Box, Card, CardContent, Chip, Link, List, ListItem, ListItemText, Stack, Typography } from '@mui/material';
+import { BarChart } from '@/components/charts/bar-chart';
+import { Sparkline } from '@/components/charts/sparkline';
+import { ErrorState, LoadingState } from '@/components/page-state';
+import { useSocketEvent } from '@/hooks/use-socket-event';
+import { formatDuration, formatMoney, formatTime } from '@/lib/format';
+import { statusLabel } from '@/lib/order-status';
+import { useLiveStats } from '@/features/admin/hooks/use-live-stats';
+import { STATUS_BARS } from '@/features/admin/utils/admin-orders';
+import { StatCard } from '@/features/admin/components/stat-card';
+
+interface Activity {
+  key: string;
+  text: string;
+  at: number;
+}
+
+function useActivityFeed(): Activity[] {
+  const [feed, setFeed] = useState<Activity[]>([]);
+  const push = (key: string, text: string) =>
+    setFeed((f) => (f.some((a) => a.key === key) ? f : [{ key, text, at: Date.now() }, ...f].slice(0, 12)));
+  useSocketEvent('order:created', ({ order }) => push(`${order.id}:1`, `${order.orderNumber} placed (${formatMoney(order.total)})`));
+  useSocketEvent('order:accepted', (e) => push(`${e.orderId}:${e.seq}`, `${e.partnerName} accepted an order`));
+  useSocketEvent('order:status-updated', (e) => push(`${e.orderId}:${e.seq}`, `An order is now ${statusLabel(e.status).toLowerCase()}`));
+  useSocketEvent('order:cancelled', (e) => push(`${e.orderId}:${e.seq}`, `An order was cancelled by ${e.by}`));
+  return feed;
+}
+
+export function DashboardPage() {
+  const { stats, online, error, history, updatedAt, reload } = useLiveStats();
+  const feed = useActivityFeed();
+
+  if (!stats && error !== null) return <ErrorState error={error} onRetry={reload} />;
+  if (!stats) return <LoadingState label="Loading live stats…" />;
+  const o = stats.ordersToday;
+  return (
+    <Stack spacing={2} data-testid="admin-dashboard">
+      <Stack direction="row" sx={{ alignItems: 'baseline', gap: 1, flexWrap: 'wrap' }}>
+        <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
+          Operations today
+        </Typography>
+        <Typography variant="caption" color="text.secondary" data-testid="stats-updated-at">
+          Live · updated {updatedAt ? formatTime(new Date(updatedAt).toISOString()) : '—'}
+        </Typography>
+      </Stack>
+      <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr 1fr', md: 'repeat(4, 1fr)' } }}>
+        <StatCard
+          label="Orders today"
+          value={o.total}
+          testId="stat-orders-total"
+          sub={`${o.pending} waiting · ${o.accepted + o.picked_up + o.on_the_way} in progress`}
+          chart={<Sparkline values={history.orders} label="Orders today, recent samples" />}
+        />
+        <StatCard label="Delivered" value={o.delivered} testId="stat-orders-delivered" sub={`${o.cancelled} cancelled`} />
+        <StatCard label="Revenue today" value={formatMoney(stats.revenueToday)} testId="stat-revenue" sub="Delivered orders" />
+        <StatCard
+          label="Delivery time"
+          value={formatDuration(stats.averageDeliverySeconds)}
+          testId="stat-avg-delivery"
+          sub={`p90 ${formatDuration(stats.p90DeliverySeconds)}`}
+        />
+        <StatCard
+          label="Partners online"
+          value={`${stats.partners.online}/${stats.partners.total}`}
+          testId="stat-partners-online"
+          sub={`${stats.partners.available} available · ${stats.partners.busy} busy`}
+          chart={<Sparkline values={history.partners} label="Partners online, recent samples" color="#e65100" />}
+        />
+        <StatCard label="Customers online" value={stats.customersOnline} testId="stat-customers-online" />
+        <StatCard
+          label="Online users"
+          value={online?.total ?? '—'}
+          testId="stat-online-total"
+          sub={online ? `${online.customers} customers · ${online.delivery} partners · ${online.admin} admins` : undefined}
+        />
+        <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products at 5 or fewer" />
+      </Box>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' } }}>
+        <Card>
+          <CardContent>
+            <Typography variant="h6" component="h2">
+              Orders today by status
+            </Typography>
+            <BarChart
+              title="Orders today by status"
+              data={STATUS_BARS.map((b) => ({ label: b.label, value: o[b.key], color: b.color }))}
+              testId="orders-by-status-chart"
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardContent>
+            <Typography variant="h6" component="h2">
+              Live activity
+            </Typography>
+            {feed.length === 0 ? (
+              <Typography color="text.secondary" sx={{ py: 2 }}>
+                Waiting for events…
+              </Typography>
+            ) : (
+              <List dense data-testid="activity-feed">
+                {feed.map((a) => (
+                  <ListItem key={a.key} disableGutters>
+                    <ListItemText primary={a.text} secondary={formatTime(new Date(a.at).toISOString())} />
+                  </ListItem>
+                ))}
+              </List>
+            )}
+          </CardContent>
+        </Card>
+      </Box>
+      <Card>
+        <CardContent>
+          <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
+            <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
+              Low stock
+            </Typography>
+            <Link component={RouterLink} to="/admin/catalog" aria-label="Open the catalog to restock">
+              Restock
+            </Link>
+          </Stack>
+          {stats.lowStock.length === 0 ? (
+            <Typography color="text.secondary">Everything is well stocked.</Typography>
+          ) : (
+            <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }} data-testid="low-stock">
+              {stats.lowStock.map((p) => (
+                <Chip key={p.productId} label={`${p.name}: ${p.stock}`} color={p.stock === 0 ? 'error' : 'warning'} variant="outlined" />
+              ))}
+            </Stack>
+          )}
+        </CardContent>
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,229 @@
+/** One order for an admin: timeline, rider trail on a map, and interventions. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Box,
+  Button,
+  Divider,
+  Drawer,
+  FormControl,
+  IconButton,
+  InputLabel,
+  MenuItem,
+  Select,
+  Stack,
+  Typography,
+} from '@mui/material';
+import { CloseIcon } from '@/components/icons';
+import { ErrorState, LoadingState } from '@/components/page-state';
+import { StatusChip } from '@/components/order-status';
+import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
+import { useSnackbar } from '@/components/snackbar-provider';
+import { useSocketEvent } from '@/hooks/use-socket-event';
+import { formatDateTime, formatMoney, formatTime } from '@/lib/format';
+import { isActiveStatus, isFinalStatus } from '@/lib/order-status';
+import { config } from '@/config/env';
+import { adminApi } from '@/features/admin/api/admin-api';
+import { ReasonDialog } from '@/features/admin/components/reason-dialog';
+import type { AdminOrderDetail, AdminPartner } from '@/types/admin';
+import type { OrderView } from '@/types/models';
+
+
+type Action = 'cancel' | 'unassign' | 'reassign' | null;
+
+function describe(type: string, data: unknown): string {
+  const d = (data ?? {}) as Record<string, unknown>;
+  switch (type) {
+    case 'order.created':
+      return 'Placed';
+    case 'order.accepted':
+      return `Accepted by ${String(d.partnerName ?? 'a partner')}`;
+    case 'order.status_updated':
+      return `Status → ${String(d.status ?? '')}`;
+    case 'order.delivered':
+      return 'Delivered';
+    case 'order.cancelled':
+      return `Cancelled${d.reason ? `: ${String(d.reason)}` : ''}`;
+    case 'order.unassigned':
+      return `Unassigned${d.reason ? `: ${String(d.reason)}` : ''}`;
+    case 'order.reassigned':
+      return `Reassigned to ${String(d.partnerName ?? 'a partner')}${d.reason ? `: ${String(d.reason)}` : ''}`;
+    default:
+      return type;
+  }
+}
+
+export function OrderDetailDrawer({
+  orderId,
+  onClose,
+  onChanged,
+}: {
+  orderId: string | null;
+  onClose: () => void;
+  onChanged: (order: OrderView) => void;
+}) {
+  const [detail, setDetail] = useState<AdminOrderDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [action, setAction] = useState<Action>(null);
+  const [partners, setPartners] = useState<AdminPartner[]>([]);
+  const [partnerId, setPartnerId] = useState('');
+  const { notify } = useSnackbar();
+
+  const load = useCallback(() => {
+    if (!orderId) return;
+    setError(null);
+    adminApi
+      .order(orderId)
+      .then((d) => setDetail(d))
+      .catch(setError);
+  }, [orderId]);
+
+  useEffect(() => {
+    setDetail(null);
+    load();
+  }, [load]);
+
+  // Any change to this order: fetch the detail again (timeline and all).
+  const refreshIf = (id: string) => id === orderId && load();
+  useSocketEvent('order:accepted', (e) => refreshIf(e.orderId));
+  useSocketEvent('order:status-updated', (e) => refreshIf(e.orderId));
+  useSocketEvent('order:cancelled', (e) => refreshIf(e.orderId));
+  useSocketEvent('delivery:location', (e) => {
+    if (e.orderId !== orderId) return;
+    setDetail((d) => (d ? { ...d, trail: [...d.trail, { lat: e.lat, lng: e.lng, at: e.at }] } : d));
+  });
+
+  useEffect(() => {
+    if (action !== 'reassign') return;
+    adminApi
+      .partners({ limit: 100 })
+      .then((r) => setPartners(r.partners.filter((p) => p.status === 'active')))
+      .catch(() => setPartners([]));
+    setPartnerId('');
+  }, [action]);
+
+  const order = detail?.order;
+  const markers = useMemo<MapMarker[]>(() => {
+    if (!order) return [];
+    const out: MapMarker[] = [{ id: 'store', kind: 'store', ...config.storeLocation, label: 'Store' }];
+    const { lat, lng } = order.deliveryAddress;
+    if (lat != null && lng != null) out.push({ id: 'dest', kind: 'destination', lat, lng, label: 'Customer' });
+    const last = detail?.trail[detail.trail.length - 1];
+    if (last && isActiveStatus(order.status)) out.push({ id: 'rider', kind: 'rider', lat: last.lat, lng: last.lng, label: order.partner?.name ?? 'Rider' });
+    return out;
+  }, [order, detail?.trail]);
+
+  async function run(reason: string) {
+    if (!order) return;
+    const res =
+      action === 'cancel'
+        ? await adminApi.cancelOrder(order.id, reason)
+        : action === 'unassign'
+          ? await adminApi.unassignOrder(order.id, reason)
+          : await adminApi.reassignOrder(order.id, partnerId, reason);
+    notify(`Order ${res.order.orderNumber} updated`, 'success');
+    onChanged(res.order);
+    setAction(null);
+    load();
+  }
+
+  return (
+    <Drawer anchor="right" open={orderId !== null} onClose={onClose} slotProps={{ paper: { sx: { width: { xs: '100%', sm: 520 }, overflowX: 'hidden' } } }}>
+      <Box sx={{ p: 2 }} data-testid="order-detail" role="dialog" aria-label="Order detail">
+        <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
+          <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
+            {order ? `Order ${order.orderNumber}` : 'Order'}
+          </Typography>
+          {order && <StatusChip status={order.status} testId="detail-status" />}
+          <IconButton aria-label="Close order detail" onClick={onClose}>
+            <CloseIcon />
+          </IconButton>
+        </Stack>
+        {!detail && error === null && <LoadingState label="Loading order…" />}
+        {error !== null && <ErrorState error={error} onRetry={load} />}
+        {detail && order && (
+          <Stack spacing={2}>
+            <Box>
+              <Typography variant="body2">
+                <b>Customer:</b> {detail.customer?.name ?? '—'} · {detail.customer?.email} {detail.customer?.phone ? `· ${detail.customer.phone}` : ''}
+              </Typography>
+              <Typography variant="body2">
+                <b>Partner:</b> {detail.partner ? `${detail.partner.name}${detail.partner.phone ? ` · ${detail.partner.phone}` : ''}` : 'none yet'}
+              </Typography>
+              <Typography variant="body2">
+                <b>To:</b> {order.deliveryAddress.street}, {order.deliveryAddress.city} {order.deliveryAddress.zipCode}
+              </Typography>
+              <Typography variant="body2">
+                <b>Total:</b> {formatMoney(order.total)} ({order.items.length} lines, {order.paymentMethod}) · code {order.confirmationCode ?? '—'}
+              </Typography>
+            </Box>
+            {!isFinalStatus(order.status) && (
+              <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap' }}>
+                <Button color="error" variant="outlined" onClick={() => setAction('cancel')} aria-label="Cancel order" data-testid="admin-cancel">
+                  Cancel
+                </Button>
+                {order.status === 'accepted' && (
+                  <Button variant="outlined" onClick={() => setAction('unassign')} aria-label="Unassign the partner" data-testid="admin-unassign">
+                    Unassign
+                  </Button>
+                )}
+                <Button variant="outlined" onClick={() => setAction('reassign')} aria-label="Reassign to another partner" data-testid="admin-reassign">
+                  {order.partner ? 'Reassign' : 'Assign'}
+                </Button>
+              </Stack>
+            )}
+            <LazyMap markers={markers} path={detail.trail.map((p) => [p.lat, p.lng] as [number, number])} ariaLabel="Order route and rider trail" testId="detail-map" height={260} fitKey={order.id} />
+            <Typography variant="caption" color="text.secondary">
+              {detail.trail.length} trail points
+            </Typography>
+            <Divider />
+            <Typography variant="subtitle1" component="h3">
+              Timeline
+            </Typography>
+            <Stack spacing={0.5} data-testid="order-timeline">
+              {detail.timeline.map((t) => (
+                <Stack key={t.seq} direction="row" sx={{ gap: 1 }}>
+                  <Typography variant="caption" sx={{ minWidth: 70 }} color="text.secondary">
+                    #{t.seq} {formatTime(t.at)}
+                  </Typography>
+                  <Typography variant="body2">
+                    {describe(t.type, t.data)}
+                    {t.actorRole ? <Typography component="span" variant="caption" color="text.secondary"> ({t.actorRole})</Typography> : null}
+                  </Typography>
+                </Stack>
+              ))}
+            </Stack>
+            <Typography variant="caption" color="text.secondary">
+              Placed {formatDateTime(order.createdAt)}
+            </Typography>
+          </Stack>
+        )}
+      </Box>
+      <ReasonDialog
+        open={action !== null}
+        title={action === 'cancel' ? 'Cancel this order' : action === 'unassign' ? 'Take the order off its partner' : 'Give the order to a partner'}
+        confirmLabel={action === 'cancel' ? 'Cancel order' : action === 'unassign' ? 'Unassign' : 'Reassign'}
+        danger={action === 'cancel'}
+        canSubmit={action !== 'reassign' || partnerId !== ''}
+        onClose={() => setAction(null)}
+        onSubmit={run}
+        extra={
+          action === 'reassign' ? (
+            <FormControl size="small" fullWidth>
+              <InputLabel id="reassign-partner-label">Partner</InputLabel>
+              <Select labelId="reassign-partner-label" label="Partner" value={partnerId} onChange={(e) => setPartnerId(e.target.value)}
+                inputProps={{ 'aria-label': 'Partner to assign' }} data-testid="reassign-partner">
+                {partners
+                  .filter((p) => p.id !== order?.partner?.id)
+                  .map((p) => (
+                    <MenuItem key={p.id} value={p.id}>
+                      {p.name} {p.online ? '· online' : '· offline'} · {p.activeOrders} active
+                    </MenuItem>
+                  ))}
+              </Select>
+            </FormControl>
+          ) : undefined
+        }
+      />
+    </Drawer>
+  );
+}

@@ -1,0 +1,173 @@
+/** Delivery partners: online state, verification, suspension, and a live map of riders. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Box,
+  Chip,
+  Pagination,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
+import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
+import { useSnackbar } from '@/components/snackbar-provider';
+import { useAsync } from '@/hooks/use-async';
+import { useReconnect, useSocketEvent } from '@/hooks/use-socket-event';
+import { errorMessage } from '@/lib/api-client';
+import { config } from '@/config/env';
+import { formatMoney, formatTime } from '@/lib/format';
+import { adminApi } from '@/features/admin/api/admin-api';
+import { mergePosition } from '@/features/admin/utils/admin-orders';
+import type { PartnersResponse } from '@/types/admin';
+import type { LocationView } from '@/types/models';
+
+type Positions = Record<string, LocationView>;
+
+export function PartnersPage() {
+  const [searchInput, setSearchInput] = useState('');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const [positions, setPositions] = useState<Positions>({});
+  const { notify } = useSnackbar();
+
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setSearch(searchInput.trim());
+      setPage(1);
+    }, 300);
+    return () => clearTimeout(t);
+  }, [searchInput]);
+
+  const partners = useAsync((signal) => adminApi.partners({ search: search || undefined, page, limit: 20 }, signal), [search, page]);
+  useReconnect(partners.reload);
+
+  useEffect(() => {
+    const list = partners.data?.partners ?? [];
+    setPositions((current) =>
+      list.reduce((acc, p) => (p.lastLocation ? mergePosition(acc, p.id, p.lastLocation) : acc), current),
+    );
+  }, [partners.data]);
+
+  useSocketEvent('delivery:location', (e) =>
+    setPositions((current) => mergePosition(current, e.partnerId, { lat: e.lat, lng: e.lng, at: e.at })),
+  );
+
+  // Online / availability / active orders change with presence and order events.
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshSoon = () => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      partners.reload();
+    }, 1000);
+  };
+  useSocketEvent('presence:updated', refreshSoon);
+  useSocketEvent('order:accepted', refreshSoon);
+  useSocketEvent('order:completed', refreshSoon);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+
+  const list = partners.data?.partners ?? [];
+  const markers = useMemo<MapMarker[]>(() => {
+    const byId = new Map(list.map((p) => [p.id, p]));
+    const out: MapMarker[] = [{ id: 'store', kind: 'store', ...config.storeLocation, label: 'Store' }];
+    for (const [id, pos] of Object.entries(positions)) {
+      const p = byId.get(id);
+      out.push({ id, kind: p && !p.online ? 'offline' : 'rider', lat: pos.lat, lng: pos.lng, label: `${p?.name ?? 'Rider'} · ${formatTime(pos.at)}` });
+    }
+    return out;
+  }, [positions, list]);
+
+  async function toggle(id: string, kind: 'verify' | 'suspend', value: boolean) {
+    try {
+      if (kind === 'verify') await adminApi.verifyPartner(id, value);
+      else await adminApi.suspendPartner(id, value);
+      partners.setData((d: PartnersResponse | undefined) =>
+        d
+          ? {
+              ...d,
+              partners: d.partners.map((p) =>
+                p.id === id ? (kind === 'verify' ? { ...p, isVerified: value } : { ...p, status: value ? 'suspended' : 'active' }) : p,
+              ),
+            }
+          : d,
+      );
+      notify(kind === 'verify' ? (value ? 'Partner verified' : 'Verification removed') : value ? 'Partner suspended' : 'Partner reinstated', 'success');
+    } catch (err) {
+      notify(errorMessage(err), 'error');
+    }
+  }
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 700 }}>
+        Delivery partners
+      </Typography>
+      <LazyMap markers={markers} ariaLabel="Live map of riders" testId="riders-map" height={340} fitKey="riders" />
+      <TextField size="small" label="Search partners" value={searchInput} onChange={(e) => setSearchInput(e.target.value)} sx={{ maxWidth: 320 }}
+        slotProps={{ htmlInput: { 'aria-label': 'Search partners' } }} />
+      {partners.loading && !partners.data && <LoadingState rows={3} label="Loading partners" />}
+      {partners.error !== null && <ErrorState error={partners.error} onRetry={partners.reload} />}
+      {partners.data && list.length === 0 && <EmptyState title="No partners found" />}
+      {list.length > 0 && (
+        <TableContainer component={Paper}>
+          <Table size="small" aria-label="Delivery partners" data-testid="partners-table">
+            <TableHead>
+              <TableRow>
+                <TableCell>Partner</TableCell>
+                <TableCell>Online</TableCell>
+                <TableCell>Available</TableCell>
+                <TableCell>Active</TableCell>
+                <TableCell align="right">Deliveries</TableCell>
+                <TableCell align="right">Earnings</TableCell>
+                <TableCell>Verified</TableCell>
+                <TableCell>Suspended</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {list.map((p) => (
+                <TableRow key={p.id} data-testid="partner-row" data-partner-id={p.id} data-online={p.online}>
+                  <TableCell>
+                    <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                      {p.name}
+                    </Typography>
+                    <Typography variant="caption" color="text.secondary">
+                      {p.email}
+                      {p.phone ? ` · ${p.phone}` : ''}
+                    </Typography>
+                  </TableCell>
+                  <TableCell>
+                    <Chip size="small" label={p.online ? 'Online' : 'Offline'} color={p.online ? 'success' : 'default'} data-testid="partner-online" />
+                  </TableCell>
+                  <TableCell>{p.isAvailable ? 'Yes' : 'No'}</TableCell>
+                  <TableCell>{p.activeOrders}</TableCell>
+                  <TableCell align="right">{p.totalDeliveries}</TableCell>
+                  <TableCell align="right">{formatMoney(p.totalEarnings)}</TableCell>
+                  <TableCell>
+                    <Switch checked={p.isVerified} onChange={(e) => void toggle(p.id, 'verify', e.target.checked)}
+                      slotProps={{ input: { 'aria-label': `Verified: ${p.name}` } }} />
+                  </TableCell>
+                  <TableCell>
+                    <Switch color="error" checked={p.status === 'suspended'} onChange={(e) => void toggle(p.id, 'suspend', e.target.checked)}
+                      slotProps={{ input: { 'aria-label': `Suspended: ${p.name}` } }} />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      {partners.data && partners.data.pagination.totalPages > 1 && (
+        <Pagination sx={{ display: 'flex', justifyContent: 'center' }} count={partners.data.pagination.totalPages} page={page} onChange={(_, n) => setPage(n)} aria-label="Partner pages" />
+      )}
+      <Box />
+    </Stack>
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { applyToRows, mergePosition, pushSample } from '@/features/admin/utils/admin-orders';
+import type { OrderView } from '@/types/models';
+
+const row = (id: string, status: string, lastSeq: number) => ({ id, status, lastSeq }) as OrderView;
+
+describe('admin live helpers', () => {
+  it('updates only the matching row, by seq', () => {
+    const rows = [row('a', 'pending', 1), row('b', 'accepted', 2)];
+    const next = applyToRows(rows, { orderId: 'b', seq: 3, type: 'status', status: 'picked_up', at: 't' });
+    expect(next.map((r) => r.status)).toEqual(['pending', 'picked_up']);
+    expect(next[0]).toBe(rows[0]);
+    expect(applyToRows(next, { orderId: 'b', seq: 3, type: 'status', status: 'picked_up', at: 't' })).toBe(next);
+    expect(applyToRows(rows, { orderId: 'zzz', seq: 9, type: 'status', status: 'delivered', at: 't' })).toBe(rows);
+  });
+
+  it('keeps the newest position per partner', () => {
+    let pos = mergePosition({}, 'p1', { lat: 1, lng: 1, at: '2026-01-01T00:00:02Z' });
+    pos = mergePosition(pos, 'p1', { lat: 0, lng: 0, at: '2026-01-01T00:00:01Z' });
+    expect(pos.p1.lat).toBe(1);
+    pos = mergePosition(pos, 'p1', { lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' });
+    expect(pos.p1).toEqual({ lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' });
+  });
+
+  it('keeps a bounded window of samples', () => {
+    let s: number[] = [];
+    for (let i = 0; i < 35; i++) s = pushSample(s, i, 30);
+    expect(s).toHaveLength(30);
+    expect(s[0]).toBe(5);
+    expect(s[29]).toBe(34);
+  });
+});

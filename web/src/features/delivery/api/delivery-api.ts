@@ -1,0 +1,62 @@
+/**
+ * Partner actions. Accept and status changes go over the socket (same service as REST,
+ * acknowledged); when the socket is down they fall back to the REST routes.
+ */
+import { ApiError, apiClient } from '@/lib/api-client';
+import { realtime } from '@/lib/socket';
+import type {
+  EarningsResponse,
+  PartnerOrderResponse,
+  PartnerOrderView,
+  PartnerOrdersResponse,
+  PartnerResponse,
+} from '@/types/models';
+
+const base = '/api/delivery';
+const orderPath = (orderId: string) => `${base}/orders/${encodeURIComponent(orderId)}`;
+
+async function viaSocket<T>(event: string, payload: unknown, rest: () => Promise<T>): Promise<T> {
+  try {
+    return await realtime.request<T>(event, payload);
+  } catch (err) {
+    if (err instanceof ApiError && (err.code === 'offline' || err.code === 'timeout')) return rest();
+    throw err;
+  }
+}
+
+export type NextStatus = 'picked_up' | 'on_the_way' | 'delivered';
+
+export const deliveryApi = {
+  profile: (signal?: AbortSignal) => apiClient.get<PartnerResponse>(`${base}/profile`, { signal }),
+  setAvailability: (available: boolean) => apiClient.put<PartnerResponse>(`${base}/availability`, { available }),
+  available: (signal?: AbortSignal) => apiClient.get<PartnerOrdersResponse>(`${base}/orders/available`, { signal }),
+  active: (signal?: AbortSignal) => apiClient.get<PartnerOrdersResponse>(`${base}/orders/active`, { signal }),
+  history: (page: number, signal?: AbortSignal) =>
+    apiClient.get<PartnerOrdersResponse>(`${base}/orders/history`, { query: { page, limit: 10 }, signal }),
+  earnings: (signal?: AbortSignal) => apiClient.get<EarningsResponse>(`${base}/earnings`, { signal }),
+
+  /** Race to accept: resolves with the order, or rejects with `order_already_taken`. */
+  accept: (orderId: string): Promise<PartnerOrderView> =>
+    viaSocket('order:accept', { orderId }, () =>
+      apiClient.post<PartnerOrderResponse>(`${orderPath(orderId)}/accept`).then((r) => r.order),
+    ),
+
+  updateStatus: (orderId: string, status: Exclude<NextStatus, 'delivered'>): Promise<PartnerOrderView> =>
+    viaSocket('order:status-update', { orderId, status }, () =>
+      apiClient.put<PartnerOrderResponse>(`${orderPath(orderId)}/status`, { status }).then((r) => r.order),
+    ),
+
+  /** Deliver with the customer's code (`invalid_confirmation_code`, `confirmation_locked`). */
+  confirmDelivery: (orderId: string, confirmationCode: string): Promise<PartnerOrderView> =>
+    viaSocket('order:confirm-delivery', { orderId, confirmationCode }, () =>
+      apiClient
+        .put<PartnerOrderResponse>(`${orderPath(orderId)}/status`, { status: 'delivered', confirmationCode })
+        .then((r) => r.order),
+    ),
+
+  /** Stream a position for an active order (acknowledged; failures are reported). */
+  sendLocation: (orderId: string, lat: number, lng: number, onError?: (code: string, message: string) => void) =>
+    realtime.emit('delivery:location-update', { orderId, lat, lng }, (ack) => {
+      if (!ack.success) onError?.(ack.error.code, ack.error.message);
+    }),
+};

@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import { Alert, Box, Card, CardContent, Chip, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
+import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
+import { NotificationPrompt } from '@/components/notification-prompt';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import { config } from '@/config/env';
+import { useActiveOrders, useAvailability, useAvailableOrders } from '@/features/delivery/hooks/use-partner-orders';
+import { useLocationBroadcast, type BroadcastStatus } from '@/features/delivery/hooks/use-location-broadcast';
+import { deliveryApi } from '@/features/delivery/api/delivery-api';
+import { AvailableOrderCard } from '@/features/delivery/components/available-order-card';
+import { ActiveOrderPanel } from '@/features/delivery/components/active-order-panel';
+import type { PartnerOrderView } from '@/types/models';
+
+const GPS_TEXT: Record<BroadcastStatus, string> = {
+  idle: 'GPS sharing starts when you accept an order.',
+  waiting: 'Waiting for a GPS fix…',
+  sending: 'Sharing your live location with the customer.',
+  denied: 'Location permission denied: the customer cannot follow you.',
+  unavailable: 'This device has no GPS.',
+  error: 'No GPS fix yet.',
+};
+
+type Outcome = { severity: 'success' | 'warning' | 'error'; text: string };
+
+export function DashboardPage() {
+  const availability = useAvailability();
+  const isAvailable = availability.partner?.isAvailable ?? false;
+  const available = useAvailableOrders(isAvailable);
+  const active = useActiveOrders();
+  const [simulate, setSimulate] = useState(false);
+  const gps = useLocationBroadcast(active.orders, simulate);
+  const [accepting, setAccepting] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  async function accept(order: PartnerOrderView) {
+    setAccepting(order.id);
+    setOutcome(null);
+    try {
+      const accepted = await deliveryApi.accept(order.id);
+      active.dispatch({ type: 'upsert', order: accepted });
+      available.remove(order.id);
+      setOutcome({ severity: 'success', text: `You got ${order.orderNumber}. Head to the store.` });
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : '';
+      if (code === 'order_already_taken' || code === 'order_not_available') {
+        setOutcome({ severity: 'warning', text: `Another partner took ${order.orderNumber}.` });
+        available.remove(order.id);
+      } else if (code === 'too_many_active_orders') {
+        setOutcome({ severity: 'error', text: 'Finish an active order before taking another.' });
+      } else {
+        setOutcome({ severity: 'error', text: errorMessage(err) });
+        if (code === 'order_not_found') available.remove(order.id);
+      }
+    } finally {
+      setAccepting(null);
+    }
+  }
+
+  const partner = availability.partner;
+  return (
+    <Stack spacing={2}>
+      <NotificationPrompt message="Get a notification and a sound when a new order comes in." />
+      {availability.error !== null && !partner && <ErrorState error={availability.error} onRetry={availability.reload} />}
+      <Card>
+        <CardContent sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
+          <Box sx={{ flexGrow: 1 }}>
+            <Typography variant="h6" component="h1">
+              {partner ? `Hi ${partner.name.split(' ')[0]}` : 'Partner'}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" data-testid="availability-text">
+              {isAvailable ? 'You are online and receiving orders.' : 'You are offline. Go online to receive orders.'}
+            </Typography>
+            {partner && !partner.isVerified && <Chip size="small" label="Not verified yet" sx={{ mt: 0.5 }} />}
+            {partner?.status === 'suspended' && <Chip size="small" color="error" label="Suspended" sx={{ mt: 0.5, ml: 0.5 }} />}
+          </Box>
+          <FormControlLabel
+            control={
+              <Switch
+                checked={isAvailable}
+                disabled={!partner || availability.saving}
+                onChange={(e) => void availability.setAvailable(e.target.checked)}
+                slotProps={{ input: { 'aria-label': 'Available for new orders' } }}
+                data-testid="availability-switch"
+              />
+            }
+            label={isAvailable ? 'Online' : 'Offline'}
+            labelPlacement="start"
+          />
+        </CardContent>
+      </Card>
+
+      {outcome && (
+        <Alert severity={outcome.severity} onClose={() => setOutcome(null)} data-testid="accept-outcome" data-severity={outcome.severity} role="alert">
+          {outcome.text}
+        </Alert>
+      )}
+
+      <Box component="section" aria-labelledby="active-heading">
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 1, flexWrap: 'wrap' }}>
+          <Typography variant="h6" component="h2" id="active-heading" sx={{ flexGrow: 1 }}>
+            Active deliveries
+          </Typography>
+          {config.demoMode && (
+            <FormControlLabel
+              control={
+                <Switch
+                  size="small"
+                  checked={simulate}
+                  onChange={(e) => setSimulate(e.target.checked)}
+                  slotProps={{ input: { 'aria-label': 'Simulate the route (demo)' } }}
+                  data-testid="simulate-route"
+                />
+              }
+              label="Simulate route (demo)"
+            />
+          )}
+        </Stack>
+        {active.orders.length > 0 && (
+          <Typography variant="caption" color={gps.status === 'denied' || gps.status === 'error' ? 'error' : 'text.secondary'} data-testid="gps-status" data-state={gps.status} component="p" sx={{ mb: 1 }}>
+            {GPS_TEXT[gps.status]}
+            {gps.position ? ` Last sent ${gps.position.lat.toFixed(5)}, ${gps.position.lng.toFixed(5)}.` : ''}
+            {gps.error && gps.status === 'sending' ? ` (${gps.error})` : ''}
+          </Typography>
+        )}
+        {active.loading && <LoadingState rows={1} label="Loading active deliveries" />}
+        {active.error !== null && <ErrorState error={active.error} onRetry={active.reload} />}
+        {!active.loading && active.orders.length === 0 && (
+          <Typography color="text.secondary" data-testid="no-active-orders">
+            No active delivery.
+          </Typography>
+        )}
+        <Stack spacing={2}>
+          {active.orders.map((order) => (
+            <ActiveOrderPanel key={order.id} order={order} position={gps.position} dispatch={active.dispatch} />
+          ))}
+        </Stack>
+      </Box>
+
+      <Box component="section" aria-labelledby="available-heading">
+        <Typography variant="h6" component="h2" id="available-heading" sx={{ mb: 1 }}>
+          New orders {isAvailable && available.orders.length > 0 ? `(${available.orders.length})` : ''}
+        </Typography>
+        {!isAvailable ? (
+          <EmptyState title="You are offline" hint="Switch on availability to see new orders." />
+        ) : (
+          <>
+            {available.loading && available.orders.length === 0 && <LoadingState rows={2} label="Loading orders" />}
+            {available.error !== null && <ErrorState error={available.error} onRetry={available.reload} />}
+            {!available.loading && available.error === null && available.orders.length === 0 && (
+              <EmptyState title="No orders right now" hint="New orders appear here the moment they are placed." />
+            )}
+            <Stack spacing={1.5} data-testid="available-orders" aria-live="polite">
+              {available.orders.map((order) => (
+                <AvailableOrderCard
+                  key={order.id}
+                  order={order}
+                  accepting={accepting === order.id}
+                  disabled={accepting !== null}
+                  onAccept={(o) => void accept(o)}
+                />
+              ))}
+            </Stack>
+          </>
+        )}
+      </Box>
+    </Stack>
+  );
+}
