@@ -53,3 +53,14 @@ openapi:
 
 clean:
 	$(CARGO) clean
+
+## The standard load suite (release builds; about 5 minutes on 2 cores). Figures and
+## method: docs/BENCHMARKS.md.
+bench:
+	$(CARGO) build --release -p quickcommerce -p qc-bench
+	ulimit -n 65536 2>/dev/null || true; target/release/qc-bench --json-out target/bench.json
+
+## Every scenario for a few seconds at tiny scale, to keep qc-bench working (CI).
+bench-smoke:
+	$(CARGO) build -p quickcommerce -p qc-bench
+	target/debug/qc-bench --smoke --server-bin target/debug/quickcommerce

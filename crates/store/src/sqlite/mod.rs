@@ -64,7 +64,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-16000");
+            .pragma("cache_size", "-4000");
         if let Some(dir) = base.get_filename().parent()
             && !dir.as_os_str().is_empty()
         {

@@ -1,0 +1,362 @@
+//! API helpers for seeding (accounts, products, orders), a bounded parallel map, and
+//! opening many sockets.
+
+use anyhow::{anyhow, bail};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "benchpass123";
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub token: String,
+}
+
+/// A JSON request; `Err` unless the status is `want`. Answers the parsed body.
+pub async fn call(
+    client: &reqwest::Client,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    want: u16,
+) -> anyhow::Result<Value> {
+    let mut rb = client.request(method, url);
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        rb = rb.json(b);
+    }
+    let resp = rb.send().await?;
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await?;
+    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if status != want {
+        bail!("{url}: HTTP {status}: {value}");
+    }
+    Ok(value)
+}
+
+fn user_from(v: &Value) -> anyhow::Result<User> {
+    match (v["user"]["id"].as_str(), v["token"].as_str()) {
+        (Some(id), Some(token)) => Ok(User {
+            id: id.to_owned(),
+            token: token.to_owned(),
+        }),
+        _ => Err(anyhow!("no user or token in {v}")),
+    }
+}
+
+pub async fn login(c: &reqwest::Client, base: &str, email: &str, pw: &str) -> anyhow::Result<User> {
+    let body = json!({"email": email, "password": pw});
+    let url = format!("{base}/api/auth/login");
+    user_from(&call(c, Method::POST, &url, None, Some(&body), 200).await?)
+}
+
+/// Register one account; a partner is also made available.
+pub async fn register(
+    c: &reqwest::Client,
+    base: &str,
+    email: &str,
+    role: &str,
+) -> anyhow::Result<User> {
+    let body = json!({"name": "Bench User", "email": email, "password": PASSWORD, "role": role});
+    let url = format!("{base}/api/auth/register");
+    let user = user_from(&call(c, Method::POST, &url, None, Some(&body), 201).await?)?;
+    if role == "delivery" {
+        let url = format!("{base}/api/delivery/availability");
+        let body = json!({"available": true});
+        call(
+            c,
+            Method::PUT,
+            &url,
+            Some(user.token.as_str()),
+            Some(&body),
+            200,
+        )
+        .await?;
+    }
+    Ok(user)
+}
+
+/// `f(i)` for every `i in 0..n`, at most `conc` at once; results by index.
+pub async fn par_map<T, F, Fut>(n: usize, conc: usize, f: F) -> Vec<Option<T>>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Option<T>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut handles: Vec<tokio::task::JoinHandle<Vec<(usize, T)>>> = Vec::new();
+    for _ in 0..conc.clamp(1, n.max(1)) {
+        let (f, next) = (f.clone(), next.clone());
+        handles.push(tokio::spawn(async move {
+            let mut out: Vec<(usize, T)> = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    return out;
+                }
+                if let Some(v) = f(i).await {
+                    out.push((i, v));
+                }
+            }
+        }));
+    }
+    let mut res: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    for h in handles {
+        for (i, v) in h.await.unwrap_or_default() {
+            res[i] = Some(v);
+        }
+    }
+    res
+}
+
+/// Split `Some(Ok)` / errors; the first error message.
+pub fn split<T>(res: Vec<Option<Result<T, String>>>) -> (Vec<Option<T>>, u64, Option<String>) {
+    let mut ok: Vec<Option<T>> = Vec::with_capacity(res.len());
+    let mut failed: u64 = 0;
+    let mut first: Option<String> = None;
+    for r in res {
+        match r {
+            Some(Ok(v)) => ok.push(Some(v)),
+            Some(Err(e)) => {
+                failed += 1;
+                if first.is_none() {
+                    first = Some(e);
+                }
+                ok.push(None);
+            }
+            None => {
+                failed += 1;
+                ok.push(None);
+            }
+        }
+    }
+    (ok, failed, first)
+}
+
+/// Register `count` accounts `{prefix}{from + i}@bench.example.com`, 8 at a time.
+pub async fn register_many(
+    c: &reqwest::Client,
+    base: &str,
+    prefix: &str,
+    role: &str,
+    from: usize,
+    count: usize,
+) -> anyhow::Result<Vec<User>> {
+    let (c, base, prefix, r) = (
+        c.clone(),
+        base.to_owned(),
+        prefix.to_owned(),
+        role.to_owned(),
+    );
+    let res = par_map(count, 8, move |i| {
+        let (c, base, r) = (c.clone(), base.clone(), r.clone());
+        let email = format!("{prefix}{}@bench.example.com", from + i);
+        async move {
+            Some(
+                register(&c, &base, &email, &r)
+                    .await
+                    .map_err(|e| e.to_string()),
+            )
+        }
+    })
+    .await;
+    let (users, failed, first) = split(res);
+    if failed > 0 {
+        bail!(
+            "{failed} of {count} {role} registrations failed: {}",
+            first.unwrap_or_default()
+        );
+    }
+    Ok(users.into_iter().flatten().collect())
+}
+
+/// The brief's order body for one product.
+pub fn order_body(product_id: &str) -> Value {
+    json!({
+        "items": [{"productId": product_id, "quantity": 1}],
+        "deliveryAddress": {"street": "123 Main St", "city": "Mumbai", "state": "Maharashtra",
+            "zipCode": "400001", "lat": 19.0544, "lng": 72.8406},
+        "paymentMethod": "cash"
+    })
+}
+
+/// Place an order; its id.
+pub async fn place_order(
+    c: &reqwest::Client,
+    base: &str,
+    token: &str,
+    product: &str,
+) -> anyhow::Result<String> {
+    let url = format!("{base}/api/customer/orders");
+    let v = call(
+        c,
+        Method::POST,
+        &url,
+        Some(token),
+        Some(&order_body(product)),
+        201,
+    )
+    .await?;
+    v["order"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("no order id in {v}"))
+}
+
+const ADJ: [&str; 10] = [
+    "Organic", "Fresh", "Premium", "Classic", "Spicy", "Crunchy", "Golden", "Farm", "Daily",
+    "Natural",
+];
+const NOUN: [&str; 12] = [
+    "Milk", "Rice", "Tea", "Soap", "Atta", "Dal", "Bread", "Juice", "Chips", "Honey", "Oats",
+    "Paneer",
+];
+
+/// A product for POST /api/admin/products; `big` ones (stock 1,000,000) feed the orders.
+pub fn product_body(run: &str, i: usize, category: &str, big: bool) -> Value {
+    let (adj, noun) = (ADJ[i % ADJ.len()], NOUN[(i / ADJ.len()) % NOUN.len()]);
+    let (sku, name, stock) = if big {
+        (
+            format!("BS-{run}-{i}"),
+            format!("Bench Stock {noun} {i}"),
+            1_000_000,
+        )
+    } else {
+        let stock = if i.is_multiple_of(9) {
+            0
+        } else {
+            20 + (i % 200) as i64
+        };
+        (format!("BX-{run}-{i}"), format!("{adj} {noun} {i}"), stock)
+    };
+    let price = 500 + ((i * 37) % 20_000) as i64;
+    json!({
+        "sku": sku, "name": name, "description": format!("{adj} {noun} for the load test"),
+        "category": category, "unit": "1 pc", "price": price, "mrp": price + 500,
+        "stock": stock, "brand": adj, "tags": [noun.to_lowercase(), "bench"]
+    })
+}
+
+/// Create products through the admin API, 16 at a time; their ids.
+pub async fn create_products(
+    c: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    bodies: Vec<Value>,
+) -> anyhow::Result<Vec<String>> {
+    let n = bodies.len();
+    let (c, url, admin, bodies) = (
+        c.clone(),
+        format!("{base}/api/admin/products"),
+        admin.to_owned(),
+        Arc::new(bodies),
+    );
+    let res = par_map(n, 16, move |i| {
+        let (c, url, admin, bodies) = (c.clone(), url.clone(), admin.clone(), bodies.clone());
+        async move {
+            let r = call(
+                &c,
+                Method::POST,
+                &url,
+                Some(admin.as_str()),
+                Some(&bodies[i]),
+                201,
+            )
+            .await;
+            let id = r.and_then(|v| {
+                v["product"]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow!("no id"))
+            });
+            Some(id.map_err(|e| e.to_string()))
+        }
+    })
+    .await;
+    let (ids, failed, first) = split(res);
+    if failed > 0 {
+        bail!(
+            "{failed} of {n} products not created: {}",
+            first.unwrap_or_default()
+        );
+    }
+    Ok(ids.into_iter().flatten().collect())
+}
+
+/// Sockets by index (None where the connection failed) and handshake latencies.
+pub struct Connected {
+    pub clients: Vec<Option<qc_sioclient::Client>>,
+    pub samples: Vec<u32>,
+    pub failed: u64,
+    pub first_error: Option<String>,
+    pub secs: f64,
+}
+
+/// One Socket.io connection per `auths` entry, `conc` at a time, from source addresses
+/// taken in turn from `addrs`.
+pub async fn connect_many(
+    base: &str,
+    auths: Vec<Value>,
+    addrs: &[IpAddr],
+    conc: usize,
+) -> Connected {
+    let started = Instant::now();
+    let n = auths.len();
+    let (auths, addrs, base) = (Arc::new(auths), Arc::new(addrs.to_vec()), base.to_owned());
+    let res = par_map(n, conc, move |i| {
+        let (auths, addrs, base) = (auths.clone(), addrs.clone(), base.clone());
+        async move {
+            let bind = if addrs.is_empty() {
+                None
+            } else {
+                Some(addrs[i % addrs.len()])
+            };
+            let opts = qc_sioclient::Options {
+                auth: Some(auths[i].clone()),
+                headers: Vec::new(),
+                bind,
+            };
+            let t0 = Instant::now();
+            let r = tokio::time::timeout(
+                Duration::from_secs(10),
+                qc_sioclient::Client::connect(&base, opts),
+            )
+            .await;
+            Some(match r {
+                Ok(Ok(c)) => Ok((c, crate::stats::micros(t0.elapsed()))),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("connect timed out".to_owned()),
+            })
+        }
+    })
+    .await;
+    let (pairs, failed, first_error) = split(res);
+    let mut out = Connected {
+        clients: Vec::new(),
+        samples: Vec::new(),
+        failed,
+        first_error,
+        secs: started.elapsed().as_secs_f64(),
+    };
+    for p in pairs {
+        match p {
+            Some((c, us)) => {
+                out.clients.push(Some(c));
+                out.samples.push(us);
+            }
+            None => out.clients.push(None),
+        }
+    }
+    out
+}
