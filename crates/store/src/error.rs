@@ -37,13 +37,24 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(e.into())
-            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_) => StoreError::Unavailable(e.into()),
             sqlx::Error::Database(ref db)
                 if matches!(db.code().as_deref(), Some("40001") | Some("40P01")) =>
             {
                 StoreError::Transient(e.into())
+            }
+            // Connection exceptions, shutdown, "cannot connect now", too many clients,
+            // a database closed to connections: the database is unavailable, not broken.
+            sqlx::Error::Database(ref db)
+                if db.code().is_some_and(|c| {
+                    c.starts_with("08") || c.starts_with("57P") || c == "53300" || c == "55000"
+                }) =>
+            {
+                StoreError::Unavailable(e.into())
             }
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 StoreError::Conflict("already exists".to_owned())
