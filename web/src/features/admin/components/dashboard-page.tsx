@@ -75,7 +75,7 @@ export function DashboardPage() {
           testId="stat-online-total"
           sub={online ? `${online.customers} customers · ${online.delivery} partners · ${online.admin} admins` : undefined}
         />
-        <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products at 5 or fewer" />
+        <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products with fewer than 5 left" />
       </Box>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' } }}>
         <Card>
