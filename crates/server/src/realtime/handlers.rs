@@ -190,116 +190,48 @@ struct CodeCheck {
     confirmation_code: String,
 }
 
-type Ctx = (
-    State<StateCell>,
-    Extension<AuthUser>,
-    Extension<Arc<Limiter>>,
-);
-
-fn ctx(c: &Ctx) -> Result<(&AppState, &AuthUser, &Limiter), AppError> {
-    let state = c.0.0.get().ok_or(AppError::Unavailable)?;
-    state.metrics.event_in();
-    Ok((state, &c.1.0, &c.2.0))
+/// Register a partner event: rate-limit, parse the payload as `$ty`, run `$call` (the
+/// same service the REST route calls) and answer the acknowledgement.
+macro_rules! partner_event {
+    ($s:expr, $event:literal, location: $location:expr, |$state:ident, $user:ident, $req:ident: $ty:ty| $call:expr) => {
+        $s.on(
+            $event,
+            async |TryData(d): TryData<serde_json::Value>,
+                   ack: AckSender<A>,
+                   State(cell): State<StateCell>,
+                   Extension(user): Extension<AuthUser>,
+                   Extension(limiter): Extension<Arc<Limiter>>| {
+                let result = async {
+                    let $state = cell.get().ok_or(AppError::Unavailable)?;
+                    $state.metrics.event_in();
+                    limited(&limiter, $location)?;
+                    let $req: $ty = parse(d)?;
+                    let $user = &user;
+                    $call.await
+                }
+                .await;
+                reply(ack, result);
+            },
+        )
+    };
 }
 
 fn register_partner_events<A: Adapter>(s: &SocketRef<A>) {
-    s.on(
-        "order:accept",
-        async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender<A>,
-               st: State<StateCell>,
-               u: Extension<AuthUser>,
-               l: Extension<Arc<Limiter>>| {
-            let c = (st, u, l);
-            let r = async {
-                let (state, user, limiter) = ctx(&c)?;
-                limited(limiter, false)?;
-                let req: OrderRef = parse(d)?;
-                delivery::accept(state, user, &req.order_id).await
-            }
-            .await;
-            reply(ack, r);
-        },
-    );
-    s.on(
-        "order:status-update",
-        async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender<A>,
-               st: State<StateCell>,
-               u: Extension<AuthUser>,
-               l: Extension<Arc<Limiter>>| {
-            let c = (st, u, l);
-            let r = async {
-                let (state, user, limiter) = ctx(&c)?;
-                limited(limiter, false)?;
-                let req: StatusChange = parse(d)?;
-                delivery::update_status(
-                    state,
-                    user,
-                    &req.order_id,
-                    &req.status,
-                    req.confirmation_code.as_deref(),
-                )
-                .await
-            }
-            .await;
-            reply(ack, r);
-        },
-    );
-    s.on(
-        "order:confirm-delivery",
-        async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender<A>,
-               st: State<StateCell>,
-               u: Extension<AuthUser>,
-               l: Extension<Arc<Limiter>>| {
-            let c = (st, u, l);
-            let r = async {
-                let (state, user, limiter) = ctx(&c)?;
-                limited(limiter, false)?;
-                let req: CodeCheck = parse(d)?;
-                delivery::confirm_delivery(state, user, &req.order_id, &req.confirmation_code).await
-            }
-            .await;
-            reply(ack, r);
-        },
-    );
-    s.on(
-        "delivery:location-update",
-        async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender<A>,
-               st: State<StateCell>,
-               u: Extension<AuthUser>,
-               l: Extension<Arc<Limiter>>| {
-            let c = (st, u, l);
-            let r = async {
-                let (state, user, limiter) = ctx(&c)?;
-                limited(limiter, true)?;
-                let req: LocationUpdate = parse(d)?;
-                delivery::record_location(state, user, req).await
-            }
-            .await;
-            reply(ack, r);
-        },
-    );
-    s.on(
-        "delivery:availability",
-        async |TryData(d): TryData<serde_json::Value>,
-               ack: AckSender<A>,
-               st: State<StateCell>,
-               u: Extension<AuthUser>,
-               l: Extension<Arc<Limiter>>| {
-            let c = (st, u, l);
-            let r = async {
-                let (state, user, limiter) = ctx(&c)?;
-                limited(limiter, false)?;
-                let req: AvailabilityRequest = parse(d)?;
-                delivery::set_availability(state, user, req.available).await
-            }
-            .await;
-            reply(ack, r);
-        },
-    );
+    partner_event!(s, "order:accept", location: false, |state, user, req: OrderRef| {
+        delivery::accept(state, user, &req.order_id)
+    });
+    partner_event!(s, "order:status-update", location: false, |state, user, req: StatusChange| {
+        delivery::update_status(state, user, &req.order_id, &req.status, req.confirmation_code.as_deref())
+    });
+    partner_event!(s, "order:confirm-delivery", location: false, |state, user, req: CodeCheck| {
+        delivery::confirm_delivery(state, user, &req.order_id, &req.confirmation_code)
+    });
+    partner_event!(s, "delivery:location-update", location: true, |state, user, req: LocationUpdate| {
+        delivery::record_location(state, user, req)
+    });
+    partner_event!(s, "delivery:availability", location: false, |state, user, req: AvailabilityRequest| {
+        delivery::set_availability(state, user, req.available)
+    });
 }
 
 #[cfg(test)]
