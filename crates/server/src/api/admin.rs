@@ -1,6 +1,6 @@
 //! Admin wire types.
 
-use super::{LocationView, OrderView, Pagination, PartnerRef, ProductView};
+use super::{LocationView, OrderView, Pagination, ProductView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -294,12 +294,4 @@ pub struct AdminProductResponse {
 pub struct AdminOrderResponse {
     pub success: bool,
     pub order: OrderView,
-}
-
-/// For `order:*` admin views.
-pub fn partner_ref(id: Option<&str>, name: Option<String>) -> Option<PartnerRef> {
-    Some(PartnerRef {
-        id: id?.to_owned(),
-        name: name.unwrap_or_default(),
-    })
 }

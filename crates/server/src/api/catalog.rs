@@ -1,7 +1,7 @@
 //! Catalog and cart wire types.
 
 use super::Pagination;
-use qc_store::{CategoryWithCount, Product};
+use qc_store::{Category, CategoryWithCount, Product};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -113,17 +113,23 @@ pub struct CategoryView {
     pub product_count: i64,
 }
 
+impl CategoryView {
+    pub fn new(c: &Category, product_count: i64) -> Self {
+        CategoryView {
+            id: c.id.clone(),
+            slug: c.slug.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            color: c.color.clone(),
+            icon: c.icon.clone(),
+            product_count,
+        }
+    }
+}
+
 impl From<&CategoryWithCount> for CategoryView {
     fn from(c: &CategoryWithCount) -> Self {
-        CategoryView {
-            id: c.category.id.clone(),
-            slug: c.category.slug.clone(),
-            name: c.category.name.clone(),
-            description: c.category.description.clone(),
-            color: c.category.color.clone(),
-            icon: c.category.icon.clone(),
-            product_count: c.product_count,
-        }
+        CategoryView::new(&c.category, c.product_count)
     }
 }
 

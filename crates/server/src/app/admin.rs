@@ -108,14 +108,11 @@ fn parse_status(s: Option<&str>) -> Result<Option<OrderStatus>> {
 }
 
 async fn view_with_partner(state: &AppState, o: &Order) -> Result<OrderView> {
-    let partner = match &o.partner_id {
-        Some(pid) => state.store.user_by_id(pid).await?.map(|u| PartnerRef {
-            id: u.id,
-            name: u.name,
-        }),
-        None => None,
-    };
-    Ok(OrderView::new(o, partner, true))
+    Ok(OrderView::new(
+        o,
+        super::orders::partner_ref(state, o).await?,
+        true,
+    ))
 }
 
 pub async fn orders(state: &AppState, q: AdminOrderQuery) -> Result<(Vec<OrderView>, Pagination)> {
@@ -602,15 +599,7 @@ pub async fn create_category(state: &AppState, req: CategoryRequest) -> Result<C
             sort_order: 100,
         })
         .await?;
-    Ok(CategoryView {
-        id: c.id,
-        slug: c.slug,
-        name: c.name,
-        description: c.description,
-        color: c.color,
-        icon: c.icon,
-        product_count: 0,
-    })
+    Ok(CategoryView::new(&c, 0))
 }
 
 pub async fn update_category(
@@ -635,13 +624,5 @@ pub async fn update_category(
             StoreError::NotFound => AppError::not_found("category_not_found", "No such category."),
             other => other.into(),
         })?;
-    Ok(CategoryView {
-        id: c.id,
-        slug: c.slug,
-        name: c.name,
-        description: c.description,
-        color: c.color,
-        icon: c.icon,
-        product_count: 0,
-    })
+    Ok(CategoryView::new(&c, 0))
 }

@@ -274,7 +274,8 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     })
 }
 
-async fn partner_ref(state: &AppState, order: &Order) -> Result<Option<PartnerRef>> {
+/// The order's partner, named (for views that show who delivers).
+pub(crate) async fn partner_ref(state: &AppState, order: &Order) -> Result<Option<PartnerRef>> {
     let Some(pid) = &order.partner_id else {
         return Ok(None);
     };

@@ -165,14 +165,6 @@ impl Realtime {
         self.layer.clone()
     }
 
-    pub fn io(&self) -> &Io {
-        &self.io
-    }
-
-    pub fn metrics(&self) -> &crate::metrics::Metrics {
-        &self.metrics
-    }
-
     /// A Redis key of this deployment: `{prefix}:{name}`.
     pub fn redis_key(&self, name: &str) -> String {
         format!("{}:{name}", self.redis_prefix)

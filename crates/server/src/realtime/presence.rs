@@ -77,19 +77,6 @@ impl Presence {
             }
         }
     }
-
-    pub fn is_online(&self, user_id: &str) -> bool {
-        self.users
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains_key(user_id)
-    }
-
-    /// This instance's counts.
-    pub fn counts(&self) -> OnlineCounts {
-        let m = self.users.lock().unwrap_or_else(|p| p.into_inner());
-        OnlineCounts::of(m.values().map(|(r, _)| *r))
-    }
 }
 
 #[cfg(test)]
@@ -102,8 +89,9 @@ mod tests {
         p.connect("a", Role::Customer);
         p.connect("a", Role::Customer);
         p.connect("b", Role::Delivery);
+        let counts = OnlineCounts::of(p.users().into_values());
         assert_eq!(
-            p.counts(),
+            counts,
             OnlineCounts {
                 customers: 1,
                 delivery: 1,
@@ -111,10 +99,11 @@ mod tests {
                 total: 2
             }
         );
+        assert_eq!(p.sockets(), 3);
         p.disconnect("a");
-        assert!(p.is_online("a"));
+        assert!(p.users().contains_key("a"), "still online in one tab");
         p.disconnect("a");
-        assert!(!p.is_online("a"));
-        assert_eq!(p.counts().total, 1);
+        assert!(!p.users().contains_key("a"));
+        assert_eq!(OnlineCounts::of(p.users().into_values()).total, 1);
     }
 }
