@@ -9,7 +9,7 @@ import re,os
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src'))
 files=['users.rs','catalog.rs','addresses.rs','orders.rs','delivery.rs','operations.rs']
 owned={'create_user':['u'],'update_profile':['patch'],'upsert_category':['c'],'create_product':['p'],
- 'create_address':['a'],'update_address':['a'],'place_order':['idempotency'],'update_product':['p'],'update_category':['c']}
+ 'create_address':['a'],'update_address':['a'],'place_now':['idempotency'],'update_product':['p'],'update_category':['c']}
 locks={'accept_order':'q("SELECT user_id FROM delivery_partners WHERE user_id = ? FOR UPDATE").bind(partner_id).execute(&mut *tx).await?;',
  'confirm_delivery':'q("SELECT id FROM orders WHERE id = ? FOR UPDATE").bind(order_id).execute(&mut *tx).await?;',
  'create_address':'q("SELECT id FROM users WHERE id = ? FOR UPDATE").bind(user_id).execute(&mut *tx).await?;',
@@ -25,6 +25,8 @@ for f in files:
     s=re.sub(r'\bSqlite\b','Postgres',s)
     s=s.replace('sqlx::query_scalar(','qs(').replace('sqlx::query(','q(').replace('sqlx::AssertSqlSafe(','&(')
     s=s.replace('self.write_tx()','self.tx()')
+    # PostgreSQL has real concurrent writers: no group-commit queue.
+    s=s.replace('self.place_batched(','self.place_now(')
     s=s.replace('&self.reader','&self.pool').replace('&self.writer','&self.pool').replace('self.reader.acquire()','self.pool.acquire()')
     s=s.replace('MAX(sold_count - ?, 0)','GREATEST(sold_count - ?, 0)')
     s=s.replace('use super::{','use super::{q, qs, retry, ')
@@ -39,7 +41,7 @@ for f in files:
         s=s.replace('''    .bind(json)\n    .fetch_all(&mut *conn)''','''    .bind(&ids)\n    .fetch_all(&mut *conn)''')
     assert 'json_each' not in s, f
     out=[]; i=0
-    pat=re.compile(r'    async fn (\w+)\(([^{]*?)\) -> StoreResult<([^{]*?)> \{\n(\s*)let mut tx = self\.tx\(\)\.await\?;\n')
+    pat=re.compile(r'    (?:pub\(crate\) )?async fn (\w+)\(([^{]*?)\) -> StoreResult<([^{]*?)> \{\n(\s*)let mut tx = self\.tx\(\)\.await\?;\n')
     while True:
         m=pat.search(s,i)
         if not m: out.append(s[i:]); break
@@ -56,7 +58,6 @@ print("wrapped",total)
 
 fixes={'operations.rs':[('match p.brand {','match p.brand.clone() {'),('.bind(p.name)','.bind(&p.name)'),('.bind(p.description)','.bind(&p.description)'),('.bind(p.unit)','.bind(&p.unit)'),
         ('.bind(c.name)','.bind(&c.name)'),('.bind(c.description)','.bind(&c.description)'),('.bind(c.color)','.bind(&c.color)'),('.bind(c.icon)','.bind(&c.icon)')],
- 'orders.rs':[('.bind(idem.body)','.bind(&idem.body)'),('.bind(idem.user_id)','.bind(&idem.user_id)'),('.bind(idem.key)','.bind(&idem.key)')],
  'users.rs':[('match patch.phone {','match patch.phone.clone() {'),('.bind(patch.name)','.bind(&patch.name)')]}
 for f,pairs in fixes.items():
     s=open('postgres/'+f).read()

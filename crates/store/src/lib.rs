@@ -116,13 +116,14 @@ pub trait Orders: Send + Sync {
     /// (price and active state must still be as quoted), the order with its snapshots,
     /// its first event, and the idempotency answer. Any short line →
     /// [`StoreError::OutOfStock`] naming every short line; a changed product →
-    /// [`StoreError::StaleProducts`]; nothing is written in either case.
+    /// [`StoreError::StaleProducts`]; nothing is written in either case. Returns the
+    /// remaining stock of each line's product, as committed.
     async fn place_order(
         &self,
         order: &Order,
         first_event: &OrderEvent,
         idempotency: Option<IdempotencyRecord>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<Vec<(String, i64)>>;
     async fn order_by_id(&self, id: &str) -> StoreResult<Option<Order>>;
     /// A customer's orders, newest first, optionally by status.
     async fn list_customer_orders(

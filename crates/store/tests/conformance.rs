@@ -554,7 +554,7 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
             tokio::spawn(async move { s.place_order(&order, &ev, None).await })
         }))
         .await;
-        let ok = results.iter().filter(|r| matches!(r, Ok(Ok(())))).count();
+        let ok = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
         let short = results
             .iter()
             .filter(|r| matches!(r, Ok(Err(StoreError::OutOfStock(_)))))
@@ -576,11 +576,64 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
         }))
         .await;
         assert!(
-            results.iter().all(|r| matches!(r, Ok(Ok(())))),
+            results.iter().all(|r| matches!(r, Ok(Ok(_)))),
             "{}: {results:?}",
             b.name
         );
         assert_eq!((stock(s, &x.id).await, stock(s, &y.id).await), (960, 920));
+
+        // Orders that fail on a later line put back what their earlier lines took, while
+        // the orders placed beside them (SQLite places concurrent orders in one
+        // transaction) keep theirs; each success reports the stock it left.
+        let d = user(s, "d@x.io", Role::Customer).await;
+        let plenty = product(s, "P", 100, 1_000).await;
+        let few = product(s, "F", 100, 5).await;
+        let results = join_all((0..60).map(|i| {
+            let s = s.clone();
+            let lines: Vec<(&Product, u32)> = if i % 3 == 0 {
+                vec![(&plenty, 1)]
+            } else {
+                vec![(&plenty, 2), (&few, 1)]
+            };
+            let (order, ev) = order_of(&d.id, &lines);
+            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+        }))
+        .await;
+        let mut left_of_plenty = Vec::new();
+        let (mut ok, mut short) = (0, 0);
+        for r in &results {
+            match r {
+                Ok(Ok(levels)) => {
+                    ok += 1;
+                    for (id, left) in levels {
+                        if *id == plenty.id {
+                            left_of_plenty.push(*left);
+                        }
+                    }
+                }
+                Ok(Err(StoreError::OutOfStock(_))) => short += 1,
+                other => panic!("{}: unexpected {other:?}", b.name),
+            }
+        }
+        // 20 single-line orders and 5 of the 40 two-line orders succeed.
+        assert_eq!((ok, short), (25, 35), "{}", b.name);
+        assert_eq!(stock(s, &few.id).await, 0, "{}", b.name);
+        assert_eq!(stock(s, &plenty.id).await, 1_000 - 20 - 5 * 2, "{}", b.name);
+        left_of_plenty.sort_unstable();
+        left_of_plenty.dedup();
+        assert_eq!(
+            left_of_plenty.len(),
+            25,
+            "{}: every success saw its own stock",
+            b.name
+        );
+        let (placed, total) = s.list_customer_orders(&d.id, None, 0, 100).await.unwrap();
+        assert_eq!(
+            (placed.len(), total),
+            (25, 25),
+            "{}: failed orders left nothing",
+            b.name
+        );
     }
 }
 

@@ -263,11 +263,21 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         status: 201,
         body: body.clone(),
     });
-    state.store.place_order(&order, &event, idem).await?;
+    let left = state.store.place_order(&order, &event, idem).await?;
     tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
     let offer = super::delivery::partner_view(state, &order, None, None);
     state.realtime.order_created(&offer).await;
-    publish_stock(state, &order).await;
+    state.catalog_changed();
+    let levels = left
+        .into_iter()
+        .map(|(product_id, stock)| crate::api::StockLevel {
+            product_id,
+            stock,
+            // The decrement only matches active products.
+            in_stock: stock > 0,
+        })
+        .collect();
+    state.realtime.inventory(levels).await;
     Ok(Placed::Created {
         order: Box::new(order),
         body,
@@ -391,6 +401,7 @@ pub async fn events(
 
 /// Tell open catalogs and carts the new stock of an order's products.
 pub async fn publish_stock(state: &AppState, order: &Order) {
+    state.catalog_changed();
     let ids: Vec<String> = order.items.iter().map(|i| i.product_id.clone()).collect();
     match state.store.products_by_ids(&ids).await {
         Ok(products) => {

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use qc_domain::{Money, OrderStatus};
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Postgres, Row, Transaction};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
 
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Other(e.into())
@@ -170,34 +170,169 @@ pub(crate) async fn restock(tx: &mut Transaction<'_, Postgres>, order: &Order) -
     Ok(())
 }
 
+/// An order whose stock is taken: the order, its first event, its idempotency answer.
+pub(crate) type Placed<'a> = (&'a Order, &'a OrderEvent, Option<&'a IdempotencyRecord>);
+
+/// Insert placed orders with their lines and first events (seq 1) in a few multi-row
+/// statements, and record their idempotency answers.
+pub(crate) async fn insert_placed(
+    tx: &mut Transaction<'_, Postgres>,
+    placed: &[Placed<'_>],
+) -> StoreResult<()> {
+    // Bounded statements: well under every backend's limit on bound parameters.
+    for chunk in placed.chunks(64) {
+        let mut qb = QueryBuilder::<Postgres>::new(
+            "INSERT INTO orders (id, customer_id, status, subtotal, delivery_fee, total, \
+             payment_method, address, dest_lat, dest_lng, confirmation_code, notes, last_seq, \
+             created_at, updated_at) ",
+        );
+        let mut addresses = Vec::with_capacity(chunk.len());
+        for (order, _, _) in chunk {
+            addresses.push(serde_json::to_string(&order.address).map_err(json_err)?);
+        }
+        qb.push_values(
+            chunk.iter().zip(addresses),
+            |mut b, ((order, _, _), address)| {
+                let at = order.created_at.timestamp_millis();
+                b.push_bind(order.id.clone())
+                    .push_bind(order.customer_id.clone())
+                    .push_bind(order.status.as_str())
+                    .push_bind(order.subtotal.minor())
+                    .push_bind(order.delivery_fee.minor())
+                    .push_bind(order.total.minor())
+                    .push_bind(order.payment_method.clone())
+                    .push_bind(address)
+                    .push_bind(order.address.lat)
+                    .push_bind(order.address.lng)
+                    .push_bind(order.confirmation_code.clone())
+                    .push_bind(order.notes.clone())
+                    .push_bind(1_i64)
+                    .push_bind(at)
+                    .push_bind(at);
+            },
+        );
+        qb.build().execute(&mut **tx).await?;
+
+        let mut qb = QueryBuilder::<Postgres>::new(
+            "INSERT INTO order_events (order_id, seq, kind, payload, actor_id, actor_role, at) ",
+        );
+        qb.push_values(chunk.iter(), |mut b, (order, event, _)| {
+            b.push_bind(order.id.clone())
+                .push_bind(1_i64)
+                .push_bind(event.kind.clone())
+                .push_bind(event.payload.to_string())
+                .push_bind(event.actor_id.clone())
+                .push_bind(event.actor_role.clone())
+                .push_bind(event.at.timestamp_millis());
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    let lines: Vec<(&Order, usize, &OrderItem)> = placed
+        .iter()
+        .flat_map(|(order, _, _)| {
+            order
+                .items
+                .iter()
+                .enumerate()
+                .map(move |(n, it)| (*order, n, it))
+        })
+        .collect();
+    for chunk in lines.chunks(100) {
+        let mut qb = QueryBuilder::<Postgres>::new(
+            "INSERT INTO order_items (order_id, line, product_id, sku, name, unit, unit_price, \
+             quantity, line_total) ",
+        );
+        qb.push_values(chunk.iter(), |mut b, (order, n, it)| {
+            b.push_bind(order.id.clone())
+                .push_bind(i64::try_from(*n).unwrap_or(0))
+                .push_bind(it.product_id.clone())
+                .push_bind(it.sku.clone())
+                .push_bind(it.name.clone())
+                .push_bind(it.unit.clone())
+                .push_bind(it.unit_price.minor())
+                .push_bind(i64::from(it.quantity))
+                .push_bind(it.line_total.minor());
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    for idem in placed.iter().filter_map(|(_, _, idem)| *idem) {
+        q(
+            "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? \
+             WHERE user_id = ? AND key = ?",
+        )
+        .bind(i64::from(idem.status))
+        .bind(&idem.body)
+        .bind(&idem.user_id)
+        .bind(&idem.key)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 impl PgStore {
+    /// Place one order in its own transaction (on PostgreSQL the batch writer's path for a
+    /// lone order and its fallback).
+    pub(crate) async fn place_now(
+        &self,
+        order: &Order,
+        first_event: &OrderEvent,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let idempotency = &idempotency;
+        retry(|| async move {
+            let mut tx = self.tx().await?;
+            let left = self.take_stock(&mut tx, order).await?;
+            insert_placed(&mut tx, &[(order, first_event, idempotency.as_ref())]).await?;
+            tx.commit().await?;
+            Ok(left)
+        })
+        .await
+    }
+
     /// Decrement stock for every line (product-id order); report every line that failed.
-    async fn take_stock(
+    /// Take every line's quantity off the shelf; the products' remaining stock.
+    pub(crate) async fn take_stock(
         &self,
         tx: &mut Transaction<'_, Postgres>,
         order: &Order,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Vec<(String, i64)>> {
         let mut lines: Vec<&OrderItem> = order.items.iter().collect();
         lines.sort_by(|a, b| a.product_id.cmp(&b.product_id));
         let now = now_ms();
         let mut missed = Vec::new();
+        let mut left = Vec::with_capacity(lines.len());
         for it in lines {
-            let done = q(
+            let stock: Option<i64> = qs(
                 "UPDATE products SET stock = stock - ?1, sold_count = sold_count + ?1, updated_at = ?2 \
-                 WHERE id = ?3 AND stock >= ?1 AND price = ?4 AND is_active = TRUE",
+                 WHERE id = ?3 AND stock >= ?1 AND price = ?4 AND is_active = TRUE RETURNING stock",
             )
             .bind(i64::from(it.quantity))
             .bind(now)
             .bind(&it.product_id)
             .bind(it.unit_price.minor())
-            .execute(&mut **tx)
+            .fetch_optional(&mut **tx)
             .await?;
-            if done.rows_affected() == 0 {
-                missed.push(it);
+            match stock {
+                Some(stock) => left.push((it.product_id.clone(), stock)),
+                None => missed.push(it),
             }
         }
         if missed.is_empty() {
-            return Ok(());
+            return Ok(left);
+        }
+        // Put back what this order took, so the transaction can go on without it (the
+        // batch writer places other orders in the same transaction).
+        for it in order
+            .items
+            .iter()
+            .filter(|it| !missed.iter().any(|m| m.product_id == it.product_id))
+        {
+            q("UPDATE products SET stock = stock + ?1, sold_count = sold_count - ?1 WHERE id = ?2")
+                .bind(i64::from(it.quantity))
+                .bind(&it.product_id)
+                .execute(&mut **tx)
+                .await?;
         }
         let mut short = Vec::new();
         let mut stale = Vec::new();
@@ -321,79 +456,8 @@ impl Orders for PgStore {
         order: &Order,
         first_event: &OrderEvent,
         idempotency: Option<IdempotencyRecord>,
-    ) -> StoreResult<()> {
-        let idempotency = &idempotency;
-        retry(|| async move {
-        let mut tx = self.tx().await?;
-        self.take_stock(&mut tx, order).await?;
-        let at = order.created_at.timestamp_millis();
-        let address = serde_json::to_string(&order.address).map_err(json_err)?;
-        q(
-            "INSERT INTO orders (id, customer_id, status, subtotal, delivery_fee, total, payment_method, \
-             address, dest_lat, dest_lng, confirmation_code, notes, last_seq, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        )
-        .bind(&order.id)
-        .bind(&order.customer_id)
-        .bind(order.status.as_str())
-        .bind(order.subtotal.minor())
-        .bind(order.delivery_fee.minor())
-        .bind(order.total.minor())
-        .bind(&order.payment_method)
-        .bind(address)
-        .bind(order.address.lat)
-        .bind(order.address.lng)
-        .bind(&order.confirmation_code)
-        .bind(&order.notes)
-        .bind(at)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        for (line, it) in order.items.iter().enumerate() {
-            q(
-                "INSERT INTO order_items (order_id, line, product_id, sku, name, unit, unit_price, \
-                 quantity, line_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&order.id)
-            .bind(i64::try_from(line).unwrap_or(0))
-            .bind(&it.product_id)
-            .bind(&it.sku)
-            .bind(&it.name)
-            .bind(&it.unit)
-            .bind(it.unit_price.minor())
-            .bind(i64::from(it.quantity))
-            .bind(it.line_total.minor())
-            .execute(&mut *tx)
-            .await?;
-        }
-        append_event(
-            &mut tx,
-            &order.id,
-            &first_event.kind,
-            first_event.payload.clone(),
-            (
-                first_event.actor_id.as_deref(),
-                first_event.actor_role.as_deref(),
-            ),
-            first_event.at,
-        )
-        .await?;
-        if let Some(idem) = idempotency {
-            q(
-                "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? \
-                 WHERE user_id = ? AND key = ?",
-            )
-            .bind(i64::from(idem.status))
-            .bind(&idem.body)
-            .bind(&idem.user_id)
-            .bind(&idem.key)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-        })
-        .await
+    ) -> StoreResult<Vec<(String, i64)>> {
+        self.place_now(order, first_event, idempotency).await
     }
 
     async fn order_by_id(&self, id: &str) -> StoreResult<Option<Order>> {

@@ -6,6 +6,7 @@
 //! process (the CLI) writing to the same file.
 
 mod addresses;
+mod batch;
 mod catalog;
 mod delivery;
 mod operations;
@@ -29,6 +30,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Group commit for order placement (see [`batch`]); `None` in the task's own copy.
+    order_writer: Option<batch::OrderWriter>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -70,18 +73,30 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Other(e.into()))?;
         }
+        // An embedded file does not drop connections: skip the ping sqlx would send
+        // (a round trip to the connection's thread) before every acquire.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(opts.acquire_timeout)
             .connect_with(base.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
+            .test_before_acquire(false)
             .acquire_timeout(opts.acquire_timeout)
             .connect_with(base)
             .await?;
-        Ok(SqliteStore { writer, reader })
+        let inner = SqliteStore {
+            writer,
+            reader,
+            order_writer: None,
+        };
+        Ok(SqliteStore {
+            order_writer: Some(batch::OrderWriter::spawn(inner.clone())),
+            ..inner
+        })
     }
 
     /// A write transaction that takes the write lock up front.
