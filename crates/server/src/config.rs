@@ -50,6 +50,11 @@ pub struct Config {
     pub redis_prefix: String,
     /// How long a request waits for a database connection before answering 503.
     pub db_acquire_timeout: Duration,
+    /// How long the user behind a token is cached (0: off). Writes through this
+    /// instance invalidate at once; the TTL bounds staleness across instances.
+    pub auth_cache_ttl: Duration,
+    /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
+    pub catalog_cache_ttl: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -187,6 +192,12 @@ impl Config {
                 vars,
                 "QC_DB_ACQUIRE_TIMEOUT_MS",
                 3_000,
+            )?),
+            auth_cache_ttl: Duration::from_millis(parse_num(vars, "QC_AUTH_CACHE_MS", 1_000)?),
+            catalog_cache_ttl: Duration::from_millis(parse_num(
+                vars,
+                "QC_CATALOG_CACHE_MS",
+                5_000,
             )?),
         })
     }

@@ -411,6 +411,12 @@ async fn unassign_and_reassign_move_orders_between_partners() {
     accept(&app, &order, &p1).await;
     let mut s1 = app.socket(&p1).await;
     let mut s2 = app.socket(&p2).await;
+    let fix = json!({"lat": 19.057, "lng": 72.835, "orderId": id});
+    let ack = s1
+        .emit_with_ack("delivery:location-update", &fix, WAIT)
+        .await
+        .unwrap();
+    assert_eq!(ack["success"], true, "{ack}");
 
     let r = app
         .post(
@@ -425,6 +431,12 @@ async fn unassign_and_reassign_move_orders_between_partners() {
         s1.expect("order:unassigned", WAIT).await.unwrap()["orderId"],
         id
     );
+    // The old rider's fixes are refused at once, not after a cached route expires.
+    let ack = s1
+        .emit_with_ack("delivery:location-update", &fix, WAIT)
+        .await
+        .unwrap();
+    assert_eq!(ack["error"]["code"], "order_not_found", "{ack}");
     assert_eq!(
         s2.expect("order:created", WAIT).await.unwrap()["order"]["id"],
         id,

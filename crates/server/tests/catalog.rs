@@ -293,3 +293,55 @@ async fn cart_check_reports_each_line() {
         .await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
 }
+
+/// Catalog pages are cached briefly, but never past a change made through this instance:
+/// an order, an admin stock change or a price change shows on the very next read.
+#[tokio::test]
+async fn cached_pages_follow_every_stock_and_price_change() {
+    let app = spawn().await;
+    let admin = app.admin("ops@example.com").await;
+    let c = app.customer("c@example.com").await;
+    let id = app.product("Basmati Rice", 20_000, 3).await;
+    let first = |body: &Value| body["products"][0].clone();
+    let read = || app.get("/api/customer/products?search=basmati", Some(&c));
+
+    for _ in 0..2 {
+        let r = read().await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(first(&r.body)["stock"], 3);
+    }
+    app.place(&c, &id, 1).await;
+    assert_eq!(
+        first(&read().await.body)["stock"],
+        2,
+        "the order shows at once"
+    );
+
+    let r = app
+        .post(
+            &format!("/api/admin/products/{id}/stock"),
+            Some(&admin),
+            json!({"set": 40, "reason": "delivery from the warehouse"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        first(&read().await.body)["stock"],
+        40,
+        "restock shows at once"
+    );
+
+    let r = app
+        .put(
+            &format!("/api/admin/products/{id}"),
+            Some(&admin),
+            json!({"price": 18_500}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        first(&read().await.body)["price"],
+        18_500,
+        "new price at once"
+    );
+}

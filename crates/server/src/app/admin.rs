@@ -242,6 +242,7 @@ pub async fn unassign_order(
         .unassign_order(order_id, &admin.id, &reason, Utc::now())
         .await
         .map_err(state_conflict("unassign"))?;
+    state.locations.finish(order_id);
     state
         .realtime
         .order_unassigned(&order, &event, &previous, &reason)
@@ -264,6 +265,7 @@ pub async fn reassign_order(
         .reassign_order(order_id, &req.partner_id, &admin.id, &reason, Utc::now())
         .await
         .map_err(state_conflict("reassign"))?;
+    state.locations.finish(order_id);
     let partner = state
         .store
         .user_by_id(&req.partner_id)
@@ -345,6 +347,7 @@ pub async fn set_blocked(
             StoreError::NotFound => AppError::not_found("user_not_found", "No such user."),
             other => other.into(),
         })?;
+    state.forget_user(user_id);
     if blocked {
         state.realtime.disconnect_user(user_id).await;
         tracing::info!(user_id, admin_id = %admin.id, "user blocked");
@@ -483,6 +486,7 @@ pub async fn create_product(state: &AppState, req: CreateProductRequest) -> Resu
             StoreError::Conflict(m) => AppError::conflict("sku_taken", m),
             other => other.into(),
         })?;
+    state.catalog_changed();
     Ok(ProductView::from(&product))
 }
 
@@ -532,6 +536,7 @@ pub async fn update_product(
     if deactivating || req.is_active == Some(true) {
         publish(state, &product).await;
     }
+    state.catalog_changed();
     Ok(ProductView::from(&product))
 }
 
@@ -571,6 +576,7 @@ pub async fn change_stock(
         .await
         .map_err(product_err)?;
     publish(state, &product).await;
+    state.catalog_changed();
     Ok(ProductView::from(&product))
 }
 
@@ -599,6 +605,7 @@ pub async fn create_category(state: &AppState, req: CategoryRequest) -> Result<C
             sort_order: 100,
         })
         .await?;
+    state.catalog_changed();
     Ok(CategoryView::new(&c, 0))
 }
 
@@ -624,5 +631,6 @@ pub async fn update_category(
             StoreError::NotFound => AppError::not_found("category_not_found", "No such category."),
             other => other.into(),
         })?;
+    state.catalog_changed();
     Ok(CategoryView::new(&c, 0))
 }

@@ -135,6 +135,7 @@ pub async fn update_me(state: &AppState, who: &AuthUser, req: UpdateMeRequest) -
         .store
         .update_profile(&who.id, ProfilePatch { name, phone })
         .await?;
+    state.forget_user(&who.id);
     Ok(UserView::from(&user))
 }
 
@@ -164,12 +165,14 @@ pub async fn change_password(
     }
     let hash = state.passwords.hash(new.expose().to_owned()).await?;
     let user = state.store.set_password(&who.id, &hash).await?;
+    state.forget_user(&who.id);
     session(state, &user)
 }
 
 /// Sign out everywhere: every token of this user stops working.
 pub async fn logout(state: &AppState, who: &AuthUser) -> Result<()> {
     state.store.revoke_tokens(&who.id).await?;
+    state.forget_user(&who.id);
     state.realtime.disconnect_user(&who.id).await;
     Ok(())
 }

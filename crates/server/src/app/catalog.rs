@@ -6,8 +6,10 @@ use crate::api::{
     ProductListQuery, ProductView, ProductsResponse,
 };
 use crate::error::{AppError, Result};
+use axum::body::Bytes;
 use qc_domain::{Money, ValidationErrors, commerce::normalise_cart};
 use qc_store::{ProductQuery, ProductSort};
+use std::sync::{Arc, OnceLock};
 
 fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
     Ok(match s.map(str::trim).unwrap_or("popular") {
@@ -26,8 +28,37 @@ fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
     })
 }
 
-/// Browse the catalog: filters, search, sort and pages.
-pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<ProductsResponse> {
+/// A catalog page as served: the response, and its JSON once rendered (a cached page
+/// is rendered once, not on every hit).
+pub struct ProductsPage {
+    pub response: ProductsResponse,
+    json: OnceLock<Bytes>,
+}
+
+impl ProductsPage {
+    fn new(response: ProductsResponse) -> ProductsPage {
+        ProductsPage {
+            response,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The response as JSON bytes.
+    pub fn json(&self) -> Result<Bytes> {
+        if let Some(b) = self.json.get() {
+            return Ok(b.clone());
+        }
+        let b = Bytes::from(
+            serde_json::to_vec(&self.response).map_err(|e| AppError::Internal(e.into()))?,
+        );
+        Ok(self.json.get_or_init(|| b).clone())
+    }
+}
+
+/// Browse the catalog: filters, search, sort and pages. Pages are served from the
+/// short-lived catalog cache, which every catalog or stock change made through this
+/// instance clears (see [`super::cache`]).
+pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Arc<ProductsPage>> {
     let (page, limit, offset) = page_params(q.page, q.limit)?;
     let mut errors = ValidationErrors::new();
     for (field, v) in [("minPrice", q.min_price), ("maxPrice", q.max_price)] {
@@ -59,12 +90,19 @@ pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Prod
         offset,
         limit,
     };
+    let key = format!("{query:?}");
+    let ticket = match state.catalog.get(&key) {
+        Ok(hit) => return Ok(hit),
+        Err(ticket) => ticket,
+    };
     let (products, total) = state.store.list_products(&query).await?;
-    Ok(ProductsResponse {
+    let page = Arc::new(ProductsPage::new(ProductsResponse {
         success: true,
         products: products.iter().map(ProductView::from).collect(),
         pagination: Pagination::new(page, limit, total),
-    })
+    }));
+    state.catalog.insert(&key, ticket, Arc::clone(&page));
+    Ok(page)
 }
 
 /// One active product.

@@ -2,6 +2,7 @@
 //! status flow with the customer's code, live location and earnings. REST and
 //! Socket.io handlers call these same functions, so both produce the same events.
 
+use super::accept_gate::Settled;
 use super::{AppState, page_params};
 use crate::api::{
     ContactView, EarningLine, EarningsView, LocationPoint, LocationUpdate, LocationView, OrderView,
@@ -152,6 +153,19 @@ pub async fn history(
     })
 }
 
+fn settled_error(s: Settled) -> AppError {
+    match s {
+        Settled::NotFound => AppError::not_found("order_not_found", "No such order."),
+        Settled::Cancelled => {
+            AppError::conflict("order_not_available", "This order was cancelled.")
+        }
+        Settled::Taken => AppError::conflict(
+            "order_already_taken",
+            "Another partner already accepted this order.",
+        ),
+    }
+}
+
 /// Accept an order: exactly one partner wins. Losers get `order_already_taken`.
 pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<PartnerOrderView> {
     let me = profile(state, who).await?;
@@ -161,11 +175,29 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
             "This partner account is suspended.",
         ));
     }
+    // Attempts on one order take turns here; the database still decides (see
+    // `accept_gate`), but losers queued behind a settled attempt are answered at once.
+    let mut turn = state.accepting.turn(order_id).await;
+    if let Some(settled) = turn.settled() {
+        return Err(settled_error(settled));
+    }
     let distance = match state.store.order_by_id(order_id).await? {
+        Some(o) if o.status != OrderStatus::Pending => {
+            let settled = if o.status == OrderStatus::Cancelled {
+                Settled::Cancelled
+            } else {
+                Settled::Taken
+            };
+            turn.settle(settled);
+            return Err(settled_error(settled));
+        }
         Some(o) => delivery_distance(state, &o),
-        None => return Err(AppError::not_found("order_not_found", "No such order.")),
+        None => {
+            turn.settle(Settled::NotFound);
+            return Err(settled_error(Settled::NotFound));
+        }
     };
-    let (order, event) = state
+    let accepted = state
         .store
         .accept_order(
             order_id,
@@ -174,19 +206,27 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
             distance,
             Utc::now(),
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => AppError::not_found("order_not_found", "No such order."),
-            StoreError::InvalidState(status) if status == "cancelled" => {
-                AppError::conflict("order_not_available", "This order was cancelled.")
-            }
-            StoreError::InvalidState(_) => AppError::conflict(
-                "order_already_taken",
-                "Another partner already accepted this order.",
-            ),
-            StoreError::LimitReached(m) => AppError::conflict("too_many_active_orders", m),
-            other => other.into(),
-        })?;
+        .await;
+    let (order, event) = match accepted {
+        Ok(won) => {
+            turn.settle(Settled::Taken);
+            won
+        }
+        Err(e) => {
+            let settled = match e {
+                StoreError::NotFound => Settled::NotFound,
+                StoreError::InvalidState(status) if status == "cancelled" => Settled::Cancelled,
+                StoreError::InvalidState(_) => Settled::Taken,
+                StoreError::LimitReached(m) => {
+                    return Err(AppError::conflict("too_many_active_orders", m));
+                }
+                other => return Err(other.into()),
+            };
+            turn.settle(settled);
+            return Err(settled_error(settled));
+        }
+    };
+    drop(turn);
     tracing::info!(order_id, partner_id = %who.id, "order accepted");
     let view = partner_view(
         state,
@@ -356,29 +396,45 @@ pub async fn record_location(
     update: LocationUpdate,
 ) -> Result<LocationView> {
     let point = GeoPoint::parse(update.lat, update.lng)?;
-    let order = assigned(state, who, &update.order_id).await?;
-    if !order.status.is_active_delivery() {
-        return Err(AppError::conflict(
-            "order_not_active",
-            format!(
-                "The order is {}; locations are only shared during delivery.",
-                order.status
-            ),
-        ));
-    }
+    let order_id = update.order_id.as_str();
+    // The route (this partner, this order, still in delivery) is read from the database
+    // at most every few seconds; changes made here forget it at once.
+    let customer_id = match state.locations.route(order_id, &who.id) {
+        Some(customer_id) => customer_id,
+        None => {
+            let order = assigned(state, who, order_id).await?;
+            if !order.status.is_active_delivery() {
+                return Err(AppError::conflict(
+                    "order_not_active",
+                    format!(
+                        "The order is {}; locations are only shared during delivery.",
+                        order.status
+                    ),
+                ));
+            }
+            state
+                .locations
+                .confirm_route(order_id, &who.id, &order.customer_id);
+            order.customer_id
+        }
+    };
     let at = Utc::now();
-    if state.locations.update(&order.id, &who.id, point, at) {
-        state
-            .store
-            .record_location(&who.id, &order.id, point.lat, point.lng, at, true)
-            .await?;
-    }
     let view = LocationView {
         lat: point.lat,
         lng: point.lng,
         at,
     };
-    state.realtime.location(&order, &view).await;
+    // Relay first: the trail sample below must not delay the live position.
+    state
+        .realtime
+        .location(order_id, &who.id, &customer_id, &view)
+        .await;
+    if state.locations.update(order_id, &who.id, point, at) {
+        state
+            .store
+            .record_location(&who.id, order_id, point.lat, point.lng, at, true)
+            .await?;
+    }
     Ok(view)
 }
 

@@ -1,13 +1,28 @@
 //! Last known rider positions per active order, in memory (the fast path), with a
-//! sampling rule for what is also written to the database.
+//! sampling rule for what is also written to the database; and who may send fixes for
+//! an order (its route), so a stream of fixes does not read the order every second.
 
 use chrono::{DateTime, Utc};
 use qc_domain::GeoPoint;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Trail samples are kept at most this often per order.
 const SAMPLE_EVERY_SECS: i64 = 5;
+
+/// A route checked against the database is trusted this long. Every change of the
+/// order made through this instance (delivered, cancelled, unassigned, reassigned)
+/// forgets it at once; the window only bounds changes made on another instance.
+pub const ROUTE_RECHECK: Duration = Duration::from_secs(10);
+
+/// Where an order's fixes go, as last read from the database.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub partner_id: String,
+    pub customer_id: String,
+    checked: Instant,
+}
 
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Fix {
@@ -19,9 +34,35 @@ pub struct Fix {
 #[derive(Default)]
 pub struct Locations {
     fixes: Mutex<HashMap<String, Fix>>,
+    routes: Mutex<HashMap<String, Route>>,
 }
 
 impl Locations {
+    fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Route>> {
+        self.routes.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The customer of `order_id`, if `partner_id` was recently confirmed as its
+    /// assigned partner during delivery.
+    pub fn route(&self, order_id: &str, partner_id: &str) -> Option<String> {
+        self.routes()
+            .get(order_id)
+            .filter(|r| r.partner_id == partner_id && r.checked.elapsed() < ROUTE_RECHECK)
+            .map(|r| r.customer_id.clone())
+    }
+
+    /// The database just confirmed this route.
+    pub fn confirm_route(&self, order_id: &str, partner_id: &str, customer_id: &str) {
+        self.routes().insert(
+            order_id.to_owned(),
+            Route {
+                partner_id: partner_id.to_owned(),
+                customer_id: customer_id.to_owned(),
+                checked: Instant::now(),
+            },
+        );
+    }
+
     /// Record a fix; `true` when it should also be persisted as a trail sample.
     pub fn update(
         &self,
@@ -64,12 +105,13 @@ impl Locations {
             .copied()
     }
 
-    /// The order is over: forget its position.
+    /// The order is over or changed hands: forget its position and route.
     pub fn finish(&self, order_id: &str) {
         self.fixes
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(order_id);
+        self.routes().remove(order_id);
     }
 }
 
@@ -94,5 +136,16 @@ mod tests {
         );
         l.finish("o");
         assert!(l.last("o").is_none());
+    }
+
+    #[test]
+    fn routes_are_per_partner_and_forgotten_on_finish() {
+        let l = Locations::default();
+        assert_eq!(l.route("o", "p1"), None);
+        l.confirm_route("o", "p1", "c1");
+        assert_eq!(l.route("o", "p1").as_deref(), Some("c1"));
+        assert_eq!(l.route("o", "p2"), None, "another partner is not trusted");
+        l.finish("o");
+        assert_eq!(l.route("o", "p1"), None);
     }
 }

@@ -2,10 +2,12 @@
 //! object-level authorization) and make one atomic store call; HTTP and Socket.io
 //! handlers call these same functions.
 
+pub mod accept_gate;
 pub mod addresses;
 pub mod admin;
 pub mod admin_accounts;
 pub mod auth;
+pub mod cache;
 pub mod catalog;
 pub mod delivery;
 pub mod locations;
@@ -19,9 +21,20 @@ use qc_store::DynStore;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Everything a service needs; cheap to clone.
+/// Everything a service needs; one pointer, so cloning it per request is one atomic
+/// increment (axum clones the state for every request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What [`AppState`] points to.
+pub struct Services {
     pub config: Arc<Config>,
     pub store: DynStore,
     pub tokens: Arc<TokenService>,
@@ -30,6 +43,12 @@ pub struct AppState {
     pub realtime: Arc<crate::realtime::Realtime>,
     pub locations: Arc<locations::Locations>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The account behind a token, by user id (see [`cache`]).
+    pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
+    /// Catalog pages, by normalised query (see [`cache`]).
+    pub catalog: Arc<cache::TtlCache<Arc<catalog::ProductsPage>>>,
+    /// Accept attempts on one order take turns (see [`accept_gate`]).
+    pub accepting: Arc<accept_gate::AcceptGate>,
     pub started: Instant,
 }
 
@@ -41,7 +60,7 @@ impl AppState {
         metrics: Arc<crate::metrics::Metrics>,
     ) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        AppState {
+        AppState(Arc::new(Services {
             tokens: Arc::new(TokenService::new(&config.jwt_secret, config.jwt_ttl)),
             passwords: Passwords::new(cores),
             login_throttle: Arc::new(
@@ -51,10 +70,24 @@ impl AppState {
             realtime: Arc::new(realtime),
             metrics,
             locations: Arc::new(locations::Locations::default()),
+            users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
+            catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
             config: Arc::new(config),
             store,
+            accepting: Arc::new(accept_gate::AcceptGate::default()),
             started: Instant::now(),
-        }
+        }))
+    }
+
+    /// An account changed (profile, password, status, sessions): stop trusting cached
+    /// copies of it.
+    pub fn forget_user(&self, user_id: &str) {
+        self.users.remove(user_id);
+    }
+
+    /// Products, prices, categories or stock changed: cached catalog pages are stale.
+    pub fn catalog_changed(&self) {
+        self.catalog.clear();
     }
 }
 

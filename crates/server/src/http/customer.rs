@@ -35,8 +35,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_products(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<ProductListQuery>,
-) -> Result<Json<ProductsResponse>> {
-    Ok(Json(catalog::list_products(&state, q).await?))
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let page = catalog::list_products(&state, q).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        page.json()?,
+    )
+        .into_response())
 }
 
 /// One product.

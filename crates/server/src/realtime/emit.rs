@@ -121,16 +121,22 @@ impl Realtime {
     }
 
     /// A rider's position: to the order's customer and admins only.
-    pub async fn location(&self, order: &Order, fix: &LocationView) {
+    pub async fn location(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        customer_id: &str,
+        fix: &LocationView,
+    ) {
         let data = LocationEvent {
             lat: fix.lat,
             lng: fix.lng,
-            order_id: order.id.clone(),
-            partner_id: order.partner_id.clone().unwrap_or_default(),
+            order_id: order_id.to_owned(),
+            partner_id: partner_id.to_owned(),
             at: fix.at,
         };
         self.send(
-            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            vec![user_room(customer_id), ADMINS.to_owned()],
             "delivery:location",
             &data,
         )

@@ -1,0 +1,124 @@
+//! In-process queue for accept attempts on the same order.
+//!
+//! The database decides who wins (one conditional update, see the store's
+//! `accept_order`), on every instance. This gate only keeps the losers of a race on
+//! *this* instance from each queueing a write transaction behind the winner: attempts on
+//! one order take turns, and once an attempt has learnt that the order is gone (taken,
+//! cancelled, missing) the ones waiting behind it are answered from that outcome without
+//! touching the database. Outcomes that depend on the partner (too many active orders, an
+//! error) are not shared: the next attempt in line goes to the database itself.
+//!
+//! An order's entry lives only while attempts on it are in flight, so an order that
+//! returns to the pool later (unassigned by an admin) is decided afresh.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+/// What the attempts queued on one order can be told without asking again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Taken,
+    Cancelled,
+    NotFound,
+}
+
+type Slot = Arc<AsyncMutex<Option<Settled>>>;
+
+#[derive(Default)]
+pub struct AcceptGate {
+    orders: Mutex<HashMap<String, Slot>>,
+}
+
+/// One attempt's turn on an order; dropping it passes the turn on.
+pub struct Turn<'a> {
+    gate: &'a AcceptGate,
+    order_id: String,
+    guard: Option<OwnedMutexGuard<Option<Settled>>>,
+}
+
+impl AcceptGate {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.orders.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Wait for this order's turn.
+    pub async fn turn(&self, order_id: &str) -> Turn<'_> {
+        let slot = Arc::clone(self.map().entry(order_id.to_owned()).or_default());
+        let guard = slot.lock_owned().await;
+        Turn {
+            gate: self,
+            order_id: order_id.to_owned(),
+            guard: Some(guard),
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map().len()
+    }
+}
+
+impl Turn<'_> {
+    /// What an earlier attempt in this queue learnt, if anything.
+    pub fn settled(&self) -> Option<Settled> {
+        self.guard.as_ref().and_then(|g| **g)
+    }
+
+    /// Tell the attempts waiting behind this one.
+    pub fn settle(&mut self, outcome: Settled) {
+        if let Some(g) = self.guard.as_mut() {
+            **g = Some(outcome);
+        }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut map = self.gate.map();
+        if let Some(guard) = self.guard.take() {
+            let slot = OwnedMutexGuard::mutex(&guard).clone();
+            drop(guard);
+            // Only the map and `slot` hold it: nobody is waiting, forget the order.
+            if Arc::strong_count(&slot) == 2 {
+                map.remove(&self.order_id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn waiters_learn_the_outcome_and_the_entry_is_forgotten() {
+        let gate = Arc::new(AcceptGate::default());
+        let mut first = gate.turn("o1").await;
+        assert_eq!(first.settled(), None);
+
+        let g = Arc::clone(&gate);
+        let waiter = tokio::spawn(async move { g.turn("o1").await.settled() });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished(), "the second attempt waits its turn");
+
+        first.settle(Settled::Taken);
+        drop(first);
+        assert_eq!(waiter.await.ok().flatten(), Some(Settled::Taken));
+        assert_eq!(gate.len(), 0, "no attempts in flight: entry removed");
+
+        // A later attempt decides afresh.
+        assert_eq!(gate.turn("o1").await.settled(), None);
+    }
+
+    #[tokio::test]
+    async fn unsettled_turns_pass_on_without_an_outcome() {
+        let gate = AcceptGate::default();
+        drop(gate.turn("o2").await);
+        let t = gate.turn("o2").await;
+        assert_eq!(t.settled(), None);
+        let other = gate.turn("o3").await;
+        assert_eq!(other.settled(), None, "orders do not share a queue");
+    }
+}

@@ -1,0 +1,139 @@
+//! Short-lived read caches in front of the store, for the two hottest reads: the user
+//! behind a bearer token (every authenticated request) and catalog pages.
+//!
+//! Rules that keep them correct:
+//! - every write made through this instance invalidates what it changed before the
+//!   write's response is sent, so a client never reads its own write back stale;
+//! - a value read from the store is only kept if no invalidation happened while it was
+//!   being read (a generation counter), so a slow read cannot re-insert old data;
+//! - entries expire after a short TTL, which bounds how stale a value written by
+//!   *another* instance can be (documented in docs/SCALING.md); a TTL of 0 turns the
+//!   cache off.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A bounded map of values that expire after `ttl`.
+pub struct TtlCache<V> {
+    ttl: Duration,
+    max_entries: usize,
+    inner: Mutex<Inner<V>>,
+}
+
+struct Inner<V> {
+    generation: u64,
+    map: HashMap<String, (Instant, V)>,
+}
+
+/// Proof of the generation a read started in; pass it back to [`TtlCache::insert`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+impl<V: Clone> TtlCache<V> {
+    pub fn new(ttl: Duration, max_entries: usize) -> TtlCache<V> {
+        TtlCache {
+            ttl,
+            max_entries: max_entries.max(1),
+            inner: Mutex::new(Inner {
+                generation: 0,
+                map: HashMap::new(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<V>> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn enabled(&self) -> bool {
+        !self.ttl.is_zero()
+    }
+
+    /// A fresh value, or a ticket to insert the value about to be read.
+    pub fn get(&self, key: &str) -> Result<V, Ticket> {
+        let inner = self.lock();
+        if self.enabled()
+            && let Some((at, v)) = inner.map.get(key)
+            && at.elapsed() < self.ttl
+        {
+            return Ok(v.clone());
+        }
+        Err(Ticket(inner.generation))
+    }
+
+    /// Keep `value` unless something was invalidated since `ticket` was taken.
+    pub fn insert(&self, key: &str, ticket: Ticket, value: V) {
+        if !self.enabled() {
+            return;
+        }
+        let mut inner = self.lock();
+        if inner.generation != ticket.0 {
+            return;
+        }
+        if inner.map.len() >= self.max_entries {
+            let ttl = self.ttl;
+            inner.map.retain(|_, (at, _)| at.elapsed() < ttl);
+            if inner.map.len() >= self.max_entries {
+                inner.map.clear();
+            }
+        }
+        inner.map.insert(key.to_owned(), (Instant::now(), value));
+    }
+
+    /// Drop one key (and refuse in-flight reads that started before now).
+    pub fn remove(&self, key: &str) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.map.remove(key);
+    }
+
+    /// Drop everything.
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.map.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hit_miss_expiry_and_invalidation() {
+        let c: TtlCache<u32> = TtlCache::new(Duration::from_secs(60), 4);
+        let t = c.get("a").expect_err("empty cache misses");
+        c.insert("a", t, 1);
+        assert_eq!(c.get("a").ok(), Some(1));
+        c.remove("a");
+        assert!(c.get("a").is_err());
+
+        // A read that started before an invalidation is not kept.
+        let stale = c.get("b").expect_err("miss");
+        c.clear();
+        c.insert("b", stale, 2);
+        assert!(c.get("b").is_err(), "stale read must not be cached");
+
+        let short: TtlCache<u32> = TtlCache::new(Duration::from_millis(1), 4);
+        let t = short.get("a").expect_err("miss");
+        short.insert("a", t, 1);
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(short.get("a").is_err(), "expired entries miss");
+    }
+
+    #[test]
+    fn bounded_and_can_be_off() {
+        let c: TtlCache<u32> = TtlCache::new(Duration::from_secs(60), 2);
+        for (i, k) in ["a", "b", "c"].iter().enumerate() {
+            let t = c.get(k).expect_err("miss");
+            c.insert(k, t, i as u32);
+        }
+        assert!(c.lock().map.len() <= 2);
+
+        let off: TtlCache<u32> = TtlCache::new(Duration::ZERO, 2);
+        let t = off.get("a").expect_err("miss");
+        off.insert("a", t, 1);
+        assert!(off.get("a").is_err(), "ttl 0 caches nothing");
+    }
+}
