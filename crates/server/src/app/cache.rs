@@ -8,7 +8,8 @@
 //!   being read (a generation counter), so a slow read cannot re-insert old data;
 //! - entries expire after a short TTL, which bounds how stale a value written by
 //!   *another* instance can be (documented in docs/SCALING.md); a TTL of 0 turns the
-//!   cache off.
+//!   cache off. Each entry's lifetime is shortened by up to a fifth at random, so
+//!   entries filled together do not all expire (and hit the database) together.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,6 +24,7 @@ pub struct TtlCache<V> {
 
 struct Inner<V> {
     generation: u64,
+    /// Value and the instant it expires.
     map: HashMap<String, (Instant, V)>,
 }
 
@@ -54,8 +56,8 @@ impl<V: Clone> TtlCache<V> {
     pub fn get(&self, key: &str) -> Result<V, Ticket> {
         let inner = self.lock();
         if self.enabled()
-            && let Some((at, v)) = inner.map.get(key)
-            && at.elapsed() < self.ttl
+            && let Some((expires, v)) = inner.map.get(key)
+            && Instant::now() < *expires
         {
             return Ok(v.clone());
         }
@@ -71,14 +73,15 @@ impl<V: Clone> TtlCache<V> {
         if inner.generation != ticket.0 {
             return;
         }
+        let now = Instant::now();
         if inner.map.len() >= self.max_entries {
-            let ttl = self.ttl;
-            inner.map.retain(|_, (at, _)| at.elapsed() < ttl);
+            inner.map.retain(|_, (expires, _)| now < *expires);
             if inner.map.len() >= self.max_entries {
                 inner.map.clear();
             }
         }
-        inner.map.insert(key.to_owned(), (Instant::now(), value));
+        let life = self.ttl.mul_f64(1.0 - rand::random::<f64>() / 5.0);
+        inner.map.insert(key.to_owned(), (now + life, value));
     }
 
     /// Drop one key (and refuse in-flight reads that started before now).
