@@ -110,6 +110,9 @@ impl Realtime {
         let builder = SocketIo::builder()
             .with_state(cell.clone())
             .max_payload(max_payload as u64)
+            // Client messages are small (acks, fixes of ~100 bytes): a 1 KiB read buffer
+            // per WebSocket instead of 4 KiB; larger messages just take more reads.
+            .ws_read_buffer_size(1024)
             .ws_max_message_size(max_payload)
             .ws_max_frame_size(max_payload);
         let (io, layer, redis) = match redis_url {
