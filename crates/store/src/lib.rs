@@ -117,7 +117,7 @@ pub trait Orders: Send + Sync {
     /// its first event, and the idempotency answer. Any short line →
     /// [`StoreError::OutOfStock`] naming every short line; a changed product →
     /// [`StoreError::StaleProducts`]; nothing is written in either case. Returns the
-    /// remaining stock of each line's product, as committed.
+    /// stock of each line's product as the committing transaction left it.
     async fn place_order(
         &self,
         order: &Order,

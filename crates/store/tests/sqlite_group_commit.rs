@@ -166,6 +166,18 @@ async fn queued_orders_share_a_transaction_and_keep_their_own_outcomes() {
         .count();
     // 10 single-line orders and 5 of the 30 two-line ones.
     assert_eq!((ok, short), (15, 25), "{results:?}");
+    // Each caller is told the stock its transaction left: the batch's final figures
+    // (the one order the writer may have taken alone before the lock cleared excepted).
+    let not_final = results
+        .iter()
+        .flatten()
+        .filter(|levels| {
+            levels.iter().any(|(id, left)| {
+                (*id == plenty.id && *left != 1_000 - 10 - 5 * 3) || (*id == few.id && *left != 0)
+            })
+        })
+        .count();
+    assert!(not_final <= 1, "{results:?}");
     let stock = |id: String| {
         let store = store.clone();
         async move { store.product_by_id(&id).await.unwrap().unwrap().stock }

@@ -301,6 +301,7 @@ impl PgStore {
         lines.sort_by(|a, b| a.product_id.cmp(&b.product_id));
         let now = now_ms();
         let mut missed = Vec::new();
+        let mut taken = Vec::new();
         let mut left = Vec::with_capacity(lines.len());
         for it in lines {
             let stock: Option<i64> = qs(
@@ -314,20 +315,19 @@ impl PgStore {
             .fetch_optional(&mut **tx)
             .await?;
             match stock {
-                Some(stock) => left.push((it.product_id.clone(), stock)),
+                Some(stock) => {
+                    left.push((it.product_id.clone(), stock));
+                    taken.push(it);
+                }
                 None => missed.push(it),
             }
         }
         if missed.is_empty() {
             return Ok(left);
         }
-        // Put back what this order took, so the transaction can go on without it (the
-        // batch writer places other orders in the same transaction).
-        for it in order
-            .items
-            .iter()
-            .filter(|it| !missed.iter().any(|m| m.product_id == it.product_id))
-        {
+        // Put back exactly the lines this order took, so the transaction can go on
+        // without it (the batch writer places other orders in the same transaction).
+        for it in taken {
             q("UPDATE products SET stock = stock + ?1, sold_count = sold_count - ?1 WHERE id = ?2")
                 .bind(i64::from(it.quantity))
                 .bind(&it.product_id)

@@ -139,5 +139,21 @@ async fn place_many(store: &SqliteStore, jobs: &[Job]) -> StoreResult<Vec<Outcom
     }
     insert_placed(&mut tx, &placed).await?;
     tx.commit().await?;
+    // Report what the transaction left, not what each order saw mid-way: with several
+    // orders of one product, the last successful decrement is the committed figure (an
+    // order that failed put back exactly what it took).
+    let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for levels in outcomes.iter().flatten() {
+        for (id, left) in levels {
+            last.insert(id.clone(), *left);
+        }
+    }
+    for levels in outcomes.iter_mut().flatten() {
+        for (id, left) in levels.iter_mut() {
+            if let Some(fin) = last.get(id.as_str()) {
+                *left = *fin;
+            }
+        }
+    }
     Ok(outcomes)
 }
