@@ -25,32 +25,44 @@ pub enum Settled {
 
 type Slot = Arc<AsyncMutex<Option<Settled>>>;
 
+/// Per order in flight: its queue and how many attempts are in it (waiting or holding
+/// the turn). The count only changes under the map's lock.
 #[derive(Default)]
 pub struct AcceptGate {
-    orders: Mutex<HashMap<String, Slot>>,
+    orders: Mutex<HashMap<String, (Slot, usize)>>,
 }
 
-/// One attempt's turn on an order; dropping it passes the turn on.
+/// One attempt's place in an order's queue, then its turn; dropping it (also while
+/// still waiting, when the request is cancelled) passes the turn on and tidies up.
 pub struct Turn<'a> {
     gate: &'a AcceptGate,
     order_id: String,
+    slot: Slot,
     guard: Option<OwnedMutexGuard<Option<Settled>>>,
 }
 
 impl AcceptGate {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Slot, usize)>> {
         self.orders.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Wait for this order's turn.
     pub async fn turn(&self, order_id: &str) -> Turn<'_> {
-        let slot = Arc::clone(self.map().entry(order_id.to_owned()).or_default());
-        let guard = slot.lock_owned().await;
-        Turn {
+        let slot = {
+            let mut map = self.map();
+            let entry = map.entry(order_id.to_owned()).or_default();
+            entry.1 += 1;
+            Arc::clone(&entry.0)
+        };
+        // Built before waiting, so a request cancelled while queued still leaves the queue.
+        let mut turn = Turn {
             gate: self,
             order_id: order_id.to_owned(),
-            guard: Some(guard),
-        }
+            slot: Arc::clone(&slot),
+            guard: None,
+        };
+        turn.guard = Some(slot.lock_owned().await);
+        turn
     }
 
     #[cfg(test)]
@@ -75,14 +87,22 @@ impl Turn<'_> {
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
+        let settled = self.settled().is_some();
+        drop(self.guard.take());
         let mut map = self.gate.map();
-        if let Some(guard) = self.guard.take() {
-            let slot = OwnedMutexGuard::mutex(&guard).clone();
-            drop(guard);
-            // Only the map and `slot` hold it: nobody is waiting, forget the order.
-            if Arc::strong_count(&slot) == 2 {
-                map.remove(&self.order_id);
-            }
+        let Some(entry) = map
+            .get_mut(&self.order_id)
+            .filter(|(slot, _)| Arc::ptr_eq(slot, &self.slot))
+        else {
+            // Our queue was already closed to newcomers (settled); nothing to tidy.
+            return;
+        };
+        entry.1 = entry.1.saturating_sub(1);
+        // A settled outcome is only for the attempts already queued (they hold the
+        // slot): later attempts start a new queue and ask the database, so an order that
+        // returns to the pool is decided afresh. An empty queue is dropped.
+        if settled || entry.1 == 0 {
+            map.remove(&self.order_id);
         }
     }
 }
@@ -105,11 +125,42 @@ mod tests {
 
         first.settle(Settled::Taken);
         drop(first);
-        assert_eq!(waiter.await.ok().flatten(), Some(Settled::Taken));
-        assert_eq!(gate.len(), 0, "no attempts in flight: entry removed");
-
-        // A later attempt decides afresh.
+        assert_eq!(
+            gate.len(),
+            0,
+            "a settled queue is closed to newcomers at once"
+        );
+        // A later attempt decides afresh, while the queued one still hears the outcome.
         assert_eq!(gate.turn("o1").await.settled(), None);
+        assert_eq!(waiter.await.ok().flatten(), Some(Settled::Taken));
+        assert_eq!(gate.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_waiter_leaves_nothing_behind() {
+        let gate = Arc::new(AcceptGate::default());
+        let first = gate.turn("o4").await;
+        let g = Arc::clone(&gate);
+        let waiter = tokio::spawn(async move {
+            let _t = g.turn("o4").await;
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(first);
+        waiter.abort();
+        let _ = waiter.await;
+        assert_eq!(gate.len(), 0, "nobody in the queue: no entry kept");
+
+        // Cancelled while still waiting: the holder's exit then removes the entry.
+        let holder = gate.turn("o5").await;
+        let g = Arc::clone(&gate);
+        let waiter = tokio::spawn(async move {
+            let _t = g.turn("o5").await;
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waiter.abort();
+        let _ = waiter.await;
+        drop(holder);
+        assert_eq!(gate.len(), 0);
     }
 
     #[tokio::test]

@@ -533,10 +533,12 @@ pub async fn update_product(
         )
         .await
         .map_err(product_err)?;
+    // Clear cached pages before anyone is told: a client that refetches on the event
+    // must not get the old page.
+    state.catalog_changed();
     if deactivating || req.is_active == Some(true) {
         publish(state, &product).await;
     }
-    state.catalog_changed();
     Ok(ProductView::from(&product))
 }
 
@@ -575,8 +577,8 @@ pub async fn change_stock(
         .change_stock(id, change, &reason, &admin.id)
         .await
         .map_err(product_err)?;
-    publish(state, &product).await;
     state.catalog_changed();
+    publish(state, &product).await;
     Ok(ProductView::from(&product))
 }
 

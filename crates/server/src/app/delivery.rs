@@ -400,8 +400,8 @@ pub async fn record_location(
     // The route (this partner, this order, still in delivery) is read from the database
     // at most every few seconds; changes made here forget it at once.
     let customer_id = match state.locations.route(order_id, &who.id) {
-        Some(customer_id) => customer_id,
-        None => {
+        Ok(customer_id) => customer_id,
+        Err(ticket) => {
             let order = assigned(state, who, order_id).await?;
             if !order.status.is_active_delivery() {
                 return Err(AppError::conflict(
@@ -414,7 +414,7 @@ pub async fn record_location(
             }
             state
                 .locations
-                .confirm_route(order_id, &who.id, &order.customer_id);
+                .confirm_route(ticket, order_id, &who.id, &order.customer_id);
             order.customer_id
         }
     };

@@ -31,29 +31,67 @@ pub struct Fix {
     sampled_at: DateTime<Utc>,
 }
 
+/// Past this many entries, stale ones are swept out on insert (orders that ended on
+/// another instance, or were abandoned, would otherwise stay forever).
+const SWEEP_ABOVE: usize = 4_096;
+/// A position not updated for this long is dropped by the sweep.
+const FIX_KEPT_SECS: i64 = 3_600;
+
 #[derive(Default)]
 pub struct Locations {
     fixes: Mutex<HashMap<String, Fix>>,
-    routes: Mutex<HashMap<String, Route>>,
+    routes: Mutex<Routes>,
 }
 
+#[derive(Default)]
+struct Routes {
+    /// Bumped by every `finish`: a route read from the database before a finish is not
+    /// trusted after it.
+    generation: u64,
+    map: HashMap<String, Route>,
+}
+
+/// Proof of when a route check started; see [`Locations::route`].
+#[derive(Debug, Clone, Copy)]
+pub struct RouteTicket(u64);
+
 impl Locations {
-    fn routes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Route>> {
+    fn routes(&self) -> std::sync::MutexGuard<'_, Routes> {
         self.routes.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The customer of `order_id`, if `partner_id` was recently confirmed as its
-    /// assigned partner during delivery.
-    pub fn route(&self, order_id: &str, partner_id: &str) -> Option<String> {
-        self.routes()
+    /// assigned partner during delivery; otherwise a ticket for confirming it after a
+    /// database read.
+    pub fn route(&self, order_id: &str, partner_id: &str) -> Result<String, RouteTicket> {
+        let routes = self.routes();
+        routes
+            .map
             .get(order_id)
             .filter(|r| r.partner_id == partner_id && r.checked.elapsed() < ROUTE_RECHECK)
             .map(|r| r.customer_id.clone())
+            .ok_or(RouteTicket(routes.generation))
     }
 
-    /// The database just confirmed this route.
-    pub fn confirm_route(&self, order_id: &str, partner_id: &str, customer_id: &str) {
-        self.routes().insert(
+    /// The database confirmed this route; kept unless the order was finished (or
+    /// changed hands) since `ticket` was taken.
+    pub fn confirm_route(
+        &self,
+        ticket: RouteTicket,
+        order_id: &str,
+        partner_id: &str,
+        customer_id: &str,
+    ) {
+        let mut routes = self.routes();
+        if routes.generation != ticket.0 {
+            return;
+        }
+        if routes.map.len() >= SWEEP_ABOVE {
+            routes
+                .map
+                .retain(|_, r| r.checked.elapsed() < ROUTE_RECHECK);
+        }
+        routes.map.insert(
             order_id.to_owned(),
             Route {
                 partner_id: partner_id.to_owned(),
@@ -84,6 +122,9 @@ impl Locations {
                 }
             }
             None => {
+                if map.len() >= SWEEP_ABOVE {
+                    map.retain(|_, f| (at - f.at).num_seconds() < FIX_KEPT_SECS);
+                }
                 map.insert(
                     order_id.to_owned(),
                     Fix {
@@ -111,7 +152,9 @@ impl Locations {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(order_id);
-        self.routes().remove(order_id);
+        let mut routes = self.routes();
+        routes.generation += 1;
+        routes.map.remove(order_id);
     }
 }
 
@@ -141,11 +184,23 @@ mod tests {
     #[test]
     fn routes_are_per_partner_and_forgotten_on_finish() {
         let l = Locations::default();
-        assert_eq!(l.route("o", "p1"), None);
-        l.confirm_route("o", "p1", "c1");
-        assert_eq!(l.route("o", "p1").as_deref(), Some("c1"));
-        assert_eq!(l.route("o", "p2"), None, "another partner is not trusted");
+        let ticket = l.route("o", "p1").expect_err("nothing confirmed yet");
+        l.confirm_route(ticket, "o", "p1", "c1");
+        assert_eq!(l.route("o", "p1").ok().as_deref(), Some("c1"));
+        assert!(
+            l.route("o", "p2").is_err(),
+            "another partner is not trusted"
+        );
         l.finish("o");
-        assert_eq!(l.route("o", "p1"), None);
+        assert!(l.route("o", "p1").is_err());
+
+        // A check that started before the order changed hands is not kept.
+        let stale = l.route("o", "p1").expect_err("miss");
+        l.finish("o");
+        l.confirm_route(stale, "o", "p1", "c1");
+        assert!(
+            l.route("o", "p1").is_err(),
+            "a raced confirmation must not stick"
+        );
     }
 }

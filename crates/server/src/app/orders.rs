@@ -263,25 +263,33 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         status: 201,
         body: body.clone(),
     });
-    let left = state.store.place_order(&order, &event, idem).await?;
-    tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
-    let offer = super::delivery::partner_view(state, &order, None, None);
-    state.realtime.order_created(&offer).await;
-    state.catalog_changed();
-    let levels = left
-        .into_iter()
-        .map(|(product_id, stock)| crate::api::StockLevel {
-            product_id,
-            stock,
-            // The decrement only matches active products.
-            in_stock: stock > 0,
+    // From here on the order is committed and announced as one unit, in a task of its
+    // own: a request dropped mid-way (client gone, timeout) must neither leave a placed
+    // order unannounced to partners nor stale in cached catalog pages.
+    let state = state.clone();
+    tokio::spawn(async move {
+        let left = state.store.place_order(&order, &event, idem).await?;
+        state.catalog_changed();
+        tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
+        let offer = super::delivery::partner_view(&state, &order, None, None);
+        state.realtime.order_created(&offer).await;
+        let levels = left
+            .into_iter()
+            .map(|(product_id, stock)| crate::api::StockLevel {
+                product_id,
+                stock,
+                // The decrement only matches active products.
+                in_stock: stock > 0,
+            })
+            .collect();
+        state.realtime.inventory(levels).await;
+        Ok::<_, AppError>(Placed::Created {
+            order: Box::new(order),
+            body,
         })
-        .collect();
-    state.realtime.inventory(levels).await;
-    Ok(Placed::Created {
-        order: Box::new(order),
-        body,
     })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
 }
 
 /// The order's partner, named (for views that show who delivers).
