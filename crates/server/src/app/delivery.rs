@@ -168,18 +168,19 @@ fn settled_error(s: Settled) -> AppError {
 
 /// Accept an order: exactly one partner wins. Losers get `order_already_taken`.
 pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<PartnerOrderView> {
+    // Attempts on one order take turns here; the database still decides (see
+    // `accept_gate`), but losers queued behind a settled attempt are answered at once,
+    // without a query: the order is gone whoever they are.
+    let mut turn = state.accepting.turn(order_id).await;
+    if let Some(settled) = turn.settled() {
+        return Err(settled_error(settled));
+    }
     let me = profile(state, who).await?;
     if me.status == "suspended" {
         return Err(AppError::forbidden(
             "partner_suspended",
             "This partner account is suspended.",
         ));
-    }
-    // Attempts on one order take turns here; the database still decides (see
-    // `accept_gate`), but losers queued behind a settled attempt are answered at once.
-    let mut turn = state.accepting.turn(order_id).await;
-    if let Some(settled) = turn.settled() {
-        return Err(settled_error(settled));
     }
     let distance = match state.store.order_by_id(order_id).await? {
         Some(o) if o.status != OrderStatus::Pending => {
