@@ -64,6 +64,11 @@ impl<V: Clone> TtlCache<V> {
         Err(Ticket(inner.generation))
     }
 
+    /// A ticket for a read that starts now, when a cached value was found unusable.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.lock().generation)
+    }
+
     /// Keep `value` unless something was invalidated since `ticket` was taken.
     pub fn insert(&self, key: &str, ticket: Ticket, value: V) {
         if !self.enabled() {

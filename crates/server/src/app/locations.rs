@@ -2,17 +2,18 @@
 //! sampling rule for what is also written to the database; and who may send fixes for
 //! an order (its route), so a stream of fixes does not read the order every second.
 
+use super::cache::{Ticket, TtlCache};
 use chrono::{DateTime, Utc};
 use qc_domain::GeoPoint;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Trail samples are kept at most this often per order.
 const SAMPLE_EVERY_SECS: i64 = 5;
 
-/// A route checked against the database is trusted this long. Every change of the
-/// order made through this instance (delivered, cancelled, unassigned, reassigned)
+/// A route checked against the database is trusted at most this long. Every change of
+/// the order made through this instance (delivered, cancelled, unassigned, reassigned)
 /// forgets it at once; the window only bounds changes made on another instance.
 pub const ROUTE_RECHECK: Duration = Duration::from_secs(10);
 
@@ -21,7 +22,6 @@ pub const ROUTE_RECHECK: Duration = Duration::from_secs(10);
 pub struct Route {
     pub partner_id: String,
     pub customer_id: String,
-    checked: Instant,
 }
 
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -31,74 +31,54 @@ pub struct Fix {
     sampled_at: DateTime<Utc>,
 }
 
-/// Past this many entries, stale ones are swept out on insert (orders that ended on
+/// Past this many positions, stale ones are swept out on insert (orders that ended on
 /// another instance, or were abandoned, would otherwise stay forever).
 const SWEEP_ABOVE: usize = 4_096;
 /// A position not updated for this long is dropped by the sweep.
 const FIX_KEPT_SECS: i64 = 3_600;
 
-#[derive(Default)]
 pub struct Locations {
     fixes: Mutex<HashMap<String, Fix>>,
-    routes: Mutex<Routes>,
+    /// Routes by order id, in the same short-lived cache as accounts and catalog pages:
+    /// `finish` removes one and refuses checks that started before it.
+    routes: TtlCache<Route>,
 }
 
-#[derive(Default)]
-struct Routes {
-    /// Bumped by every `finish`: a route read from the database before a finish is not
-    /// trusted after it.
-    generation: u64,
-    map: HashMap<String, Route>,
+impl Default for Locations {
+    fn default() -> Locations {
+        Locations {
+            fixes: Mutex::default(),
+            routes: TtlCache::new(ROUTE_RECHECK, 100_000),
+        }
+    }
 }
-
-/// Proof of when a route check started; see [`Locations::route`].
-#[derive(Debug, Clone, Copy)]
-pub struct RouteTicket(u64);
 
 impl Locations {
-    fn routes(&self) -> std::sync::MutexGuard<'_, Routes> {
-        self.routes.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// The customer of `order_id`, if `partner_id` was recently confirmed as its
     /// assigned partner during delivery; otherwise a ticket for confirming it after a
     /// database read.
-    pub fn route(&self, order_id: &str, partner_id: &str) -> Result<String, RouteTicket> {
-        let routes = self.routes();
-        routes
-            .map
-            .get(order_id)
-            .filter(|r| r.partner_id == partner_id && r.checked.elapsed() < ROUTE_RECHECK)
-            .map(|r| r.customer_id.clone())
-            .ok_or(RouteTicket(routes.generation))
+    pub fn route(&self, order_id: &str, partner_id: &str) -> Result<String, Ticket> {
+        match self.routes.get(order_id) {
+            Ok(r) if r.partner_id == partner_id => Ok(r.customer_id),
+            Ok(_) => Err(self.routes.ticket()),
+            Err(ticket) => Err(ticket),
+        }
     }
 
     /// The database confirmed this route; kept unless the order was finished (or
     /// changed hands) since `ticket` was taken.
     pub fn confirm_route(
         &self,
-        ticket: RouteTicket,
+        ticket: Ticket,
         order_id: &str,
         partner_id: &str,
         customer_id: &str,
     ) {
-        let mut routes = self.routes();
-        if routes.generation != ticket.0 {
-            return;
-        }
-        if routes.map.len() >= SWEEP_ABOVE {
-            routes
-                .map
-                .retain(|_, r| r.checked.elapsed() < ROUTE_RECHECK);
-        }
-        routes.map.insert(
-            order_id.to_owned(),
-            Route {
-                partner_id: partner_id.to_owned(),
-                customer_id: customer_id.to_owned(),
-                checked: Instant::now(),
-            },
-        );
+        let route = Route {
+            partner_id: partner_id.to_owned(),
+            customer_id: customer_id.to_owned(),
+        };
+        self.routes.insert(order_id, ticket, route);
     }
 
     /// Record a fix; `true` when it should also be persisted as a trail sample.
@@ -152,9 +132,7 @@ impl Locations {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(order_id);
-        let mut routes = self.routes();
-        routes.generation += 1;
-        routes.map.remove(order_id);
+        self.routes.remove(order_id);
     }
 }
 
