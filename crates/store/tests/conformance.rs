@@ -7,7 +7,10 @@ use futures::future::join_all;
 use qc_domain::{Address, Money, OrderStatus, Role, UserStatus};
 use qc_store::testing::TempDatabase;
 use qc_store::*;
+use sqlx::Connection;
+use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A store plus whatever must live as long as it (temp dir or temp database).
 struct Backend {
@@ -17,18 +20,24 @@ struct Backend {
     _dir: Option<std::path::PathBuf>,
 }
 
-async fn backends() -> Vec<Backend> {
+/// A migrated SQLite store in a temp dir, and its URL.
+async fn sqlite() -> (Backend, String) {
     let dir = std::env::temp_dir().join(format!("qc-conf-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/qc.db", dir.display());
     let sqlite = connect(&url, ConnectOptions::default()).await.unwrap();
     sqlite.migrate().await.unwrap();
-    let mut all = vec![Backend {
+    let backend = Backend {
         name: "sqlite",
         store: sqlite,
         _pg: None,
         _dir: Some(dir),
-    }];
+    };
+    (backend, url)
+}
+
+async fn backends() -> Vec<Backend> {
+    let mut all = vec![sqlite().await.0];
     match std::env::var("QC_TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             let db = TempDatabase::create(&base)
@@ -863,4 +872,86 @@ async fn wrong_codes_lock_and_admins_move_orders() {
 }
 
 #[allow(dead_code)]
+/// SQLite places orders that queue behind a running write in one shared transaction.
+/// Here the database file is held by another connection while 40 orders arrive, so they
+/// are certain to queue and be placed together; each must still get its own outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes() {
+    let (b, url) = sqlite().await;
+    let s = &b.store;
+    let customer = user(s, "c@x.io", Role::Customer).await;
+    let plenty = product(s, "P", 100, 1_000).await;
+    let few = product(s, "F", 100, 5).await;
+
+    // Another connection holds the write lock: every order below has to wait.
+    let mut blocker = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::from_str(&url).unwrap(),
+    )
+    .await
+    .unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let placing = tokio::spawn({
+        let store = s.clone();
+        let (customer, plenty, few) = (customer.id.clone(), plenty.clone(), few.clone());
+        async move {
+            join_all((0..40).map(|i| {
+                let store = store.clone();
+                let lines: Vec<(&Product, u32)> = if i % 4 == 0 {
+                    vec![(&plenty, 1)]
+                } else {
+                    // Takes from `plenty` first (id order), then fails on `few` once it
+                    // is gone: those lines must be put back.
+                    vec![(&plenty, 3), (&few, 1)]
+                };
+                let (order, event) = order_of(&customer, &lines);
+                async move { store.place_order(&order, &event, None).await }
+            }))
+            .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let results = placing.await.unwrap();
+
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let short = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::OutOfStock(_))))
+        .count();
+    // 10 single-line orders and 5 of the 30 two-line ones.
+    assert_eq!((ok, short), (15, 25), "{results:?}");
+    // Each caller is told the stock its transaction left: the batch's final figures
+    // (the one order the writer may have taken alone before the lock cleared excepted).
+    let not_final = results
+        .iter()
+        .flatten()
+        .filter(|levels| {
+            levels.iter().any(|(id, left)| {
+                (*id == plenty.id && *left != 1_000 - 10 - 5 * 3) || (*id == few.id && *left != 0)
+            })
+        })
+        .count();
+    assert!(not_final <= 1, "{results:?}");
+    assert_eq!(stock(s, &few.id).await, 0);
+    assert_eq!(stock(s, &plenty.id).await, 1_000 - 10 - 5 * 3);
+    let (orders, total) = s
+        .list_customer_orders(&customer.id, None, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!((orders.len(), total), (15, 15));
+    for o in &orders {
+        let events = s.order_events(&o.id, 0, 10).await.unwrap();
+        assert_eq!(events.len(), 1, "one first event per order");
+        assert_eq!(events[0].seq, 1);
+        assert_eq!(o.last_seq, 1);
+        assert!(!o.items.is_empty());
+    }
+}
+
 fn _assert_arc(_: Arc<dyn Store>) {}
