@@ -146,10 +146,24 @@ impl Bench {
         if have >= n {
             return Ok(());
         }
+        let admin = if role == "delivery" {
+            Some(self.admin_token().await?)
+        } else {
+            None
+        };
         self.setup_mode();
         let t0 = Instant::now();
         let prefix = format!("bench-{}-{}", self.run_id, &role[..1]);
-        let r = setup::register_many(&self.http, &self.base, &prefix, role, have, n - have).await;
+        let r = setup::register_many(
+            &self.http,
+            &self.base,
+            &prefix,
+            role,
+            have,
+            n - have,
+            admin.as_deref(),
+        )
+        .await;
         self.measure_mode();
         if role == "delivery" {
             self.partners.extend(r?);
@@ -160,6 +174,29 @@ impl Bench {
         Ok(())
     }
 
+    /// An admin's token (signed in once).
+    async fn admin_token(&mut self) -> anyhow::Result<String> {
+        if let Some(t) = &self.admin_token {
+            return Ok(t.clone());
+        }
+        let (email, pw) = if self.owns_server {
+            (
+                server::ADMIN_EMAIL.to_owned(),
+                server::ADMIN_PASSWORD.to_owned(),
+            )
+        } else {
+            match (&self.args.admin_email, &self.args.admin_password) {
+                (Some(e), Some(p)) => (e.clone(), p.clone()),
+                _ => bail!("with --url, seeding needs --admin-email and --admin-password"),
+            }
+        };
+        let t = setup::login(&self.http, &self.base, &email, &pw)
+            .await?
+            .token;
+        self.admin_token = Some(t.clone());
+        Ok(t)
+    }
+
     /// Products with a large stock for the orders, and (`extra`, once) the catalog's
     /// extra products, through the admin API.
     pub async fn ensure_catalog(&mut self, extra: bool) -> anyhow::Result<()> {
@@ -168,27 +205,7 @@ impl Bench {
             return Ok(());
         }
         let t0 = Instant::now();
-        let admin: String = match self.admin_token.clone() {
-            Some(t) => t,
-            None => {
-                let (email, pw) = if self.owns_server {
-                    (
-                        server::ADMIN_EMAIL.to_owned(),
-                        server::ADMIN_PASSWORD.to_owned(),
-                    )
-                } else {
-                    match (&self.args.admin_email, &self.args.admin_password) {
-                        (Some(e), Some(p)) => (e.clone(), p.clone()),
-                        _ => bail!("with --url, seeding needs --admin-email and --admin-password"),
-                    }
-                };
-                let t = setup::login(&self.http, &self.base, &email, &pw)
-                    .await?
-                    .token;
-                self.admin_token = Some(t.clone());
-                t
-            }
-        };
+        let admin = self.admin_token().await?;
         if self.categories.is_empty() {
             let url = format!("{}/api/admin/categories", self.base);
             let v = setup::call(

@@ -152,6 +152,7 @@ async fn run_scenario(b: &mut Bench, name: &str) -> anyhow::Result<Vec<Row>> {
         "idle" => scenarios::idle::run(b).await,
         "fanout" => scenarios::fanout::run(b).await,
         "dispatch" => scenarios::dispatch::run(b).await,
+        "flood" => scenarios::flood::run(b).await,
         _ => Ok(Vec::new()),
     }
 }

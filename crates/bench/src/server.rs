@@ -211,6 +211,15 @@ pub fn server_command(
         .env("JWT_SECRET", JWT_SECRET)
         .env("QC_MAX_ACTIVE_ORDERS", "1000000")
         .env("QC_LOGIN_MAX_FAILURES", "1000000")
+        // Load from a few addresses and accounts: the per-address and per-customer
+        // limits (and the pending-order timeout) would measure themselves instead.
+        .env("QC_REGISTRATIONS_PER_HOUR", "0")
+        .env("QC_ORDERS_PER_MIN", "0")
+        .env("QC_MAX_OPEN_ORDERS", "0")
+        .env("QC_SOCKET_HANDSHAKES_PER_MIN", "0")
+        .env("QC_SOCKET_REFUSED_PER_MIN", "0")
+        .env("QC_MAX_SOCKETS_PER_USER", "1000000")
+        .env("QC_PENDING_TIMEOUT_MIN", "1440")
         .env("QC_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", log)
         .stdin(Stdio::null())

@@ -60,17 +60,22 @@ pub async fn login(c: &reqwest::Client, base: &str, email: &str, pw: &str) -> an
     user_from(&call(c, Method::POST, &url, None, Some(&body), 200).await?)
 }
 
-/// Register one account; a partner is also made available.
+/// Register one account; a partner is also verified (with `admin`'s token, as an
+/// admin does for a new partner) and made available.
 pub async fn register(
     c: &reqwest::Client,
     base: &str,
     email: &str,
     role: &str,
+    admin: Option<&str>,
 ) -> anyhow::Result<User> {
     let body = json!({"name": "Bench User", "email": email, "password": PASSWORD, "role": role});
     let url = format!("{base}/api/auth/register");
     let user = user_from(&call(c, Method::POST, &url, None, Some(&body), 201).await?)?;
     if role == "delivery" {
+        let url = format!("{base}/api/admin/partners/{}/verify", user.id);
+        let body = json!({"verified": true});
+        call(c, Method::POST, &url, admin, Some(&body), 200).await?;
         let url = format!("{base}/api/delivery/availability");
         let body = json!({"available": true});
         call(
@@ -144,7 +149,8 @@ pub fn split<T>(res: Vec<Option<Result<T, String>>>) -> (Vec<Option<T>>, u64, Op
     (ok, failed, first)
 }
 
-/// Register `count` accounts `{prefix}{from + i}@bench.example.com`, 8 at a time.
+/// Register `count` accounts `{prefix}{from + i}@bench.example.com`, 8 at a time
+/// (partners verified with `admin`'s token).
 pub async fn register_many(
     c: &reqwest::Client,
     base: &str,
@@ -152,19 +158,21 @@ pub async fn register_many(
     role: &str,
     from: usize,
     count: usize,
+    admin: Option<&str>,
 ) -> anyhow::Result<Vec<User>> {
-    let (c, base, prefix, r) = (
+    let (c, base, prefix, r, admin) = (
         c.clone(),
         base.to_owned(),
         prefix.to_owned(),
         role.to_owned(),
+        admin.map(str::to_owned),
     );
     let res = par_map(count, 8, move |i| {
-        let (c, base, r) = (c.clone(), base.clone(), r.clone());
+        let (c, base, r, admin) = (c.clone(), base.clone(), r.clone(), admin.clone());
         let email = format!("{prefix}{}@bench.example.com", from + i);
         async move {
             Some(
-                register(&c, &base, &email, &r)
+                register(&c, &base, &email, &r, admin.as_deref())
                     .await
                     .map_err(|e| e.to_string()),
             )

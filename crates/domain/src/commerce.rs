@@ -55,7 +55,11 @@ pub fn normalise_cart(
             errors.push(&format!("items[{i}].quantity"), "must be at least 1");
             continue;
         }
-        *merged.entry(id.to_owned()).or_default() += qty.unsigned_abs();
+        let total = merged.entry(id.to_owned()).or_default();
+        match total.checked_add(qty.unsigned_abs()) {
+            Some(sum) => *total = sum,
+            None => errors.push(&format!("items[{i}].quantity"), "is too large"),
+        }
     }
     for (id, qty) in &merged {
         if *qty > u64::from(limits.max_quantity) {
@@ -104,18 +108,30 @@ pub struct Totals {
 }
 
 impl FeeRules {
-    pub fn totals(&self, subtotal: Money) -> Totals {
+    /// The totals of a subtotal; `None` when the sum does not fit (a validation error
+    /// for the caller, never a wrapped or saturated amount).
+    pub fn totals(&self, subtotal: Money) -> Option<Totals> {
         let delivery_fee = if subtotal >= self.free_delivery_from {
             Money::ZERO
         } else {
             self.delivery_fee
         };
-        Totals {
+        Some(Totals {
             subtotal,
             delivery_fee,
-            total: subtotal + delivery_fee,
-        }
+            total: subtotal.checked_add(delivery_fee)?,
+        })
     }
+}
+
+/// The subtotal of priced lines (unit price × quantity, summed), with checked
+/// arithmetic: `None` on overflow.
+pub fn checked_subtotal(lines: impl IntoIterator<Item = (Money, u32)>) -> Option<Money> {
+    lines
+        .into_iter()
+        .try_fold(Money::ZERO, |sum, (price, qty)| {
+            sum.checked_add(price.checked_times(qty)?)
+        })
 }
 
 /// How the customer pays; all are collected on delivery.
@@ -280,10 +296,86 @@ mod tests {
     }
 
     #[test]
+    fn quantities_that_overflow_are_refused_not_wrapped() {
+        // i64::MAX twice plus 7 wraps to 5 in u64: it must be an error, never 5.
+        let l = OrderLimits::default();
+        let err = normalise_cart(&lines(&[("a", i64::MAX), ("a", i64::MAX), ("a", 7)]), l)
+            .expect_err("overflow is a validation error");
+        assert!(err.to_string().contains("too large"), "{err}");
+        assert_eq!(checked_subtotal([(Money(i64::MAX), 2)]), None);
+        assert_eq!(
+            checked_subtotal([(Money(i64::MAX), 1), (Money(1), 1)]),
+            None
+        );
+        assert_eq!(
+            checked_subtotal([(Money(2_850), 3), (Money(100), 1)]),
+            Some(Money(8_650))
+        );
+        assert_eq!(
+            FeeRules::default()
+                .totals(Money(i64::MAX - 1))
+                .map(|t| t.total),
+            Some(Money(i64::MAX - 1))
+        );
+        let tight = FeeRules {
+            delivery_fee: Money(10),
+            free_delivery_from: Money(i64::MAX),
+        };
+        assert!(tight.totals(Money(i64::MAX - 5)).is_none());
+    }
+
+    proptest::proptest! {
+        /// Whatever a client sends, a normalised cart is either refused, or has each
+        /// product once, in id order, with exactly the sum of its requested quantities
+        /// (computed without overflow), each within the limits.
+        #[test]
+        fn normalised_carts_are_exact_or_refused(
+            raw in proptest::collection::vec(
+                (proptest::sample::select(vec!["a", "b", "c", " d ", ""]),
+                 proptest::prop_oneof![-3i64..60, proptest::num::i64::ANY]),
+                0..12,
+            )
+        ) {
+            let l = OrderLimits::default();
+            let input: Vec<(String, i64)> =
+                raw.iter().map(|(id, q)| ((*id).to_owned(), *q)).collect();
+            let mut exact: std::collections::BTreeMap<String, i128> = Default::default();
+            let mut valid = !input.is_empty() && input.len() <= l.max_lines;
+            for (id, q) in &input {
+                let id = id.trim();
+                valid &= !id.is_empty() && *q >= 1;
+                *exact.entry(id.to_owned()).or_default() += i128::from(*q);
+            }
+            valid &= exact.values().all(|q| *q <= i128::from(l.max_quantity));
+            match normalise_cart(&input, l) {
+                Ok(cart) => {
+                    proptest::prop_assert!(valid, "accepted {input:?}");
+                    let ids: Vec<&str> = cart.iter().map(|c| c.product_id.as_str()).collect();
+                    let mut sorted = ids.clone();
+                    sorted.sort_unstable();
+                    sorted.dedup();
+                    proptest::prop_assert_eq!(&ids, &sorted);
+                    for c in &cart {
+                        proptest::prop_assert_eq!(i128::from(c.quantity), exact[&c.product_id]);
+                        proptest::prop_assert!((1..=l.max_quantity).contains(&c.quantity));
+                    }
+                }
+                Err(_) => proptest::prop_assert!(!valid, "refused a valid cart {input:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn free_delivery_above_threshold() {
         let r = FeeRules::default();
-        assert_eq!(r.totals(Money(10_000)).total, Money(12_500));
-        assert_eq!(r.totals(Money(19_900)).delivery_fee, Money::ZERO);
+        assert_eq!(
+            r.totals(Money(10_000)).map(|t| t.total),
+            Some(Money(12_500))
+        );
+        assert_eq!(
+            r.totals(Money(19_900)).map(|t| t.delivery_fee),
+            Some(Money::ZERO)
+        );
     }
 
     #[test]
@@ -335,11 +427,13 @@ mod tests {
 }
 
 /// What a partner earns per delivery: a base plus a rate per kilometre from the store
-/// to the customer, in minor units.
+/// to the customer, never more than `max`, in minor units.
 #[derive(Debug, Clone, Copy)]
 pub struct PayoutRules {
     pub base: Money,
     pub per_km: Money,
+    /// The most one delivery pays, whatever the distance.
+    pub max: Money,
 }
 
 impl Default for PayoutRules {
@@ -347,15 +441,21 @@ impl Default for PayoutRules {
         PayoutRules {
             base: Money(3_000),
             per_km: Money(1_000),
+            max: Money(15_000),
         }
     }
 }
 
 impl PayoutRules {
-    /// Base plus the per-km rate for the distance (pro rata to the metre, rounded down).
+    /// Base plus the per-km rate for the distance (pro rata to the metre, rounded down),
+    /// capped at `max`.
     pub fn payout(&self, distance_m: Option<i64>) -> Money {
         let metres = distance_m.unwrap_or(0).max(0);
-        Money(self.base.minor() + self.per_km.minor().saturating_mul(metres) / 1_000)
+        let earned = self
+            .base
+            .minor()
+            .saturating_add(self.per_km.minor().saturating_mul(metres) / 1_000);
+        Money(earned.min(self.max.minor().max(self.base.minor())))
     }
 }
 
@@ -369,5 +469,13 @@ mod payout_tests {
         assert_eq!(r.payout(None), Money(3_000));
         assert_eq!(r.payout(Some(2_500)), Money(5_500));
         assert_eq!(r.payout(Some(-5)), Money(3_000));
+    }
+
+    #[test]
+    fn payout_is_bounded_whatever_the_distance() {
+        let r = PayoutRules::default();
+        // The far side of the Earth pays the cap, not ₹200,180.
+        assert_eq!(r.payout(Some(20_015_000)), Money(15_000));
+        assert_eq!(r.payout(Some(i64::MAX)), Money(15_000));
     }
 }

@@ -12,9 +12,10 @@ pub mod validation;
 
 pub use commerce::{
     Address, AddressInput, CartLine, FeeRules, OrderLimits, PaymentMethod, PayoutRules, Totals,
+    checked_subtotal,
 };
 pub use geo::GeoPoint;
 pub use money::Money;
-pub use order::{OrderStatus, TransitionError};
-pub use user::{Email, Name, Password, Phone, Role, UserStatus};
+pub use order::{OrderEventKind, OrderStatus, TransitionError};
+pub use user::{Email, Name, PartnerStatus, Password, Phone, Role, UserStatus};
 pub use validation::{FieldError, ValidationErrors};

@@ -103,6 +103,53 @@ impl OrderStatus {
     }
 }
 
+/// What happened to an order: the `type` of an entry in its timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderEventKind {
+    Created,
+    Accepted,
+    StatusUpdated,
+    Delivered,
+    Cancelled,
+    Unassigned,
+    Reassigned,
+    CodeLocked,
+    CodeReset,
+}
+
+impl OrderEventKind {
+    pub const ALL: [OrderEventKind; 9] = [
+        OrderEventKind::Created,
+        OrderEventKind::Accepted,
+        OrderEventKind::StatusUpdated,
+        OrderEventKind::Delivered,
+        OrderEventKind::Cancelled,
+        OrderEventKind::Unassigned,
+        OrderEventKind::Reassigned,
+        OrderEventKind::CodeLocked,
+        OrderEventKind::CodeReset,
+    ];
+
+    /// The name clients see (`order.created`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderEventKind::Created => "order.created",
+            OrderEventKind::Accepted => "order.accepted",
+            OrderEventKind::StatusUpdated => "order.status_updated",
+            OrderEventKind::Delivered => "order.delivered",
+            OrderEventKind::Cancelled => "order.cancelled",
+            OrderEventKind::Unassigned => "order.unassigned",
+            OrderEventKind::Reassigned => "order.reassigned",
+            OrderEventKind::CodeLocked => "order.code_locked",
+            OrderEventKind::CodeReset => "order.code_reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderEventKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 impl std::fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -146,6 +193,14 @@ mod tests {
                 assert!(Cancelled.transition(to, role).is_err());
             }
         }
+    }
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for k in OrderEventKind::ALL {
+            assert_eq!(OrderEventKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(OrderEventKind::parse("order.shipped"), None);
     }
 
     #[test]

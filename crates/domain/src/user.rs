@@ -56,6 +56,31 @@ impl UserStatus {
     }
 }
 
+/// Whether a delivery partner may work: admins suspend and reinstate partners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerStatus {
+    Active,
+    Suspended,
+}
+
+impl PartnerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerStatus::Active => "active",
+            PartnerStatus::Suspended => "suspended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PartnerStatus> {
+        match s {
+            "active" => Some(PartnerStatus::Active),
+            "suspended" => Some(PartnerStatus::Suspended),
+            _ => None,
+        }
+    }
+}
+
 /// A normalised (trimmed, lower-cased) e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);

@@ -19,9 +19,9 @@ pub enum AppEnv {
 pub struct Config {
     pub env: AppEnv,
     pub port: u16,
-    pub database_url: String,
+    pub database_url: Dsn,
     pub data_dir: PathBuf,
-    pub jwt_secret: Vec<u8>,
+    pub jwt_secret: Secret<Vec<u8>>,
     pub jwt_ttl: Duration,
     pub cors_origins: Vec<String>,
     pub frontend_url: Option<String>,
@@ -43,9 +43,9 @@ pub struct Config {
     /// Largest Socket.io packet accepted (WebSocket and polling alike).
     pub socket_max_payload: usize,
     /// Bearer token that may read `/metrics` (besides admins).
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<Secret<String>>,
     /// With it, Socket.io runs on the Redis adapter (many instances).
-    pub redis_url: Option<String>,
+    pub redis_url: Option<Dsn>,
     /// Prefix of every Redis channel and key of this deployment.
     pub redis_prefix: String,
     /// How long a request waits for a database connection before answering 503.
@@ -55,6 +55,72 @@ pub struct Config {
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
+    /// Delivery addresses farther than this from the store are not served.
+    pub service_radius_km: f64,
+    /// A customer may have at most this many orders open at once (0: no limit).
+    pub max_open_orders: i64,
+    /// Orders a customer may place per minute (0: no limit).
+    pub orders_per_minute: u32,
+    /// A pending order nobody accepts within this is cancelled by the platform.
+    pub pending_timeout: Duration,
+    /// Sockets one user may hold on an instance; a new one closes the oldest.
+    pub max_sockets_per_user: usize,
+    /// An engine.io session that has not completed the Socket.io handshake (or was
+    /// refused) is closed after this.
+    pub socket_connect_timeout: Duration,
+    /// New Socket.io handshakes per client address per minute (0: no limit).
+    pub handshakes_per_minute: u32,
+    /// Refused Socket.io handshakes (bad or missing token) per client address per
+    /// minute; past it, new handshakes from that address get 429 for the rest of it.
+    pub refused_handshakes_per_minute: u32,
+    /// Registrations per client address per hour (0: no limit).
+    pub registrations_per_hour: u32,
+    /// Wrong current passwords per user (×4 per address) within the login window
+    /// before password changes answer 429.
+    pub password_max_failures: u32,
+}
+
+/// A value that never shows in logs or `Debug` output (the JWT secret, the metrics
+/// token). Read it with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(pub T);
+
+impl<T> Secret<T> {
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A connection URL (`DATABASE_URL`, `REDIS_URL`) whose password never shows in logs or
+/// `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Dsn(pub String);
+
+impl Dsn {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Dsn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // scheme://user:password@host… → scheme://user:<redacted>@host…
+        let s = &self.0;
+        let redacted = s.split_once("://").and_then(|(scheme, rest)| {
+            let (userinfo, host) = rest.split_once('@')?;
+            let user = userinfo.split(':').next().unwrap_or_default();
+            userinfo
+                .contains(':')
+                .then(|| format!("{scheme}://{user}:<redacted>@{host}"))
+        });
+        write!(f, "{:?}", redacted.as_deref().unwrap_or(s))
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quickcommerce.db";
@@ -144,9 +210,9 @@ impl Config {
         Ok(Config {
             env,
             port,
-            database_url,
+            database_url: Dsn(database_url),
             data_dir,
-            jwt_secret,
+            jwt_secret: Secret(jwt_secret),
             jwt_ttl,
             cors_origins,
             frontend_url: vars.get("FRONTEND_URL"),
@@ -179,12 +245,13 @@ impl Config {
             payout: qc_domain::PayoutRules {
                 base: qc_domain::Money(parse_num(vars, "QC_PAYOUT_BASE", 3_000)?),
                 per_km: qc_domain::Money(parse_num(vars, "QC_PAYOUT_PER_KM", 1_000)?),
+                max: qc_domain::Money(parse_num(vars, "QC_PAYOUT_MAX", 15_000)?),
             },
             max_active_orders: parse_num(vars, "QC_MAX_ACTIVE_ORDERS", 2)?,
             rider_speed_kmh: parse_num(vars, "QC_RIDER_SPEED_KMH", 20.0)?,
             socket_max_payload: parse_num(vars, "QC_SOCKET_MAX_PAYLOAD", 16 * 1024)?,
-            metrics_token: vars.get("QC_METRICS_TOKEN"),
-            redis_url: vars.get("REDIS_URL"),
+            metrics_token: vars.get("QC_METRICS_TOKEN").map(Secret),
+            redis_url: vars.get("REDIS_URL").map(Dsn),
             redis_prefix: vars
                 .get("QC_REDIS_PREFIX")
                 .unwrap_or_else(|| "qc".to_owned()),
@@ -199,12 +266,30 @@ impl Config {
                 "QC_CATALOG_CACHE_MS",
                 5_000,
             )?),
+            service_radius_km: parse_num(vars, "QC_SERVICE_RADIUS_KM", 8.0)?,
+            max_open_orders: parse_num(vars, "QC_MAX_OPEN_ORDERS", 3)?,
+            orders_per_minute: parse_num(vars, "QC_ORDERS_PER_MIN", 10)?,
+            pending_timeout: minutes(parse_num(vars, "QC_PENDING_TIMEOUT_MIN", 30.0)?)
+                .context("QC_PENDING_TIMEOUT_MIN must be a positive number of minutes")?,
+            max_sockets_per_user: parse_num(vars, "QC_MAX_SOCKETS_PER_USER", 10)?,
+            socket_connect_timeout: Duration::from_millis(
+                parse_num(vars, "QC_SOCKET_CONNECT_TIMEOUT_MS", 5_000)?.max(200),
+            ),
+            handshakes_per_minute: parse_num(vars, "QC_SOCKET_HANDSHAKES_PER_MIN", 1_200)?,
+            refused_handshakes_per_minute: parse_num(vars, "QC_SOCKET_REFUSED_PER_MIN", 60)?,
+            registrations_per_hour: parse_num(vars, "QC_REGISTRATIONS_PER_HOUR", 20)?,
+            password_max_failures: parse_num(vars, "QC_PASSWORD_MAX_FAILURES", 5)?,
         })
     }
 
     pub fn is_production(&self) -> bool {
         self.env == AppEnv::Production
     }
+}
+
+/// Minutes (fractions allowed, for tests) as a duration.
+fn minutes(m: f64) -> Option<Duration> {
+    (m.is_finite() && m > 0.0).then(|| Duration::from_secs_f64(m * 60.0))
 }
 
 fn parse_env(vars: &dyn Vars) -> anyhow::Result<AppEnv> {
@@ -377,7 +462,10 @@ mod tests {
         let vars = HashMap::from([("QC_DATA_DIR", dir.to_str().unwrap())]);
         let first = Config::from_vars(&vars).unwrap().jwt_secret;
         let second = Config::from_vars(&vars).unwrap().jwt_secret;
-        assert!(first.len() >= 32);
+        assert!(
+            !format!("{first:?}").contains(&String::from_utf8_lossy(first.expose()).to_string())
+        );
+        assert!(first.expose().len() >= 32);
         assert_eq!(first, second);
     }
 
@@ -392,5 +480,30 @@ mod tests {
             Some(PathBuf::from("."))
         );
         assert_eq!(sqlite_parent_dir("postgres://x/y"), None);
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let vars = HashMap::from([
+            ("APP_ENV", "test"),
+            ("JWT_SECRET", "a-very-long-secret-value-0123456789abcdef"),
+            ("QC_METRICS_TOKEN", "scrape-token-xyz"),
+            ("DATABASE_URL", "postgres://qc:db-password@db.internal/qc"),
+            ("REDIS_URL", "redis://:redis-password@cache:6379"),
+        ]);
+        let config = Config::from_vars(&vars).unwrap();
+        let shown = format!("{config:?}");
+        for secret in [
+            "a-very-long-secret-value",
+            "scrape-token-xyz",
+            "db-password",
+            "redis-password",
+        ] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+        assert!(
+            shown.contains("postgres://qc:<redacted>@db.internal/qc"),
+            "{shown}"
+        );
     }
 }

@@ -41,6 +41,9 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A limit that is not about time (too many open orders): 429 with its own code.
+    #[error("{message}")]
+    Limited { code: &'static str, message: String },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -97,7 +100,9 @@ impl AppError {
             AppError::Locked { .. } => StatusCode::LOCKED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } | AppError::Limited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -113,6 +118,7 @@ impl AppError {
             | AppError::NotFound { code, .. }
             | AppError::Conflict { code, .. }
             | AppError::Unprocessable { code, .. }
+            | AppError::Limited { code, .. }
             | AppError::Locked { code, .. } => code,
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -131,7 +137,10 @@ impl AppError {
                 "Send the body as JSON with `Content-Type: application/json`.".into()
             }
             AppError::TooManyRequests { retry_after_secs } => {
-                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+                format!(
+                    "Too many attempts. Try again {}.",
+                    in_human_time(*retry_after_secs)
+                )
             }
             AppError::Unavailable => {
                 "The service is temporarily unavailable. Please retry shortly.".into()
@@ -159,6 +168,16 @@ impl AppError {
                 details: self.details(),
             },
         }
+    }
+}
+
+/// "in 15 minutes", "in 40 seconds", "in about 2 hours": a wait as people say it.
+pub fn in_human_time(secs: u64) -> String {
+    match secs {
+        0..=1 => "in a moment".to_owned(),
+        2..=90 => format!("in {secs} seconds"),
+        91..=5_399 => format!("in {} minutes", secs.div_ceil(60)),
+        _ => format!("in about {} hours", secs.div_ceil(3_600)),
     }
 }
 
@@ -199,6 +218,24 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Why a partner may not take orders now, as the partner app shows it.
+pub fn partner_ineligible(code: &str) -> AppError {
+    match code {
+        "partner_not_verified" => AppError::forbidden(
+            "partner_not_verified",
+            "Your account is waiting for verification by our team. You can take orders once it \
+             is verified.",
+        ),
+        "partner_suspended" => {
+            AppError::forbidden("partner_suspended", "This partner account is suspended.")
+        }
+        _ => AppError::conflict(
+            "partner_unavailable",
+            "Turn availability on to receive and accept orders.",
+        ),
+    }
+}
+
 impl From<ValidationErrors> for AppError {
     fn from(v: ValidationErrors) -> Self {
         AppError::Validation(v)
@@ -229,6 +266,18 @@ impl From<StoreError> for AppError {
                     .join("; "),
                 details: serde_json::to_value(&short).ok(),
             },
+            StoreError::TooManyOpenOrders(n) => AppError::Limited {
+                code: "too_many_open_orders",
+                message: format!(
+                    "You already have {n} orders on their way. Place a new one when one of them \
+                     is delivered or cancelled."
+                ),
+            },
+            StoreError::Ineligible(code) => partner_ineligible(code),
+            StoreError::CheckViolation => AppError::conflict(
+                "constraint_violated",
+                "The values break a rule of the catalog.",
+            ),
             StoreError::StaleProducts(ids) => AppError::Conflict {
                 code: "products_changed",
                 message:

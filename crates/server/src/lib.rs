@@ -1,17 +1,26 @@
 //! QuickCommerce server: configuration, HTTP API, realtime, services and start-up.
 //!
+//! Data flows one way: `http` (REST handlers) and `socket` (Socket.io event handlers)
+//! → `app` (services) → the store and `broadcast` (emits only). `api` holds the wire
+//! types, `auth` the building blocks of sessions, `error` the one error type; they sit
+//! below everything that uses them. `tests/it/layers.rs` checks that no module imports
+//! one above it.
+//!
 //! `main.rs` only parses the command line; tests call [`build_state`] and [`launch`] on
 //! port 0 exactly as `quickcommerce serve` does.
 
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod broadcast;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod limits;
+pub mod memory;
 pub mod metrics;
-pub mod realtime;
 pub mod seed;
+pub mod socket;
 
 use anyhow::Context;
 use app::AppState;
@@ -23,7 +32,7 @@ use tokio::net::TcpListener;
 /// Open the database, apply migrations and build the shared state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let store = qc_store::connect(
-        &config.database_url,
+        config.database_url.as_str(),
         qc_store::ConnectOptions {
             max_connections: config.db_max_connections,
             acquire_timeout: config.db_acquire_timeout,
@@ -36,15 +45,16 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .await
         .context("could not migrate the database")?;
     let metrics = std::sync::Arc::new(metrics::Metrics::default());
-    let realtime = realtime::Realtime::connect(
+    let broadcast = broadcast::Broadcaster::connect(
         config.socket_max_payload,
-        config.redis_url.as_deref(),
+        config.socket_connect_timeout,
+        config.redis_url.as_ref().map(config::Dsn::as_str),
         &config.redis_prefix,
         metrics.clone(),
     )
     .await?;
-    let state = AppState::new(config, store, realtime, metrics);
-    state.realtime.attach(&state).await?;
+    let state = AppState::new(config, store, broadcast, metrics);
+    socket::attach(&state).await?;
     Ok(state)
 }
 
@@ -55,6 +65,10 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     use axum::serve::ListenerExt as _;
+    // The background work of a serving instance.
+    app::stats::spawn_pusher(&state);
+    app::orders::spawn_pending_sweeper(&state);
+    memory::spawn_trimmer(state.metrics.clone(), state.config.socket_connect_timeout);
     let app = http::app(state);
     // TCP_NODELAY: a Socket.io ack or a small response written right after another
     // small write must not wait for the peer's delayed ACK (up to 40 ms on Linux).

@@ -116,7 +116,8 @@ async fn run() -> anyhow::Result<()> {
         Command::Openapi => {
             let dir = std::env::temp_dir().join(format!("qc-openapi-{}", std::process::id()));
             let mut config = config;
-            config.database_url = format!("sqlite://{}/doc.db", dir.display());
+            config.database_url =
+                quickcommerce::config::Dsn(format!("sqlite://{}/doc.db", dir.display()));
             let state = build_state(config).await?;
             let doc = quickcommerce::http::openapi_document(&state);
             println!("{}", doc.to_pretty_json()?);
@@ -144,7 +145,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on port {port}"))?;
     let base = format!("http://localhost:{port}");
-    tracing::info!(%base, backend = state.store.backend(), "QuickCommerce is ready");
+    tracing::info!(%base, backend = state.store.backend().as_str(), "QuickCommerce is ready");
     if demo {
         println!("{}", seed::demo_logins_text(&base));
     }
@@ -164,7 +165,7 @@ async fn create_admin(config: Config, email: &str, name: &str) -> anyhow::Result
         }
     };
     let state = build_state(config).await?;
-    let user = quickcommerce::app::admin_accounts::create_admin(&state, email, name, &password)
+    let user = quickcommerce::app::accounts::create_admin(&state, email, name, &password)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
     println!(

@@ -75,6 +75,8 @@ pub struct Metrics {
     groups: [Group; GROUPS.len()],
     pub events_in: AtomicU64,
     pub events_out: AtomicU64,
+    /// New Socket.io handshakes that reached the server (admitted by the gate).
+    pub handshakes: AtomicU64,
     events_recent: Recent,
     started: Instant,
 }
@@ -85,6 +87,7 @@ impl Default for Metrics {
             groups: std::array::from_fn(|_| Group::default()),
             events_in: AtomicU64::new(0),
             events_out: AtomicU64::new(0),
+            handshakes: AtomicU64::new(0),
             events_recent: Recent::default(),
             started: Instant::now(),
         }
@@ -138,6 +141,10 @@ impl Metrics {
             .unwrap_or(BUCKETS_MS.len());
         g.buckets[b].fetch_add(1, Relaxed);
         g.recent.add();
+    }
+
+    pub fn handshake(&self) {
+        self.handshakes.fetch_add(1, Relaxed);
     }
 
     pub fn event_in(&self) {

@@ -12,12 +12,22 @@ pub enum StoreError {
     /// A per-user cap was reached (addresses, …); the text says which.
     #[error("{0}")]
     LimitReached(String),
+    /// The customer already has this many open orders.
+    #[error("too many open orders")]
+    TooManyOpenOrders(i64),
+    /// The partner may not take orders now; the text says why (`partner_not_verified`,
+    /// `partner_unavailable`, `partner_suspended`).
+    #[error("partner not eligible: {0}")]
+    Ineligible(&'static str),
     /// The row exists but is not in a state that allows the operation.
     #[error("invalid state: {0}")]
     InvalidState(String),
     /// Lines that could not be filled, with what is left of each.
     #[error("insufficient stock")]
     OutOfStock(Vec<crate::models::Shortfall>),
+    /// A CHECK constraint refused the values (the caller knows which rule it guards).
+    #[error("a check constraint refused the values")]
+    CheckViolation,
     /// Products whose price or availability changed since they were quoted.
     #[error("products changed")]
     StaleProducts(Vec<String>),
@@ -59,6 +69,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 StoreError::Conflict("already exists".to_owned())
             }
+            sqlx::Error::Database(ref db) if db.is_check_violation() => StoreError::CheckViolation,
             other => StoreError::Other(other.into()),
         }
     }

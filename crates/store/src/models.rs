@@ -1,7 +1,7 @@
 //! Plain data crossing the [`crate::Store`] trait. Times are UTC, money is minor units.
 
 use chrono::{DateTime, Utc};
-use qc_domain::{Money, Role, UserStatus};
+use qc_domain::{Money, OrderEventKind, PartnerStatus, PaymentMethod, Role, UserStatus};
 
 /// An account as stored.
 #[derive(Debug, Clone)]
@@ -77,8 +77,18 @@ pub struct Product {
     pub tags: Vec<String>,
     pub image_url: String,
     pub is_active: bool,
+    /// Whether the product's category is active: a product can be seen and ordered only
+    /// when both are.
+    pub category_active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Product {
+    /// Customers may see and order it.
+    pub fn orderable(&self) -> bool {
+        self.is_active && self.category_active
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -161,7 +171,7 @@ pub struct Order {
     pub subtotal: Money,
     pub delivery_fee: Money,
     pub total: Money,
-    pub payment_method: String,
+    pub payment_method: PaymentMethod,
     pub address: qc_domain::Address,
     pub confirmation_code: String,
     pub code_attempts: i64,
@@ -185,11 +195,33 @@ pub struct Order {
 pub struct OrderEvent {
     pub order_id: String,
     pub seq: i64,
-    pub kind: String,
+    pub kind: OrderEventKind,
     pub payload: serde_json::Value,
     pub actor_id: Option<String>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<Role>,
     pub at: DateTime<Utc>,
+}
+
+/// What one order operation committed: the order as it now is, the event it appended
+/// to the order's timeline (built by the store in the operation's transaction), and
+/// what else changed that the caller must announce.
+#[derive(Debug, Clone)]
+pub struct OrderChange {
+    pub order: Order,
+    pub event: OrderEvent,
+    /// The partner who had the order before (unassign, reassign).
+    pub previous_partner: Option<String>,
+    /// Stock of the products the change took or put back, as its transaction left it.
+    pub stock: Vec<StockLevel>,
+}
+
+/// A product's stock after a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLevel {
+    pub product_id: String,
+    pub stock: i64,
+    /// Whether the product can be ordered at all (active).
+    pub active: bool,
 }
 
 /// A line the store could not fill, and what is left.
@@ -231,6 +263,8 @@ pub enum Canceller {
     Customer(String),
     /// Any order not yet delivered.
     Admin(String),
+    /// The platform itself (e.g. nobody accepted in time): only a pending order.
+    System,
 }
 
 /// A delivery partner's profile and running totals.
@@ -241,8 +275,7 @@ pub struct PartnerProfile {
     pub phone: Option<String>,
     pub is_available: bool,
     pub is_verified: bool,
-    /// `active` or `suspended`.
-    pub status: String,
+    pub status: PartnerStatus,
     pub vehicle_type: String,
     pub last_location: Option<(f64, f64, DateTime<Utc>)>,
     pub total_deliveries: i64,
@@ -262,13 +295,14 @@ pub enum PartnerOrders {
 /// The result of a delivery-code check.
 #[derive(Debug, Clone)]
 pub enum Confirmation {
-    Delivered(Box<Order>, OrderEvent),
+    Delivered(Box<OrderChange>),
     /// Wrong code; `attempts_left` more before the order locks.
     WrongCode {
         attempts_left: i64,
     },
-    /// Too many wrong codes: confirmation is locked for this order.
-    Locked,
+    /// Too many wrong codes: confirmation is locked for this order. The change (its
+    /// `order.code_locked` event) is there when this very attempt locked it.
+    Locked(Option<Box<OrderChange>>),
 }
 
 /// One point of a delivery's trail.

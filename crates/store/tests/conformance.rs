@@ -4,18 +4,17 @@
 
 use chrono::Utc;
 use futures::future::join_all;
-use qc_domain::{Address, Money, OrderStatus, Role, UserStatus};
+use qc_domain::{Address, Money, OrderStatus, PartnerStatus, PaymentMethod, Role, UserStatus};
 use qc_store::testing::TempDatabase;
 use qc_store::*;
 use sqlx::Connection;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// A store plus whatever must live as long as it (temp dir or temp database).
 struct Backend {
     name: &'static str,
-    store: DynStore,
+    store: SharedStore,
     _pg: Option<TempDatabase>,
     _dir: Option<std::path::PathBuf>,
 }
@@ -65,8 +64,9 @@ async fn backends() -> Vec<Backend> {
     all
 }
 
-async fn user(store: &DynStore, email: &str, role: Role) -> User {
-    store
+/// A user; a delivery partner is verified and available, as an admin leaves one.
+async fn user(store: &SharedStore, email: &str, role: Role) -> User {
+    let u = store
         .create_user(NewUser {
             email: email.into(),
             name: "T".into(),
@@ -75,10 +75,18 @@ async fn user(store: &DynStore, email: &str, role: Role) -> User {
             password_hash: "h".into(),
         })
         .await
-        .unwrap()
+        .unwrap();
+    if role == Role::Delivery {
+        store
+            .set_partner_flags(&u.id, Some(true), None)
+            .await
+            .unwrap();
+        store.set_availability(&u.id, true).await.unwrap();
+    }
+    u
 }
 
-async fn product(store: &DynStore, sku: &str, price: i64, stock: i64) -> Product {
+async fn product(store: &SharedStore, sku: &str, price: i64, stock: i64) -> Product {
     store
         .upsert_category(NewCategory {
             slug: "c".into(),
@@ -119,7 +127,7 @@ fn address() -> Address {
     }
 }
 
-fn order_of(customer: &str, lines: &[(&Product, u32)]) -> (Order, OrderEvent) {
+fn order_of(customer: &str, lines: &[(&Product, u32)]) -> Order {
     let now = Utc::now();
     let id = uuid::Uuid::now_v7().simple().to_string();
     let items: Vec<OrderItem> = lines
@@ -135,7 +143,7 @@ fn order_of(customer: &str, lines: &[(&Product, u32)]) -> (Order, OrderEvent) {
         })
         .collect();
     let subtotal = items.iter().fold(Money::ZERO, |a, i| a + i.line_total);
-    let order = Order {
+    Order {
         id: id.clone(),
         customer_id: customer.into(),
         partner_id: None,
@@ -144,7 +152,7 @@ fn order_of(customer: &str, lines: &[(&Product, u32)]) -> (Order, OrderEvent) {
         subtotal,
         delivery_fee: Money(2_500),
         total: subtotal + Money(2_500),
-        payment_method: "cash".into(),
+        payment_method: PaymentMethod::Cash,
         address: address(),
         confirmation_code: "4321".into(),
         code_attempts: 0,
@@ -161,20 +169,10 @@ fn order_of(customer: &str, lines: &[(&Product, u32)]) -> (Order, OrderEvent) {
         delivered_at: None,
         cancelled_at: None,
         updated_at: now,
-    };
-    let event = OrderEvent {
-        order_id: id,
-        seq: 1,
-        kind: "order.created".into(),
-        payload: serde_json::json!({"status": "pending"}),
-        actor_id: Some(customer.into()),
-        actor_role: Some("customer".into()),
-        at: now,
-    };
-    (order, event)
+    }
 }
 
-async fn stock(store: &DynStore, id: &str) -> i64 {
+async fn stock(store: &SharedStore, id: &str) -> i64 {
     store.product_by_id(id).await.unwrap().unwrap().stock
 }
 
@@ -387,8 +385,8 @@ async fn placing_and_cancelling_orders() {
         let c = user(s, "c@x.io", Role::Customer).await;
         let a = product(s, "A", 1_000, 3).await;
         let p2 = product(s, "B", 500, 10).await;
-        let (order, event) = order_of(&c.id, &[(&a, 2), (&p2, 1)]);
-        s.place_order(&order, &event, None).await.unwrap();
+        let order = order_of(&c.id, &[(&a, 2), (&p2, 1)]);
+        s.place_order(&order, None, 0).await.unwrap();
         assert_eq!(
             (stock(s, &a.id).await, stock(s, &p2.id).await),
             (1, 9),
@@ -402,8 +400,8 @@ async fn placing_and_cancelling_orders() {
         );
         assert_eq!(stored.address, address());
 
-        let (short, ev) = order_of(&c.id, &[(&a, 2), (&p2, 20)]);
-        match s.place_order(&short, &ev, None).await {
+        let short = order_of(&c.id, &[(&a, 2), (&p2, 20)]);
+        match s.place_order(&short, None, 0).await {
             Err(StoreError::OutOfStock(lines)) => {
                 assert_eq!(lines.len(), 2, "{}: every short line is named", b.name);
                 assert!(
@@ -422,16 +420,20 @@ async fn placing_and_cancelling_orders() {
         );
         assert!(s.order_by_id(&short.id).await.unwrap().is_none());
 
-        let (mut stale, ev) = order_of(&c.id, &[(&p2, 1)]);
+        let mut stale = order_of(&c.id, &[(&p2, 1)]);
         stale.items[0].unit_price = Money(1);
         assert!(matches!(
-            s.place_order(&stale, &ev, None).await,
+            s.place_order(&stale, None, 0).await,
             Err(StoreError::StaleProducts(_))
         ));
 
         let (list, total) = s.list_customer_orders(&c.id, None, 0, 10).await.unwrap();
         assert_eq!((list.len(), total), (1, 1));
-        let (cancelled, ev) = s
+        let OrderChange {
+            order: cancelled,
+            event: ev,
+            ..
+        } = s
             .cancel_order(
                 &order.id,
                 &Canceller::Customer(c.id.clone()),
@@ -492,14 +494,14 @@ async fn idempotency_keys() {
                 .unwrap(),
             IdempotencyClaim::Mismatch
         );
-        let (order, ev) = order_of(&c.id, &[(&p, 1)]);
+        let order = order_of(&c.id, &[(&p, 1)]);
         let record = IdempotencyRecord {
             user_id: c.id.clone(),
             key: "k".into(),
             status: 201,
             body: "{\"ok\":1}".into(),
         };
-        s.place_order(&order, &ev, Some(record)).await.unwrap();
+        s.place_order(&order, Some(record), 0).await.unwrap();
         assert_eq!(
             s.claim_idempotency_key(&c.id, "k", "h1", stale, ttl)
                 .await
@@ -559,8 +561,8 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
         let scarce = product(s, "S", 1_000, 10).await;
         let results = join_all((0..60).map(|_| {
             let s = s.clone();
-            let (order, ev) = order_of(&c.id, &[(&scarce, 1)]);
-            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+            let order = order_of(&c.id, &[(&scarce, 1)]);
+            tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
         let ok = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
@@ -580,8 +582,8 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
             } else {
                 vec![(&y, 2), (&x, 1)]
             };
-            let (order, ev) = order_of(&c.id, &lines);
-            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+            let order = order_of(&c.id, &lines);
+            tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
         assert!(
@@ -604,19 +606,19 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
             } else {
                 vec![(&plenty, 2), (&few, 1)]
             };
-            let (order, ev) = order_of(&d.id, &lines);
-            tokio::spawn(async move { s.place_order(&order, &ev, None).await })
+            let order = order_of(&d.id, &lines);
+            tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
         let mut left_of_plenty = Vec::new();
         let (mut ok, mut short) = (0, 0);
         for r in &results {
             match r {
-                Ok(Ok(levels)) => {
+                Ok(Ok(change)) => {
                     ok += 1;
-                    for (id, left) in levels {
-                        if *id == plenty.id {
-                            left_of_plenty.push(*left);
+                    for l in &change.stock {
+                        if l.product_id == plenty.id {
+                            left_of_plenty.push(l.stock);
                         }
                     }
                 }
@@ -660,8 +662,35 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
         for i in 0..20 {
             partners.push(user(s, &format!("p{i}@x.io"), Role::Delivery).await);
         }
-        let (order, ev) = order_of(&c.id, &[(&p, 1)]);
-        s.place_order(&order, &ev, None).await.unwrap();
+        let order = order_of(&c.id, &[(&p, 1)]);
+        s.place_order(&order, None, 0).await.unwrap();
+        // Not verified, or not available: refused, and the order stays on offer.
+        let newbie = s
+            .create_user(NewUser {
+                email: "new@x.io".into(),
+                name: "N".into(),
+                phone: None,
+                role: Role::Delivery,
+                password_hash: "h".into(),
+            })
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.set_availability(&newbie.id, true).await,
+            Err(StoreError::Ineligible("partner_not_verified"))
+        ));
+        assert!(matches!(
+            s.accept_order(&order.id, &newbie.id, 5, None, Utc::now())
+                .await,
+            Err(StoreError::Ineligible("partner_not_verified"))
+        ));
+        s.set_availability(&partners[0].id, false).await.unwrap();
+        assert!(matches!(
+            s.accept_order(&order.id, &partners[0].id, 5, None, Utc::now())
+                .await,
+            Err(StoreError::Ineligible("partner_unavailable"))
+        ));
+        s.set_availability(&partners[0].id, true).await.unwrap();
         let results = join_all(partners.iter().map(|partner| {
             let s = s.clone();
             let (oid, pid) = (order.id.clone(), partner.id.clone());
@@ -671,7 +700,7 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
         let winners: Vec<String> = results
             .iter()
             .filter_map(|r| match r {
-                Ok(Ok((o, _))) => o.partner_id.clone(),
+                Ok(Ok(c)) => c.order.partner_id.clone(),
                 _ => None,
             })
             .collect();
@@ -744,8 +773,8 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
             .await
             .unwrap()
         {
-            Confirmation::Delivered(o, e) => assert_eq!(
-                (o.status, o.payout, e.seq),
+            Confirmation::Delivered(c) => assert_eq!(
+                (c.order.status, c.order.payout, c.event.seq),
                 (OrderStatus::Delivered, Some(Money(4_200)), 5)
             ),
             other => panic!("{}: {other:?}", b.name),
@@ -764,7 +793,7 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
         let snap = s.stats_snapshot(day, 5).await.unwrap();
         assert_eq!(snap.revenue, order.total);
         assert_eq!(snap.delivery_seconds.len(), 1);
-        assert_eq!(snap.partners_total, 20);
+        assert_eq!(snap.partners_total, 21, "the twenty and the unverified one");
     }
 }
 
@@ -776,25 +805,26 @@ async fn wrong_codes_lock_and_admins_move_orders() {
         let p1 = user(s, "p1@x.io", Role::Delivery).await;
         let p2 = user(s, "p2@x.io", Role::Delivery).await;
         let prod = product(s, "A", 1_000, 10).await;
-        let (order, ev) = order_of(&c.id, &[(&prod, 1)]);
-        s.place_order(&order, &ev, None).await.unwrap();
+        let order = order_of(&c.id, &[(&prod, 1)]);
+        s.place_order(&order, None, 0).await.unwrap();
         s.accept_order(&order.id, &p1.id, 5, None, Utc::now())
             .await
             .unwrap();
-        let (o, _, prev) = s
+        let c = s
             .unassign_order(&order.id, "admin", "bike broke", Utc::now())
             .await
             .unwrap();
         assert_eq!(
-            (o.status, o.partner_id, prev),
-            (OrderStatus::Pending, None, p1.id.clone()),
+            (c.order.status, c.order.partner_id, c.previous_partner),
+            (OrderStatus::Pending, None, Some(p1.id.clone())),
             "{}",
             b.name
         );
-        let (o, _, _) = s
+        let o = s
             .reassign_order(&order.id, &p2.id, "admin", "closest", Utc::now())
             .await
-            .unwrap();
+            .unwrap()
+            .order;
         assert_eq!(
             (o.status, o.partner_id.as_deref()),
             (OrderStatus::Accepted, Some(p2.id.as_str()))
@@ -830,9 +860,9 @@ async fn wrong_codes_lock_and_admins_move_orders() {
             s.confirm_delivery(&order.id, &p2.id, "4321", 5, Money(1), Utc::now())
                 .await
                 .unwrap(),
-            Confirmation::Locked
+            Confirmation::Locked(_)
         ));
-        let (cancelled, _) = s
+        let cancelled = s
             .cancel_order(
                 &order.id,
                 &Canceller::Admin("admin".into()),
@@ -840,7 +870,8 @@ async fn wrong_codes_lock_and_admins_move_orders() {
                 Utc::now(),
             )
             .await
-            .unwrap();
+            .unwrap()
+            .order;
         assert_eq!(cancelled.status, OrderStatus::Cancelled);
         assert_eq!(stock(s, &prod.id).await, 10);
         let rows = s.list_partners(None, 0, 10).await.unwrap().0;
@@ -858,7 +889,11 @@ async fn wrong_codes_lock_and_admins_move_orders() {
             .set_partner_flags(&p1.id, Some(true), Some(true))
             .await
             .unwrap();
-        assert!(flagged.is_verified && flagged.status == "suspended" && !flagged.is_available);
+        assert!(
+            flagged.is_verified
+                && flagged.status == PartnerStatus::Suspended
+                && !flagged.is_available
+        );
         let (orders, n) = s
             .admin_orders(&AdminOrderFilter {
                 search: Some("c@x.io".into()),
@@ -906,8 +941,8 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
                     // is gone: those lines must be put back.
                     vec![(&plenty, 3), (&few, 1)]
                 };
-                let (order, event) = order_of(&customer, &lines);
-                async move { store.place_order(&order, &event, None).await }
+                let order = order_of(&customer, &lines);
+                async move { store.place_order(&order, None, 0).await }
             }))
             .await
         }
@@ -931,9 +966,10 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
     let not_final = results
         .iter()
         .flatten()
-        .filter(|levels| {
-            levels.iter().any(|(id, left)| {
-                (*id == plenty.id && *left != 1_000 - 10 - 5 * 3) || (*id == few.id && *left != 0)
+        .filter(|change| {
+            change.stock.iter().any(|l| {
+                (l.product_id == plenty.id && l.stock != 1_000 - 10 - 5 * 3)
+                    || (l.product_id == few.id && l.stock != 0)
             })
         })
         .count();
@@ -949,9 +985,8 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
         let events = s.order_events(&o.id, 0, 10).await.unwrap();
         assert_eq!(events.len(), 1, "one first event per order");
         assert_eq!(events[0].seq, 1);
+        assert_eq!(events[0].kind, qc_domain::OrderEventKind::Created);
         assert_eq!(o.last_seq, 1);
         assert!(!o.items.is_empty());
     }
 }
-
-fn _assert_arc(_: Arc<dyn Store>) {}

@@ -78,7 +78,9 @@ async fn drive(b: &Bench, base: &str, pid: Option<u32>, target: &str, fleet: Fle
             let mut next = start + Duration::from_micros((j as u64 % p) * 1_000_000 / p);
             while next < deadline {
                 tokio::time::sleep_until(next).await;
-                let lat: f64 = 19.05 + (out.sent % 100) as f64 * 0.0001;
+                // Back and forth, 11 m a second: a ride, not a jump the server refuses.
+                let k = out.sent % 198;
+                let lat: f64 = 19.05 + (if k < 99 { k } else { 198 - k }) as f64 * 0.0001;
                 let lng: f64 = 72.83 + (j % 100) as f64 * 0.0001;
                 let payload = json!({"lat": lat, "lng": lng, "orderId": oid});
                 let t = Instant::now();

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod dispatch;
 pub mod fanout;
+pub mod flood;
 pub mod idle;
 pub mod orders;
 pub mod race;
@@ -14,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Scenario names for `--only`, in run order.
-pub const ALL: [&str; 7] = [
-    "startup", "catalog", "orders", "race", "idle", "fanout", "dispatch",
+pub const ALL: [&str; 8] = [
+    "startup", "catalog", "orders", "race", "idle", "fanout", "dispatch", "flood",
 ];
 
 /// `concurrency` workers, each sending its next request when the previous one answered,

@@ -200,7 +200,7 @@ pub struct SuspendRequest {
 #[serde(rename_all = "camelCase")]
 pub struct OnlineUsersResponse {
     pub success: bool,
-    pub online_users: crate::realtime::OnlineCounts,
+    pub online_users: OnlineCounts,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -294,4 +294,29 @@ pub struct AdminProductResponse {
 pub struct AdminOrderResponse {
     pub success: bool,
     pub order: OrderView,
+}
+
+/// The brief's `onlineUsers` shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OnlineCounts {
+    pub customers: usize,
+    pub delivery: usize,
+    pub admin: usize,
+    pub total: usize,
+}
+
+impl OnlineCounts {
+    /// Counts of distinct users by role.
+    pub fn of(roles: impl Iterator<Item = qc_domain::Role>) -> OnlineCounts {
+        let mut c = OnlineCounts::default();
+        for role in roles {
+            match role {
+                qc_domain::Role::Customer => c.customers += 1,
+                qc_domain::Role::Delivery => c.delivery += 1,
+                qc_domain::Role::Admin => c.admin += 1,
+            }
+        }
+        c.total = c.customers + c.delivery + c.admin;
+        c
+    }
 }

@@ -187,3 +187,28 @@ pub struct CartValidateResponse {
     pub delivery_fee: i64,
     pub total: i64,
 }
+
+/// A catalog page as served: the response, and its JSON once rendered (a cached page is
+/// rendered once, not on every hit).
+pub struct ProductsPage {
+    pub response: ProductsResponse,
+    json: std::sync::OnceLock<axum::body::Bytes>,
+}
+
+impl ProductsPage {
+    pub fn new(response: ProductsResponse) -> ProductsPage {
+        ProductsPage {
+            response,
+            json: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The response as JSON bytes.
+    pub fn json(&self) -> serde_json::Result<axum::body::Bytes> {
+        if let Some(b) = self.json.get() {
+            return Ok(b.clone());
+        }
+        let b = axum::body::Bytes::from(serde_json::to_vec(&self.response)?);
+        Ok(self.json.get_or_init(|| b).clone())
+    }
+}

@@ -47,7 +47,7 @@ impl From<&PartnerProfile> for PartnerView {
             name: p.name.clone(),
             is_available: p.is_available,
             is_verified: p.is_verified,
-            status: p.status.clone(),
+            status: p.status.as_str().to_owned(),
             vehicle_type: p.vehicle_type.clone(),
             total_deliveries: p.total_deliveries,
             total_earnings: p.total_earnings.minor(),
@@ -95,6 +95,50 @@ pub struct PartnerOrderView {
 pub struct LocationPoint {
     pub lat: f64,
     pub lng: f64,
+}
+
+/// An order on offer, as every eligible partner sees it before one accepts: what a
+/// rider needs to decide, nothing that identifies the customer. The exact address,
+/// coordinates, the customer's name, phone and notes go only to the partner who wins
+/// (`order:accepted-success`, their order views) and to admins.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+    pub id: String,
+    pub order_number: String,
+    /// `pending` while on offer.
+    pub status: String,
+    /// Where to pick the order up.
+    pub pickup: LocationPoint,
+    /// Store to drop-off area, metres.
+    pub distance_meters: Option<i64>,
+    pub dropoff: DropoffArea,
+    /// Items to carry (units, all lines).
+    pub item_count: u32,
+    /// What this delivery pays, in minor units.
+    pub estimated_payout: i64,
+    /// Minutes from the store to the drop-off at the average rider speed.
+    pub estimated_minutes: Option<i64>,
+    pub currency: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Where an offered order goes, to about 500 m.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DropoffArea {
+    /// The city (locality) of the address.
+    pub locality: String,
+    pub zip_code: String,
+    /// The drop-off rounded to a 0.005° grid (about 500 m), when the address has one.
+    pub point: Option<LocationPoint>,
+}
+
+/// `{success, orders}`: orders on offer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OffersResponse {
+    pub success: bool,
+    pub orders: Vec<OfferView>,
 }
 
 /// `{success, orders}`

@@ -2,14 +2,15 @@
 //! order event carries the order's `seq` so clients can detect gaps and catch up via
 //! `GET /api/customer/orders/{orderId}/events?after=<seq>`.
 
-use super::PartnerOrderView;
+use super::{OfferView, PartnerOrderView};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// `order:created` → available partners and admins.
+/// `order:created` → available partners and admins: the offer, without anything that
+/// identifies the customer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderCreatedEvent {
-    pub order: PartnerOrderView,
+    pub order: OfferView,
 }
 
 /// `order:accepted` → the order's customer and admins.
@@ -30,6 +31,27 @@ pub struct AcceptedSuccessEvent {
     pub order_id: String,
     pub order: PartnerOrderView,
     pub seq: i64,
+}
+
+/// `order:code-locked` → the order's customer, partner and admins: too many wrong
+/// delivery codes; support resets it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeLockedEvent {
+    pub order_id: String,
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `order:code-reset` → the customer with the new code; the partner and admins without.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeResetEvent {
+    pub order_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation_code: Option<String>,
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `order:taken` → the other available partners: drop it from the list.

@@ -144,6 +144,8 @@ pub struct OrderView {
     pub delivery_address: AddressView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation_code: Option<String>,
+    /// Too many wrong codes were entered: delivery waits for support to reset the code.
+    pub code_locked: bool,
     pub notes: Option<String>,
     pub cancel_reason: Option<String>,
     /// The newest event's `seq`; fetch `/events?after=` from here after a reconnect.
@@ -188,9 +190,10 @@ impl OrderView {
             delivery_fee: o.delivery_fee.minor(),
             total: o.total.minor(),
             currency: "INR".to_owned(),
-            payment_method: o.payment_method.clone(),
+            payment_method: o.payment_method.as_str().to_owned(),
             delivery_address: AddressView::from(&o.address),
             confirmation_code: with_code.then(|| o.confirmation_code.clone()),
+            code_locked: o.code_attempts >= qc_domain::commerce::MAX_CODE_ATTEMPTS,
             notes: o.notes.clone(),
             cancel_reason: o.cancel_reason.clone(),
             last_seq: o.last_seq,
@@ -257,9 +260,9 @@ impl From<&OrderEvent> for OrderEventView {
         OrderEventView {
             order_id: e.order_id.clone(),
             seq: e.seq,
-            kind: e.kind.clone(),
+            kind: e.kind.as_str().to_owned(),
             data: e.payload.clone(),
-            actor_role: e.actor_role.clone(),
+            actor_role: e.actor_role.map(|r| r.as_str().to_owned()),
             at: e.at,
         }
     }

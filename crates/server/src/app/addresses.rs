@@ -23,6 +23,27 @@ pub fn parse_address(a: &AddressRequest, prefix: &str) -> Result<Address, Valida
     )
 }
 
+/// Whether the store delivers to an address: within `QC_SERVICE_RADIUS_KM` of it, when
+/// the address has coordinates. Checked when an address is saved and when an order is
+/// placed, so no delivery (and no payout) is ever priced across a city.
+pub fn check_serviceable(state: &AppState, address: &qc_domain::Address) -> Result<()> {
+    let Some(point) = address.point() else {
+        return Ok(());
+    };
+    let km = state.config.store_location.distance_m(point) / 1_000.0;
+    let radius = state.config.service_radius_km;
+    if km <= radius {
+        return Ok(());
+    }
+    Err(AppError::unprocessable(
+        "not_serviceable",
+        format!(
+            "We don't deliver to this address yet: it is {km:.1} km from our store, and we \
+             deliver within {radius:.1} km."
+        ),
+    ))
+}
+
 fn not_found() -> AppError {
     AppError::not_found("address_not_found", "No such address.")
 }
@@ -46,6 +67,7 @@ pub async fn create(
     req: AddressRequest,
 ) -> Result<SavedAddressView> {
     let address = parse_address(&req, "")?;
+    check_serviceable(state, &address)?;
     let saved = state
         .store
         .create_address(
@@ -66,6 +88,7 @@ pub async fn update(
     req: AddressRequest,
 ) -> Result<SavedAddressView> {
     let address = parse_address(&req, "")?;
+    check_serviceable(state, &address)?;
     let mut saved = state
         .store
         .update_address(&who.id, id, address)

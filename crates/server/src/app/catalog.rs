@@ -1,15 +1,17 @@
-//! Catalog services: browse, categories, the live cart check.
+//! The catalog: browsing (pages served from the catalog cache), categories, the live
+//! cart check; and the admin's catalog and stock editor. Every write clears the cache
+//! here, before it answers, and pushes stock changes as `inventory:updated`.
 
-use super::{AppState, page_params};
-use crate::api::{
-    CartLineCheck, CartValidateRequest, CartValidateResponse, CategoryView, Pagination,
-    ProductListQuery, ProductView, ProductsResponse,
-};
+use super::{AppState, page_params, reason};
+use crate::api::*;
+use crate::auth::AuthUser;
 use crate::error::{AppError, Result};
-use axum::body::Bytes;
 use qc_domain::{Money, ValidationErrors, commerce::normalise_cart};
-use qc_store::{ProductQuery, ProductSort};
-use std::sync::{Arc, OnceLock};
+use qc_store::{
+    CategoryPatch, NewCategory, NewProduct, ProductPatch, ProductQuery, ProductSort, StockChange,
+    StoreError,
+};
+use std::sync::Arc;
 
 fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
     Ok(match s.map(str::trim).unwrap_or("popular") {
@@ -26,33 +28,6 @@ fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
             .into());
         }
     })
-}
-
-/// A catalog page as served: the response, and its JSON once rendered (a cached page
-/// is rendered once, not on every hit).
-pub struct ProductsPage {
-    pub response: ProductsResponse,
-    json: OnceLock<Bytes>,
-}
-
-impl ProductsPage {
-    fn new(response: ProductsResponse) -> ProductsPage {
-        ProductsPage {
-            response,
-            json: OnceLock::new(),
-        }
-    }
-
-    /// The response as JSON bytes.
-    pub fn json(&self) -> Result<Bytes> {
-        if let Some(b) = self.json.get() {
-            return Ok(b.clone());
-        }
-        let b = Bytes::from(
-            serde_json::to_vec(&self.response).map_err(|e| AppError::Internal(e.into()))?,
-        );
-        Ok(self.json.get_or_init(|| b).clone())
-    }
 }
 
 /// Browse the catalog: filters, search, sort and pages. Pages are served from the
@@ -108,7 +83,7 @@ pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Arc<
 /// One active product.
 pub async fn product(state: &AppState, id: &str) -> Result<ProductView> {
     match state.store.product_by_id(id).await? {
-        Some(p) if p.is_active => Ok(ProductView::from(&p)),
+        Some(p) if p.orderable() => Ok(ProductView::from(&p)),
         _ => Err(AppError::not_found("product_not_found", "No such product.")),
     }
 }
@@ -117,6 +92,11 @@ pub async fn product(state: &AppState, id: &str) -> Result<ProductView> {
 pub async fn categories(state: &AppState) -> Result<Vec<CategoryView>> {
     let cats = state.store.list_categories().await?;
     Ok(cats.iter().map(CategoryView::from).collect())
+}
+
+/// An amount that does not fit: refused, never wrapped or saturated.
+fn too_large() -> AppError {
+    ValidationErrors::one("items", "the cart total is too large").into()
 }
 
 /// The live inventory check behind the cart: per line, whether it can be had, how many
@@ -138,7 +118,7 @@ pub async fn validate_cart(
     for line in &lines {
         let p = products
             .iter()
-            .find(|p| p.id == line.product_id && p.is_active);
+            .find(|p| p.id == line.product_id && p.orderable());
         let check = match p {
             None => CartLineCheck {
                 product_id: line.product_id.clone(),
@@ -152,9 +132,9 @@ pub async fn validate_cart(
             },
             Some(p) => {
                 let ok = p.stock >= i64::from(line.quantity);
-                let line_total = p.price * line.quantity;
+                let line_total = p.price.checked_times(line.quantity).ok_or_else(too_large)?;
                 if ok {
-                    subtotal = subtotal + line_total;
+                    subtotal = subtotal.checked_add(line_total).ok_or_else(too_large)?;
                 }
                 CartLineCheck {
                     product_id: p.id.clone(),
@@ -174,7 +154,7 @@ pub async fn validate_cart(
         };
         items.push(check);
     }
-    let totals = state.config.fees.totals(subtotal);
+    let totals = state.config.fees.totals(subtotal).ok_or_else(too_large)?;
     Ok(CartValidateResponse {
         success: true,
         valid: items.iter().all(|i| i.ok),
@@ -183,4 +163,223 @@ pub async fn validate_cart(
         delivery_fee: totals.delivery_fee.minor(),
         total: totals.total.minor(),
     })
+}
+
+pub async fn products(state: &AppState, q: AdminProductQuery) -> Result<ProductsResponse> {
+    let (page, limit, offset) = page_params(q.page, q.limit)?;
+    let query = ProductQuery {
+        category: q.category.filter(|c| !c.trim().is_empty()),
+        search: q.search.filter(|s| !s.trim().is_empty()),
+        include_inactive: true,
+        sort: qc_store::ProductSort::Name,
+        offset,
+        limit,
+        ..Default::default()
+    };
+    let (products, total) = state.store.list_products(&query).await?;
+    Ok(ProductsResponse {
+        success: true,
+        products: products.iter().map(ProductView::from).collect(),
+        pagination: Pagination::new(page, limit, total),
+    })
+}
+
+fn check_text(e: &mut ValidationErrors, field: &str, v: &str, max: usize) {
+    let n = v.trim().chars().count();
+    if n == 0 || n > max {
+        e.push(field, format!("must be 1 to {max} characters"));
+    }
+}
+
+fn check_money(e: &mut ValidationErrors, field: &str, v: Option<i64>) {
+    if v.is_some_and(|p| !(1..=10_000_000).contains(&p)) {
+        e.push(field, "must be between 1 and 10000000 minor units");
+    }
+}
+
+pub async fn create_product(state: &AppState, req: CreateProductRequest) -> Result<ProductView> {
+    let mut e = ValidationErrors::new();
+    check_text(&mut e, "sku", &req.sku, 40);
+    check_text(&mut e, "name", &req.name, 120);
+    check_text(&mut e, "unit", &req.unit, 40);
+    check_money(&mut e, "price", Some(req.price));
+    check_money(&mut e, "mrp", req.mrp);
+    if req.mrp.is_some_and(|m| m < req.price) {
+        e.push("mrp", "must be at least the price");
+    }
+    if !(0..=1_000_000).contains(&req.stock) {
+        e.push("stock", "must be between 0 and 1000000");
+    }
+    e.into_result()?;
+    let product = state
+        .store
+        .create_product(NewProduct {
+            sku: req.sku.trim().to_owned(),
+            name: req.name.trim().to_owned(),
+            description: req.description.trim().to_owned(),
+            category: req.category.trim().to_owned(),
+            unit: req.unit.trim().to_owned(),
+            price: Money(req.price),
+            mrp: Money(req.mrp.unwrap_or(req.price)),
+            stock: req.stock,
+            brand: req.brand.filter(|b| !b.trim().is_empty()),
+            tags: req.tags,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => {
+                AppError::from(ValidationErrors::one("category", "no such category"))
+            }
+            StoreError::Conflict(m) => AppError::conflict("sku_taken", m),
+            other => other.into(),
+        })?;
+    state.catalog_changed();
+    Ok(ProductView::from(&product))
+}
+
+fn product_err(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound => AppError::not_found("product_not_found", "No such product."),
+        StoreError::Conflict(m) => AppError::bad_request("invalid_product", m),
+        StoreError::InvalidState(m) => AppError::conflict("invalid_stock", m),
+        other => other.into(),
+    }
+}
+
+pub async fn update_product(
+    state: &AppState,
+    id: &str,
+    req: UpdateProductRequest,
+) -> Result<ProductView> {
+    let mut e = ValidationErrors::new();
+    if let Some(n) = &req.name {
+        check_text(&mut e, "name", n, 120);
+    }
+    if let Some(u) = &req.unit {
+        check_text(&mut e, "unit", u, 40);
+    }
+    check_money(&mut e, "price", req.price);
+    check_money(&mut e, "mrp", req.mrp);
+    e.into_result()?;
+    let deactivating = req.is_active == Some(false);
+    let product = state
+        .store
+        .update_product(
+            id,
+            ProductPatch {
+                name: req.name.map(|s| s.trim().to_owned()),
+                description: req.description,
+                unit: req.unit.map(|s| s.trim().to_owned()),
+                price: req.price.map(Money),
+                mrp: req.mrp.map(Money),
+                is_active: req.is_active,
+                brand: req.brand.map(|b| Some(b).filter(|b| !b.trim().is_empty())),
+                tags: req.tags,
+                category: req.category,
+            },
+        )
+        .await
+        .map_err(product_err)?;
+    // Clear cached pages before anyone is told: a client that refetches on the event
+    // must not get the old page.
+    state.catalog_changed();
+    if deactivating || req.is_active == Some(true) {
+        publish(state, &product).await;
+    }
+    Ok(ProductView::from(&product))
+}
+
+async fn publish(state: &AppState, p: &qc_store::Product) {
+    state
+        .broadcast
+        .inventory(vec![StockLevel {
+            product_id: p.id.clone(),
+            stock: p.stock,
+            in_stock: p.stock > 0 && p.is_active,
+        }])
+        .await;
+}
+
+/// Set or adjust stock with a reason; open catalogs and carts hear `inventory:updated`.
+pub async fn change_stock(
+    state: &AppState,
+    admin: &AuthUser,
+    id: &str,
+    req: StockRequest,
+) -> Result<ProductView> {
+    let reason = reason(&req.reason)?;
+    let change = match (req.set, req.adjust) {
+        (Some(n), None) if (0..=1_000_000).contains(&n) => StockChange::Set(n),
+        (None, Some(d)) if d != 0 && d.abs() <= 1_000_000 => StockChange::Adjust(d),
+        _ => {
+            return Err(ValidationErrors::one(
+                "set",
+                "give either set (0 to 1000000) or a non-zero adjust, not both",
+            )
+            .into());
+        }
+    };
+    let product = state
+        .store
+        .change_stock(id, change, &reason, &admin.id)
+        .await
+        .map_err(product_err)?;
+    state.catalog_changed();
+    publish(state, &product).await;
+    Ok(ProductView::from(&product))
+}
+
+pub async fn create_category(state: &AppState, req: CategoryRequest) -> Result<CategoryView> {
+    let mut e = ValidationErrors::new();
+    let slug = req.slug.trim().to_lowercase();
+    if slug.is_empty()
+        || slug.len() > 40
+        || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        e.push(
+            "slug",
+            "must be 1 to 40 lowercase letters, digits and dashes",
+        );
+    }
+    check_text(&mut e, "name", &req.name, 60);
+    e.into_result()?;
+    let c = state
+        .store
+        .upsert_category(NewCategory {
+            slug,
+            name: req.name.trim().to_owned(),
+            description: req.description.trim().to_owned(),
+            color: req.color.unwrap_or_else(|| "#607d8b".into()),
+            icon: req.icon.unwrap_or_default(),
+            sort_order: 100,
+        })
+        .await?;
+    state.catalog_changed();
+    Ok(CategoryView::new(&c, 0))
+}
+
+pub async fn update_category(
+    state: &AppState,
+    id: &str,
+    req: UpdateCategoryRequest,
+) -> Result<CategoryView> {
+    let c = state
+        .store
+        .update_category(
+            id,
+            CategoryPatch {
+                name: req.name,
+                description: req.description,
+                color: req.color,
+                icon: req.icon,
+                is_active: req.is_active,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AppError::not_found("category_not_found", "No such category."),
+            other => other.into(),
+        })?;
+    state.catalog_changed();
+    Ok(CategoryView::new(&c, 0))
 }

@@ -3,16 +3,19 @@
 //! Socket.io handlers call these same functions, so both produce the same events.
 
 use super::accept_gate::Settled;
+use super::changes::order_changed;
+use super::views::{contact, delivery_distance, me_ref, offer_view, partner_view};
 use super::{AppState, page_params};
 use crate::api::{
-    ContactView, EarningLine, EarningsView, LocationPoint, LocationUpdate, LocationView, OrderView,
-    Pagination, PartnerOrderView, PartnerOrdersResponse, PartnerRef, PartnerView, order_number,
+    EarningLine, EarningsView, LocationUpdate, LocationView, OfferView, Pagination,
+    PartnerOrderView, PartnerOrdersResponse, PartnerView, order_number,
 };
 use crate::auth::AuthUser;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Result, partner_ineligible};
 use chrono::{Datelike, Duration, TimeZone, Utc};
 use qc_domain::commerce::MAX_CODE_ATTEMPTS;
-use qc_domain::{GeoPoint, OrderStatus, ValidationErrors};
+use qc_domain::geo::{MAX_PLAUSIBLE_KMH, plausible_move};
+use qc_domain::{GeoPoint, OrderStatus, PartnerStatus, ValidationErrors};
 use qc_store::{Confirmation, Order, PartnerOrders, PartnerProfile, StoreError};
 
 fn order_not_found() -> AppError {
@@ -20,45 +23,6 @@ fn order_not_found() -> AppError {
         "order_not_found",
         "No such order, or it is not assigned to you.",
     )
-}
-
-/// Store → customer distance of an order, when the address has coordinates.
-pub fn delivery_distance(state: &AppState, order: &Order) -> Option<i64> {
-    order
-        .address
-        .point()
-        .map(|p| state.config.store_location.distance_m(p).round() as i64)
-}
-
-/// The partner's view of an order; `contact` adds the customer's name and phone.
-pub fn partner_view(
-    state: &AppState,
-    order: &Order,
-    contact: Option<ContactView>,
-    partner: Option<PartnerRef>,
-) -> PartnerOrderView {
-    let distance = order.distance_m.or_else(|| delivery_distance(state, order));
-    let store = state.config.store_location;
-    PartnerOrderView {
-        order: OrderView::new(order, partner, false),
-        distance_meters: distance,
-        estimated_payout: order
-            .payout
-            .unwrap_or_else(|| state.config.payout.payout(distance))
-            .minor(),
-        pickup: LocationPoint {
-            lat: store.lat,
-            lng: store.lng,
-        },
-        customer: contact,
-    }
-}
-
-fn me_ref(who: &AuthUser) -> PartnerRef {
-    PartnerRef {
-        id: who.id.clone(),
-        name: who.name.clone(),
-    }
 }
 
 async fn profile(state: &AppState, who: &AuthUser) -> Result<PartnerProfile> {
@@ -73,45 +37,46 @@ pub async fn me(state: &AppState, who: &AuthUser) -> Result<PartnerView> {
     Ok(PartnerView::from(&profile(state, who).await?))
 }
 
-/// Go online for new orders, or stop receiving them. Live sockets follow at once.
+/// Why this partner may not take orders now, if anything stops them: suspended or not
+/// yet verified (403), availability off (409).
+fn eligibility(p: &PartnerProfile, need_available: bool) -> Result<()> {
+    if p.status == PartnerStatus::Suspended {
+        return Err(partner_ineligible("partner_suspended"));
+    }
+    if !p.is_verified {
+        return Err(partner_ineligible("partner_not_verified"));
+    }
+    if need_available && !p.is_available {
+        return Err(partner_ineligible("partner_unavailable"));
+    }
+    Ok(())
+}
+
+/// Go online for new orders, or stop receiving them. Live sockets follow at once. Only
+/// a verified, active partner can go online (an admin verifies new partners).
 pub async fn set_availability(
     state: &AppState,
     who: &AuthUser,
     available: bool,
 ) -> Result<PartnerView> {
     let current = profile(state, who).await?;
-    if available && current.status == "suspended" {
-        return Err(AppError::forbidden(
-            "partner_suspended",
-            "This partner account is suspended.",
-        ));
+    if available {
+        eligibility(&current, false)?;
     }
     let p = state.store.set_availability(&who.id, available).await?;
     state
-        .realtime
+        .broadcast
         .set_partner_available(&who.id, available)
         .await;
     Ok(PartnerView::from(&p))
 }
 
-/// Pending orders that nobody has taken yet.
-pub async fn available_orders(state: &AppState) -> Result<Vec<PartnerOrderView>> {
+/// Pending orders that nobody has taken yet, as offers (no customer details), for a
+/// verified partner whose availability is on.
+pub async fn available_orders(state: &AppState, who: &AuthUser) -> Result<Vec<OfferView>> {
+    eligibility(&profile(state, who).await?, true)?;
     let orders = state.store.available_orders(100).await?;
-    Ok(orders
-        .iter()
-        .map(|o| partner_view(state, o, None, None))
-        .collect())
-}
-
-async fn contact(state: &AppState, order: &Order) -> Result<Option<ContactView>> {
-    Ok(state
-        .store
-        .user_by_id(&order.customer_id)
-        .await?
-        .map(|u| ContactView {
-            name: u.name,
-            phone: u.phone,
-        }))
+    Ok(orders.iter().map(|o| offer_view(state, o)).collect())
 }
 
 /// The partner's orders in progress, with the customer's contact.
@@ -175,13 +140,7 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
     if let Some(settled) = turn.settled() {
         return Err(settled_error(settled));
     }
-    let me = profile(state, who).await?;
-    if me.status == "suspended" {
-        return Err(AppError::forbidden(
-            "partner_suspended",
-            "This partner account is suspended.",
-        ));
-    }
+    eligibility(&profile(state, who).await?, true)?;
     let distance = match state.store.order_by_id(order_id).await? {
         Some(o) if o.status != OrderStatus::Pending => {
             let settled = if o.status == OrderStatus::Cancelled {
@@ -208,7 +167,7 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
             Utc::now(),
         )
         .await;
-    let (order, event) = match accepted {
+    let change = match accepted {
         Ok(won) => {
             turn.settle(Settled::Taken);
             won
@@ -221,6 +180,7 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
                 StoreError::LimitReached(m) => {
                     return Err(AppError::conflict("too_many_active_orders", m));
                 }
+                StoreError::Ineligible(code) => return Err(partner_ineligible(code)),
                 other => return Err(other.into()),
             };
             turn.settle(settled);
@@ -231,18 +191,11 @@ pub async fn accept(state: &AppState, who: &AuthUser, order_id: &str) -> Result<
     tracing::info!(order_id, partner_id = %who.id, "order accepted");
     let view = partner_view(
         state,
-        &order,
-        contact(state, &order).await?,
+        &change.order,
+        contact(state, &change.order).await?,
         Some(me_ref(who)),
     );
-    let partner = PartnerRef {
-        id: who.id.clone(),
-        name: me.name.clone(),
-    };
-    state
-        .realtime
-        .order_accepted(&order, &event, &partner, &view)
-        .await;
+    order_changed(state, &change, Some(&view)).await;
     Ok(view)
 }
 
@@ -287,7 +240,7 @@ pub async fn update_status(
                 ),
             )
         })?;
-    let (order, event) = state
+    let change = state
         .store
         .advance_order(order_id, &who.id, order.status, to, Utc::now())
         .await
@@ -299,11 +252,11 @@ pub async fn update_status(
             ),
             other => other.into(),
         })?;
-    state.realtime.status_updated(&order, &event).await;
+    order_changed(state, &change, None).await;
     Ok(partner_view(
         state,
-        &order,
-        contact(state, &order).await?,
+        &change.order,
+        contact(state, &change.order).await?,
         Some(me_ref(who)),
     ))
 }
@@ -370,22 +323,27 @@ pub async fn confirm_delivery(
             other => other.into(),
         })?;
     match outcome {
-        Confirmation::Delivered(order, event) => {
+        Confirmation::Delivered(change) => {
             tracing::info!(order_id, partner_id = %who.id, "order delivered");
-            state.locations.finish(order_id);
-            state.realtime.order_delivered(&order, &event).await;
-            Ok(partner_view(state, &order, None, Some(me_ref(who))))
+            order_changed(state, &change, None).await;
+            Ok(partner_view(state, &change.order, None, Some(me_ref(who))))
         }
         Confirmation::WrongCode { attempts_left } => Err(AppError::bad_request(
             "invalid_confirmation_code",
             format!("That code is wrong. {attempts_left} attempts left."),
         )),
-        Confirmation::Locked => Err(AppError::Locked {
-            code: "confirmation_locked",
-            message:
-                "Too many wrong codes: confirmation is locked for this order. Contact support."
+        Confirmation::Locked(change) => {
+            if let Some(change) = change {
+                tracing::warn!(order_id, partner_id = %who.id, "delivery code locked");
+                order_changed(state, &change, None).await;
+            }
+            Err(AppError::Locked {
+                code: "confirmation_locked",
+                message: "Too many wrong codes: confirmation is locked for this order. Support \
+                          has been alerted and will send the customer a new code; wait for it."
                     .into(),
-        }),
+            })
+        }
     }
 }
 
@@ -398,6 +356,26 @@ pub async fn record_location(
 ) -> Result<LocationView> {
     let point = GeoPoint::parse(update.lat, update.lng)?;
     let order_id = update.order_id.as_str();
+    let at = Utc::now();
+    // A fix farther from the order's previous one than a rider can travel is refused:
+    // it never reaches the trail, the customer's map or the ETA.
+    if let Some(prev) = state.locations.last(order_id)
+        && !plausible_move(
+            prev.point,
+            prev.at.timestamp_millis(),
+            point,
+            at.timestamp_millis(),
+            MAX_PLAUSIBLE_KMH,
+        )
+    {
+        return Err(AppError::unprocessable(
+            "implausible_location",
+            format!(
+                "This position is too far from the last one for the time between them \
+                 (over {MAX_PLAUSIBLE_KMH:.0} km/h); it was not shared."
+            ),
+        ));
+    }
     // The route (this partner, this order, still in delivery) is read from the database
     // at most every few seconds; changes made here forget it at once.
     let customer_id = match state.locations.route(order_id, &who.id) {
@@ -419,7 +397,6 @@ pub async fn record_location(
             order.customer_id
         }
     };
-    let at = Utc::now();
     let view = LocationView {
         lat: point.lat,
         lng: point.lng,
@@ -427,9 +404,10 @@ pub async fn record_location(
     };
     // Relay first: the trail sample below must not delay the live position.
     state
-        .realtime
+        .broadcast
         .location(order_id, &who.id, &customer_id, &view)
         .await;
+    share_position(state, order_id, &view).await;
     if state.locations.update(order_id, &who.id, point, at) {
         state
             .store
@@ -437,6 +415,28 @@ pub async fn record_location(
             .await?;
     }
     Ok(view)
+}
+
+/// With many instances, the last position goes to Redis (`{prefix}:pos:{order}`, 1 h), so
+/// tracking served by any instance is as fresh as the fix (read in `orders::tracking`).
+async fn share_position(state: &AppState, order_id: &str, fix: &LocationView) {
+    let Some(mut redis) = state.broadcast.redis() else {
+        return;
+    };
+    let key = state.broadcast.redis_key(&format!("pos:{order_id}"));
+    let Ok(value) = serde_json::to_string(fix) else {
+        return;
+    };
+    let set: Result<(), redis::RedisError> = redis::cmd("SET")
+        .arg(key)
+        .arg(value)
+        .arg("EX")
+        .arg(3_600)
+        .query_async(&mut redis)
+        .await;
+    if let Err(e) = set {
+        tracing::debug!(error = %e, "could not share a position");
+    }
 }
 
 /// Start of today and of this ISO week (Monday), UTC.

@@ -1,25 +1,70 @@
-//! Services: one function per business operation. They decide (domain rules,
-//! object-level authorization) and make one atomic store call; HTTP and Socket.io
-//! handlers call these same functions.
+//! Services: one function per business operation, grouped by what they act on. They
+//! decide (domain rules, object-level authorization) and make one atomic store call;
+//! HTTP and Socket.io handlers call these same functions. Every order change goes out
+//! through one after-commit path ([`changes`]).
+//!
+//! No two service modules import each other, directly or round a loop
+//! (`tests/it/layers.rs` checks it).
 
 pub mod accept_gate;
+pub mod accounts;
 pub mod addresses;
-pub mod admin;
-pub mod admin_accounts;
-pub mod auth;
 pub mod cache;
 pub mod catalog;
+pub mod changes;
 pub mod delivery;
 pub mod locations;
 pub mod orders;
+pub mod sessions;
+pub mod stats;
+pub mod views;
 
+use crate::api::ProductsPage;
 use crate::auth::password::Passwords;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenService;
+use crate::broadcast::Broadcaster;
 use crate::config::Config;
-use qc_store::DynStore;
+use crate::limits::RateLimiter;
+use qc_store::SharedStore;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Rate limits held by this instance (see [`crate::limits`]).
+pub struct Limits {
+    /// Registrations per client address per hour.
+    pub registrations: RateLimiter,
+    /// Orders placed per customer per minute.
+    pub orders: RateLimiter,
+    /// New Socket.io handshakes per client address per minute.
+    pub handshakes: RateLimiter,
+    /// Refused Socket.io handshakes per client address per minute.
+    pub refused_handshakes: RateLimiter,
+    /// Location updates per user per second, over all the user's sockets.
+    pub socket_locations: RateLimiter,
+    /// Other socket events per user per second, over all the user's sockets.
+    pub socket_events: RateLimiter,
+}
+
+/// Location updates a user may send per second (all their sockets together).
+pub const LOCATIONS_PER_SEC: u32 = 5;
+/// Other socket events a user may send per second (all their sockets together).
+pub const EVENTS_PER_SEC: u32 = 20;
+
+impl Limits {
+    fn new(c: &Config) -> Limits {
+        use std::time::Duration;
+        let minute = Duration::from_secs(60);
+        Limits {
+            registrations: RateLimiter::new(c.registrations_per_hour, Duration::from_secs(3_600)),
+            orders: RateLimiter::new(c.orders_per_minute, minute),
+            handshakes: RateLimiter::new(c.handshakes_per_minute, minute),
+            refused_handshakes: RateLimiter::new(c.refused_handshakes_per_minute, minute),
+            socket_locations: RateLimiter::new(LOCATIONS_PER_SEC, Duration::from_secs(1)),
+            socket_events: RateLimiter::new(EVENTS_PER_SEC, Duration::from_secs(1)),
+        }
+    }
+}
 
 /// Everything a service needs; one pointer, so cloning it per request is one atomic
 /// increment (axum clones the state for every request).
@@ -36,17 +81,21 @@ impl std::ops::Deref for AppState {
 /// What [`AppState`] points to.
 pub struct Services {
     pub config: Arc<Config>,
-    pub store: DynStore,
+    pub store: SharedStore,
     pub tokens: Arc<TokenService>,
     pub passwords: Passwords,
     pub login_throttle: Arc<LoginThrottle>,
-    pub realtime: Arc<crate::realtime::Realtime>,
+    /// Wrong current passwords on password change, per user (like logins).
+    pub password_throttle: Arc<LoginThrottle>,
+    /// Per-address and per-user rate limits.
+    pub limits: Limits,
+    pub broadcast: Arc<Broadcaster>,
     pub locations: Arc<locations::Locations>,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The account behind a token, by user id (see [`cache`]).
     pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
     /// Catalog pages, by normalised query (see [`cache`]).
-    pub catalog: Arc<cache::TtlCache<Arc<catalog::ProductsPage>>>,
+    pub catalog: Arc<cache::TtlCache<Arc<ProductsPage>>>,
     /// Accept attempts on one order take turns (see [`accept_gate`]).
     pub accepting: Arc<accept_gate::AcceptGate>,
     pub started: Instant,
@@ -55,19 +104,27 @@ pub struct Services {
 impl AppState {
     pub fn new(
         config: Config,
-        store: DynStore,
-        realtime: crate::realtime::Realtime,
+        store: SharedStore,
+        broadcast: Broadcaster,
         metrics: Arc<crate::metrics::Metrics>,
     ) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState(Arc::new(Services {
-            tokens: Arc::new(TokenService::new(&config.jwt_secret, config.jwt_ttl)),
+            tokens: Arc::new(TokenService::new(
+                config.jwt_secret.expose(),
+                config.jwt_ttl,
+            )),
             passwords: Passwords::new(cores),
             login_throttle: Arc::new(
                 LoginThrottle::new(config.login_max_failures, config.login_window)
-                    .with_redis(realtime.redis(), &config.redis_prefix),
+                    .with_redis(broadcast.redis(), &config.redis_prefix),
             ),
-            realtime: Arc::new(realtime),
+            password_throttle: Arc::new(
+                LoginThrottle::new(config.password_max_failures, config.login_window)
+                    .with_redis(broadcast.redis(), &format!("{}:pw", config.redis_prefix)),
+            ),
+            limits: Limits::new(&config),
+            broadcast: Arc::new(broadcast),
             metrics,
             locations: Arc::new(locations::Locations::default()),
             users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
@@ -89,6 +146,17 @@ impl AppState {
     pub fn catalog_changed(&self) {
         self.catalog.clear();
     }
+}
+
+/// A reason an admin gives for an intervention: 1 to 300 characters, trimmed.
+pub fn reason(r: &str) -> crate::error::Result<String> {
+    let r = r.trim();
+    if r.is_empty() || r.chars().count() > 300 {
+        return Err(
+            qc_domain::ValidationErrors::one("reason", "must be 1 to 300 characters").into(),
+        );
+    }
+    Ok(r.to_owned())
 }
 
 /// Largest page a list answers; larger `limit`s are capped.

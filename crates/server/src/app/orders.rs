@@ -1,19 +1,21 @@
-//! Customer order services: idempotent, race-free placement; history; details;
-//! cancellation; the order timeline.
+//! Orders: idempotent, race-free placement; a customer's history, details, timeline and
+//! live tracking; cancellation by the customer or an admin; the admin's order table,
+//! order detail, unassign and reassign. Every change is announced through the one
+//! after-commit path ([`super::changes`]).
 
 use super::addresses::parse_address;
-use super::{AppState, page_params};
-use crate::api::{
-    CancelRequest, OrderEventView, OrderListQuery, OrderResponse, OrderView, OrdersResponse,
-    Pagination, PartnerRef, PlaceOrderRequest,
-};
+use super::changes::order_changed;
+use super::views::{order_view, partner_ref, person};
+use super::{AppState, page_params, reason};
+use crate::api::*;
 use crate::auth::AuthUser;
 use crate::error::{AppError, Result};
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use qc_domain::commerce::{confirmation_code, normalise_cart};
 use qc_domain::{Money, OrderStatus, PaymentMethod, ValidationErrors};
 use qc_store::{
-    Canceller, IdempotencyClaim, IdempotencyRecord, Order, OrderEvent, OrderItem, StoreError,
+    AdminOrderFilter, Canceller, IdempotencyClaim, IdempotencyRecord, Order, OrderEvent, OrderItem,
+    StoreError,
 };
 use sha2::{Digest, Sha256};
 
@@ -32,6 +34,11 @@ pub enum Placed {
 
 fn order_not_found() -> AppError {
     AppError::not_found("order_not_found", "No such order.")
+}
+
+/// An amount that does not fit: refused, never wrapped or saturated.
+fn too_large() -> AppError {
+    ValidationErrors::one("items", "the order total is too large").into()
 }
 
 /// Validate an `Idempotency-Key` header value.
@@ -93,7 +100,13 @@ pub async fn place_order(
         }
     }
     let result = async {
+        state
+            .limits
+            .orders
+            .hit(&who.id)
+            .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
         let plan = validate(state, who, &req).await?;
+        super::addresses::check_serviceable(state, &plan.address)?;
         create(state, who, plan, key.as_deref()).await
     }
     .await;
@@ -185,14 +198,18 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     for line in &plan.lines {
         match products
             .iter()
-            .find(|p| p.id == line.product_id && p.is_active)
+            .find(|p| p.id == line.product_id && p.orderable())
         {
             None => unavailable.push(line.product_id.clone()),
             Some(p) => {
-                let line_total = p.price.checked_times(line.quantity).ok_or_else(|| {
-                    AppError::bad_request("invalid_quantity", "Quantity too large.")
-                })?;
-                subtotal = subtotal.checked_add(line_total).unwrap_or(Money(i64::MAX));
+                let line_total = p
+                    .price
+                    .checked_times(line.quantity)
+                    .and_then(|t| {
+                        subtotal = subtotal.checked_add(t)?;
+                        Some(t)
+                    })
+                    .ok_or_else(too_large)?;
                 items.push(OrderItem {
                     product_id: p.id.clone(),
                     sku: p.sku.clone(),
@@ -214,7 +231,7 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
             ),
         });
     }
-    let totals = state.config.fees.totals(subtotal);
+    let totals = state.config.fees.totals(subtotal).ok_or_else(too_large)?;
     let now = Utc::now();
     let order = Order {
         id: uuid::Uuid::now_v7().simple().to_string(),
@@ -225,7 +242,7 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         subtotal: totals.subtotal,
         delivery_fee: totals.delivery_fee,
         total: totals.total,
-        payment_method: plan.payment.as_str().to_owned(),
+        payment_method: plan.payment,
         address: plan.address,
         confirmation_code: confirmation_code(rand::random::<u32>()),
         code_attempts: 0,
@@ -243,15 +260,6 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         cancelled_at: None,
         updated_at: now,
     };
-    let event = OrderEvent {
-        order_id: order.id.clone(),
-        seq: 1,
-        kind: "order.created".into(),
-        payload: serde_json::json!({ "status": "pending", "total": order.total.minor() }),
-        actor_id: Some(who.id.clone()),
-        actor_role: Some("customer".into()),
-        at: now,
-    };
     let body = serde_json::to_string(&OrderResponse {
         success: true,
         order: OrderView::new(&order, None, true),
@@ -268,39 +276,19 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     // order unannounced to partners nor stale in cached catalog pages.
     let state = state.clone();
     tokio::spawn(async move {
-        let left = state.store.place_order(&order, &event, idem).await?;
-        state.catalog_changed();
+        let change = state
+            .store
+            .place_order(&order, idem, state.config.max_open_orders)
+            .await?;
         tracing::info!(order_id = %order.id, total = order.total.minor(), "order placed");
-        let offer = super::delivery::partner_view(&state, &order, None, None);
-        state.realtime.order_created(&offer).await;
-        let levels = left
-            .into_iter()
-            .map(|(product_id, stock)| crate::api::StockLevel {
-                product_id,
-                stock,
-                // The decrement only matches active products.
-                in_stock: stock > 0,
-            })
-            .collect();
-        state.realtime.inventory(levels).await;
+        order_changed(&state, &change, None).await;
         Ok::<_, AppError>(Placed::Created {
-            order: Box::new(order),
+            order: Box::new(change.order),
             body,
         })
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))?
-}
-
-/// The order's partner, named (for views that show who delivers).
-pub(crate) async fn partner_ref(state: &AppState, order: &Order) -> Result<Option<PartnerRef>> {
-    let Some(pid) = &order.partner_id else {
-        return Ok(None);
-    };
-    Ok(state.store.user_by_id(pid).await?.map(|u| PartnerRef {
-        id: u.id,
-        name: u.name,
-    }))
 }
 
 /// The customer's own order, or 404 (someone else's order looks the same as none).
@@ -312,9 +300,7 @@ pub async fn own_order(state: &AppState, who: &AuthUser, order_id: &str) -> Resu
 }
 
 pub async fn get_order(state: &AppState, who: &AuthUser, order_id: &str) -> Result<OrderView> {
-    let order = own_order(state, who, order_id).await?;
-    let partner = partner_ref(state, &order).await?;
-    Ok(OrderView::new(&order, partner, true))
+    order_view(state, &own_order(state, who, order_id).await?).await
 }
 
 pub async fn list_orders(
@@ -338,7 +324,7 @@ pub async fn list_orders(
         .await?;
     let mut views = Vec::with_capacity(orders.len());
     for o in &orders {
-        views.push(OrderView::new(o, partner_ref(state, o).await?, true));
+        views.push(order_view(state, o).await?);
     }
     Ok(OrdersResponse {
         success: true,
@@ -362,7 +348,7 @@ pub async fn cancel(
     if reason.is_some_and(|r| r.chars().count() > 300) {
         return Err(ValidationErrors::one("reason", "must be at most 300 characters").into());
     }
-    let (order, event) = state
+    let change = state
         .store
         .cancel_order(
             order_id,
@@ -379,14 +365,8 @@ pub async fn cancel(
             ),
             other => other.into(),
         })?;
-    state.locations.finish(&order.id);
-    state
-        .realtime
-        .order_cancelled(&order, &event, order.accepted_at.is_none())
-        .await;
-    publish_stock(state, &order).await;
-    let partner = partner_ref(state, &order).await?;
-    Ok((OrderView::new(&order, partner, true), event))
+    order_changed(state, &change, None).await;
+    Ok((order_view(state, &change.order).await?, change.event))
 }
 
 /// The order's timeline after `after` (for catching up after a reconnect).
@@ -405,26 +385,6 @@ pub async fn events(
         events.iter().map(OrderEventView::from).collect(),
         order.last_seq,
     ))
-}
-
-/// Tell open catalogs and carts the new stock of an order's products.
-pub async fn publish_stock(state: &AppState, order: &Order) {
-    state.catalog_changed();
-    let ids: Vec<String> = order.items.iter().map(|i| i.product_id.clone()).collect();
-    match state.store.products_by_ids(&ids).await {
-        Ok(products) => {
-            let levels = products
-                .iter()
-                .map(|p| crate::api::StockLevel {
-                    product_id: p.id.clone(),
-                    stock: p.stock,
-                    in_stock: p.stock > 0 && p.is_active,
-                })
-                .collect();
-            state.realtime.inventory(levels).await;
-        }
-        Err(e) => tracing::warn!(error = %e, "could not read stock for inventory:updated"),
-    }
 }
 
 /// Where the customer's order is: the rider's last position, and an ETA.
@@ -496,9 +456,9 @@ async fn shared_position(state: &AppState, order_id: &str) -> Option<crate::api:
         lng: f64,
         at: chrono::DateTime<Utc>,
     }
-    let mut redis = state.realtime.redis()?;
+    let mut redis = state.broadcast.redis()?;
     let raw: Option<String> = redis::cmd("GET")
-        .arg(state.realtime.redis_key(&format!("pos:{order_id}")))
+        .arg(state.broadcast.redis_key(&format!("pos:{order_id}")))
         .query_async(&mut redis)
         .await
         .ok()?;
@@ -508,4 +468,243 @@ async fn shared_position(state: &AppState, order_id: &str) -> Option<crate::api:
         lng: p.lng,
         at: p.at,
     })
+}
+
+/// `2026-11-27` or an RFC 3339 time; a bare date as an upper bound means its end.
+fn parse_time(field: &str, s: &str, end_of_day: bool) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        ValidationErrors::one(field, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
+    })?;
+    let d = if end_of_day {
+        d.succ_opt().unwrap_or(d)
+    } else {
+        d
+    };
+    Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+}
+
+fn parse_status(s: Option<&str>) -> Result<Option<OrderStatus>> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => OrderStatus::parse(s).map(Some).ok_or_else(|| {
+            ValidationErrors::one(
+                "status",
+                "must be pending, accepted, picked_up, on_the_way, delivered or cancelled",
+            )
+            .into()
+        }),
+    }
+}
+
+pub async fn admin_orders(
+    state: &AppState,
+    q: AdminOrderQuery,
+) -> Result<(Vec<OrderView>, Pagination)> {
+    let (page, limit, offset) = page_params(q.page, q.limit)?;
+    let filter = AdminOrderFilter {
+        status: parse_status(q.status.as_deref())?,
+        search: q.search.filter(|s| !s.trim().is_empty()),
+        from: q
+            .from
+            .as_deref()
+            .map(|s| parse_time("from", s, false))
+            .transpose()?,
+        to: q
+            .to
+            .as_deref()
+            .map(|s| parse_time("to", s, true))
+            .transpose()?,
+        partner_id: q.partner_id.filter(|s| !s.is_empty()),
+        offset,
+        limit,
+    };
+    let (orders, total) = state.store.admin_orders(&filter).await?;
+    let mut views = Vec::with_capacity(orders.len());
+    for o in &orders {
+        views.push(order_view(state, o).await?);
+    }
+    Ok((views, Pagination::new(page, limit, total)))
+}
+
+pub async fn order_detail(state: &AppState, order_id: &str) -> Result<AdminOrderDetail> {
+    let order = state
+        .store
+        .order_by_id(order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let timeline = state.store.order_events(order_id, 0, 1_000).await?;
+    let trail = state.store.location_trail(order_id, 2_000).await?;
+    Ok(AdminOrderDetail {
+        success: true,
+        order: order_view(state, &order).await?,
+        timeline: timeline
+            .into_iter()
+            .map(|e| TimelineEntry {
+                seq: e.seq,
+                kind: e.kind.as_str().to_owned(),
+                data: e.payload,
+                actor_role: e.actor_role.map(|r| r.as_str().to_owned()),
+                at: e.at,
+            })
+            .collect(),
+        trail: trail
+            .into_iter()
+            .map(|p| LocationView {
+                lat: p.lat,
+                lng: p.lng,
+                at: p.at,
+            })
+            .collect(),
+        customer: person(state, Some(&order.customer_id)).await?,
+        partner: person(state, order.partner_id.as_deref()).await?,
+    })
+}
+
+fn state_conflict(action: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::NotFound => order_not_found(),
+        StoreError::InvalidState(s) => AppError::conflict(
+            "invalid_order_state",
+            format!("Cannot {action} an order that is {s}."),
+        ),
+        StoreError::Conflict(m) => AppError::conflict("invalid_partner", m),
+        other => other.into(),
+    }
+}
+
+/// Cancel any order not yet delivered; stock goes back; customer and partner are told.
+pub async fn cancel_by_admin(
+    state: &AppState,
+    admin: &AuthUser,
+    order_id: &str,
+    why: &str,
+) -> Result<OrderView> {
+    let why = reason(why)?;
+    let change = state
+        .store
+        .cancel_order(
+            order_id,
+            &Canceller::Admin(admin.id.clone()),
+            Some(&why),
+            Utc::now(),
+        )
+        .await
+        .map_err(state_conflict("cancel"))?;
+    order_changed(state, &change, None).await;
+    order_view(state, &change.order).await
+}
+
+/// Take an accepted order back from its partner and offer it to everyone again.
+pub async fn unassign(
+    state: &AppState,
+    admin: &AuthUser,
+    order_id: &str,
+    why: &str,
+) -> Result<OrderView> {
+    let why = reason(why)?;
+    let change = state
+        .store
+        .unassign_order(order_id, &admin.id, &why, Utc::now())
+        .await
+        .map_err(state_conflict("unassign"))?;
+    order_changed(state, &change, None).await;
+    order_view(state, &change.order).await
+}
+
+/// A new delivery code for an order whose code was locked by wrong attempts (or that
+/// the customer lost): the customer gets it, attempts start again.
+pub async fn reset_code(
+    state: &AppState,
+    admin: &AuthUser,
+    order_id: &str,
+    why: &str,
+) -> Result<OrderView> {
+    let why = reason(why)?;
+    let code = confirmation_code(rand::random::<u32>());
+    let change = state
+        .store
+        .reset_code(order_id, &code, &admin.id, &why, Utc::now())
+        .await
+        .map_err(state_conflict("reset the code of"))?;
+    tracing::info!(order_id, admin_id = %admin.id, "delivery code reset");
+    order_changed(state, &change, None).await;
+    order_view(state, &change.order).await
+}
+
+/// Cancel, as the platform, every pending order that nobody accepted within
+/// `QC_PENDING_TIMEOUT_MIN`: stock goes back, the customer and admins are told live.
+/// Every instance runs this sweeper; the store's conditional update lets exactly one of
+/// them cancel each order, and only that one announces it.
+pub fn spawn_pending_sweeper(state: &AppState) {
+    let state = state.clone();
+    let timeout = state.config.pending_timeout;
+    let every = (timeout / 4).clamp(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(30),
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweep_pending(&state).await {
+                tracing::warn!(error = %e, "pending-order sweep failed");
+            }
+        }
+    });
+}
+
+/// The reason recorded on orders cancelled because nobody accepted them in time.
+pub const NO_PARTNER_AVAILABLE: &str = "no_partner_available";
+
+/// One sweep: cancel what has waited too long. Returns how many this call cancelled.
+pub async fn sweep_pending(state: &AppState) -> Result<usize> {
+    let timeout = chrono::Duration::from_std(state.config.pending_timeout)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let stale = state
+        .store
+        .stale_pending_orders(Utc::now() - timeout, 200)
+        .await?;
+    let mut cancelled = 0;
+    for id in stale {
+        match state
+            .store
+            .cancel_order(
+                &id,
+                &Canceller::System,
+                Some(NO_PARTNER_AVAILABLE),
+                Utc::now(),
+            )
+            .await
+        {
+            Ok(change) => {
+                tracing::info!(order_id = %id, "cancelled: no partner accepted in time");
+                order_changed(state, &change, None).await;
+                cancelled += 1;
+            }
+            // Accepted or cancelled meanwhile, or another instance got there first.
+            Err(StoreError::InvalidState(_) | StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(cancelled)
+}
+
+/// Give an order to another partner.
+pub async fn reassign(
+    state: &AppState,
+    admin: &AuthUser,
+    order_id: &str,
+    req: ReassignRequest,
+) -> Result<OrderView> {
+    let why = reason(&req.reason)?;
+    let change = state
+        .store
+        .reassign_order(order_id, &req.partner_id, &admin.id, &why, Utc::now())
+        .await
+        .map_err(state_conflict("reassign"))?;
+    order_changed(state, &change, None).await;
+    order_view(state, &change.order).await
 }

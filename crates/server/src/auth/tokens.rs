@@ -18,6 +18,10 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// Seconds a token still works after its `exp` (clock skew between instances). A
+/// socket's session ends at the same moment (`exp` + this).
+pub const LEEWAY_SECS: u64 = 5;
+
 /// Issues and verifies tokens with one secret.
 pub struct TokenService {
     encoding: EncodingKey,
@@ -31,7 +35,7 @@ impl TokenService {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.set_required_spec_claims(&["exp", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         TokenService {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),

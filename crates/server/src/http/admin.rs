@@ -2,7 +2,7 @@
 //! catalog and stock, metrics. Every route is behind the admin role guard.
 
 use crate::api::*;
-use crate::app::{AppState, admin};
+use crate::app::{AppState, accounts, catalog, orders, stats as stats_svc};
 use crate::auth::AuthUser;
 use crate::error::{ErrorEnvelope, Result};
 use crate::http::extract::{AppJson, AppPath, AppQuery};
@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(order_detail))
         .routes(routes!(cancel_order))
         .routes(routes!(unassign_order))
+        .routes(routes!(reset_code))
         .routes(routes!(reassign_order))
         .routes(routes!(users))
         .routes(routes!(block_user))
@@ -43,7 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn stats(State(state): State<AppState>) -> Result<Json<StatsResponse>> {
     Ok(Json(StatsResponse {
         success: true,
-        stats: admin::stats(&state).await?,
+        stats: stats_svc::stats(&state).await?,
     }))
 }
 
@@ -54,7 +55,7 @@ async fn orders(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<AdminOrderQuery>,
 ) -> Result<Json<OrdersResponse>> {
-    let (orders, pagination) = admin::orders(&state, q).await?;
+    let (orders, pagination) = orders::admin_orders(&state, q).await?;
     Ok(Json(OrdersResponse {
         success: true,
         orders,
@@ -70,7 +71,7 @@ async fn order_detail(
     State(state): State<AppState>,
     AppPath(id): AppPath<String>,
 ) -> Result<Json<AdminOrderDetail>> {
-    Ok(Json(admin::order_detail(&state, &id).await?))
+    Ok(Json(orders::order_detail(&state, &id).await?))
 }
 
 /// Cancel an order that is not delivered yet; stock is restored, customer and partner told.
@@ -83,7 +84,7 @@ async fn cancel_order(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ReasonRequest>,
 ) -> Result<Json<AdminOrderResponse>> {
-    let order = admin::cancel_order(&state, &who, &id, &req.reason).await?;
+    let order = orders::cancel_by_admin(&state, &who, &id, &req.reason).await?;
     Ok(Json(AdminOrderResponse {
         success: true,
         order,
@@ -100,7 +101,28 @@ async fn unassign_order(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ReasonRequest>,
 ) -> Result<Json<AdminOrderResponse>> {
-    let order = admin::unassign_order(&state, &who, &id, &req.reason).await?;
+    let order = orders::unassign(&state, &who, &id, &req.reason).await?;
+    Ok(Json(AdminOrderResponse {
+        success: true,
+        order,
+    }))
+}
+
+/// Give the order a new delivery code (after too many wrong ones): it goes to the
+/// customer only (`order:code-reset`), attempts start again, the timeline records who
+/// did it and why.
+#[utoipa::path(post, path = "/orders/{orderId}/reset-code", tag = "admin", params(("orderId" = String, Path)),
+    security(("bearer_auth" = [])), request_body = ReasonRequest,
+    responses((status = 200, body = AdminOrderResponse),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "`invalid_order_state`: not accepted, picked up or on the way", body = ErrorEnvelope)))]
+async fn reset_code(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<ReasonRequest>,
+) -> Result<Json<AdminOrderResponse>> {
+    let order = orders::reset_code(&state, &who, &id, &req.reason).await?;
     Ok(Json(AdminOrderResponse {
         success: true,
         order,
@@ -117,7 +139,7 @@ async fn reassign_order(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<ReassignRequest>,
 ) -> Result<Json<AdminOrderResponse>> {
-    let order = admin::reassign_order(&state, &who, &id, req).await?;
+    let order = orders::reassign(&state, &who, &id, req).await?;
     Ok(Json(AdminOrderResponse {
         success: true,
         order,
@@ -131,7 +153,7 @@ async fn users(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<UserQuery>,
 ) -> Result<Json<UsersResponse>> {
-    Ok(Json(admin::users(&state, q).await?))
+    Ok(Json(accounts::users(&state, q).await?))
 }
 
 /// Block an account: its tokens stop working and its sockets close at once.
@@ -142,7 +164,7 @@ async fn block_user(
     who: AuthUser,
     AppPath(id): AppPath<String>,
 ) -> Result<Json<UserResponse>> {
-    let user = admin::set_blocked(&state, &who, &id, true).await?;
+    let user = accounts::set_blocked(&state, &who, &id, true).await?;
     Ok(Json(UserResponse {
         success: true,
         user,
@@ -157,7 +179,7 @@ async fn unblock_user(
     who: AuthUser,
     AppPath(id): AppPath<String>,
 ) -> Result<Json<UserResponse>> {
-    let user = admin::set_blocked(&state, &who, &id, false).await?;
+    let user = accounts::set_blocked(&state, &who, &id, false).await?;
     Ok(Json(UserResponse {
         success: true,
         user,
@@ -171,7 +193,7 @@ async fn partners(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<PartnerQuery>,
 ) -> Result<Json<PartnersResponse>> {
-    Ok(Json(admin::partners(&state, q).await?))
+    Ok(Json(accounts::partners(&state, q).await?))
 }
 
 /// Mark a partner verified (or not).
@@ -183,7 +205,7 @@ async fn verify_partner(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<VerifyRequest>,
 ) -> Result<Json<PartnerResponse>> {
-    let partner = admin::set_partner_flags(&state, &id, Some(req.verified), None).await?;
+    let partner = accounts::set_partner_flags(&state, &id, Some(req.verified), None).await?;
     Ok(Json(PartnerResponse {
         success: true,
         partner,
@@ -199,7 +221,7 @@ async fn suspend_partner(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<SuspendRequest>,
 ) -> Result<Json<PartnerResponse>> {
-    let partner = admin::set_partner_flags(&state, &id, None, Some(req.suspended)).await?;
+    let partner = accounts::set_partner_flags(&state, &id, None, Some(req.suspended)).await?;
     Ok(Json(PartnerResponse {
         success: true,
         partner,
@@ -213,7 +235,7 @@ async fn suspend_partner(
 async fn online_users(State(state): State<AppState>) -> Json<OnlineUsersResponse> {
     Json(OnlineUsersResponse {
         success: true,
-        online_users: state.realtime.online_counts().await,
+        online_users: state.broadcast.online_counts().await,
     })
 }
 
@@ -224,7 +246,7 @@ async fn products(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<AdminProductQuery>,
 ) -> Result<Json<ProductsResponse>> {
-    Ok(Json(admin::products(&state, q).await?))
+    Ok(Json(catalog::products(&state, q).await?))
 }
 
 /// Add a product.
@@ -236,7 +258,7 @@ async fn create_product(
     State(state): State<AppState>,
     AppJson(req): AppJson<CreateProductRequest>,
 ) -> Result<(StatusCode, Json<AdminProductResponse>)> {
-    let product = admin::create_product(&state, req).await?;
+    let product = catalog::create_product(&state, req).await?;
     Ok((
         StatusCode::CREATED,
         Json(AdminProductResponse {
@@ -255,7 +277,7 @@ async fn update_product(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<UpdateProductRequest>,
 ) -> Result<Json<AdminProductResponse>> {
-    let product = admin::update_product(&state, &id, req).await?;
+    let product = catalog::update_product(&state, &id, req).await?;
     Ok(Json(AdminProductResponse {
         success: true,
         product,
@@ -273,7 +295,7 @@ async fn change_stock(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<StockRequest>,
 ) -> Result<Json<AdminProductResponse>> {
-    let product = admin::change_stock(&state, &who, &id, req).await?;
+    let product = catalog::change_stock(&state, &who, &id, req).await?;
     Ok(Json(AdminProductResponse {
         success: true,
         product,
@@ -284,7 +306,7 @@ async fn change_stock(
 #[utoipa::path(get, path = "/categories", tag = "admin", security(("bearer_auth" = [])),
     responses((status = 200, body = CategoriesResponse)))]
 async fn categories(State(state): State<AppState>) -> Result<Json<CategoriesResponse>> {
-    let categories = crate::app::catalog::categories(&state).await?;
+    let categories = catalog::categories(&state).await?;
     Ok(Json(CategoriesResponse {
         success: true,
         categories,
@@ -298,7 +320,7 @@ async fn create_category(
     State(state): State<AppState>,
     AppJson(req): AppJson<CategoryRequest>,
 ) -> Result<(StatusCode, Json<AdminCategoryResponse>)> {
-    let category = admin::create_category(&state, req).await?;
+    let category = catalog::create_category(&state, req).await?;
     Ok((
         StatusCode::CREATED,
         Json(AdminCategoryResponse {
@@ -317,7 +339,7 @@ async fn update_category(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<UpdateCategoryRequest>,
 ) -> Result<Json<AdminCategoryResponse>> {
-    let category = admin::update_category(&state, &id, req).await?;
+    let category = catalog::update_category(&state, &id, req).await?;
     Ok(Json(AdminCategoryResponse {
         success: true,
         category,
@@ -328,7 +350,7 @@ async fn update_category(
 #[serde(rename_all = "camelCase")]
 pub struct SocketMetrics {
     connections: usize,
-    users: crate::realtime::OnlineCounts,
+    users: crate::api::OnlineCounts,
     events_received: u64,
     events_sent: u64,
     events_per_second: f64,
@@ -370,14 +392,14 @@ async fn metrics(State(state): State<AppState>) -> Json<MetricsResponse> {
             uptime_seconds: m.uptime().as_secs(),
             http: m.groups(),
             sockets: SocketMetrics {
-                connections: state.realtime.presence.sockets(),
-                users: state.realtime.online_counts().await,
+                connections: state.broadcast.presence.sockets(),
+                users: state.broadcast.online_counts().await,
                 events_received: m.events_in.load(std::sync::atomic::Ordering::Relaxed),
                 events_sent: m.events_out.load(std::sync::atomic::Ordering::Relaxed),
                 events_per_second: m.events_per_second(),
             },
             database: DatabaseMetrics {
-                backend: state.store.backend().to_owned(),
+                backend: state.store.backend().as_str().to_owned(),
                 pool_connections: open,
                 pool_idle: idle,
             },

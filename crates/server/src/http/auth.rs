@@ -4,7 +4,7 @@ use crate::api::{
     AuthResponse, ChangePasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
     UpdateMeRequest, UserResponse,
 };
-use crate::app::{AppState, auth as svc};
+use crate::app::{AppState, accounts as svc};
 use crate::auth::AuthUser;
 use crate::error::{ErrorEnvelope, Result};
 use crate::http::extract::AppJson;
@@ -29,12 +29,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 201, description = "Registered and signed in", body = AuthResponse),
         (status = 400, description = "Invalid fields or unknown fields", body = ErrorEnvelope),
         (status = 403, description = "`admin_registration_forbidden`", body = ErrorEnvelope),
-        (status = 409, description = "`email_taken`", body = ErrorEnvelope)))]
+        (status = 409, description = "`email_taken`", body = ErrorEnvelope),
+        (status = 429, description = "Too many registrations from this address; see `Retry-After`", body = ErrorEnvelope)))]
 async fn register(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     AppJson(req): AppJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<AuthResponse>)> {
-    Ok((StatusCode::CREATED, Json(svc::register(&state, req).await?)))
+    let client = addr.ip().to_string();
+    Ok((
+        StatusCode::CREATED,
+        Json(svc::register(&state, req, &client).await?),
+    ))
 }
 
 /// Sign in with e-mail and password: `{success, token, user}`.
@@ -82,14 +88,20 @@ async fn update_me(
 /// Change password; all old tokens are revoked and a new one is returned.
 #[utoipa::path(put, path = "/password", tag = "auth", security(("bearer_auth" = [])),
     request_body = ChangePasswordRequest,
-    responses((status = 200, body = AuthResponse), (status = 400, body = ErrorEnvelope),
-        (status = 401, description = "Wrong current password", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Changed: every other session (tokens and sockets) is ended", body = AuthResponse),
+        (status = 400, body = ErrorEnvelope),
+        (status = 401, description = "Wrong current password", body = ErrorEnvelope),
+        (status = 429, description = "Too many wrong current passwords; see `Retry-After`", body = ErrorEnvelope)))]
 async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     user: AuthUser,
     AppJson(req): AppJson<ChangePasswordRequest>,
 ) -> Result<Json<AuthResponse>> {
-    Ok(Json(svc::change_password(&state, &user, req).await?))
+    let client = addr.ip().to_string();
+    Ok(Json(
+        svc::change_password(&state, &user, req, &client).await?,
+    ))
 }
 
 /// Sign out: every token of this user stops working.

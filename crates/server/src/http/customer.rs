@@ -43,7 +43,7 @@ async fn list_products(
             axum::http::header::CONTENT_TYPE,
             axum::http::HeaderValue::from_static("application/json"),
         )],
-        page.json()?,
+        page.json().map_err(|e| AppError::Internal(e.into()))?,
     )
         .into_response())
 }

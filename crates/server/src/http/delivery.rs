@@ -49,15 +49,21 @@ async fn set_availability(
     }))
 }
 
-/// Orders waiting for a partner, oldest first (no confirmation code, no customer phone).
+/// Orders waiting for a partner, oldest first, as offers: what a rider needs to decide
+/// (pickup, drop-off area to about 500 m, distance, items, payout, time) and nothing
+/// that identifies the customer. For a verified partner whose availability is on.
 #[utoipa::path(get, path = "/orders/available", tag = "delivery", security(("bearer_auth" = [])),
-    responses((status = 200, body = PartnerOrdersResponse)))]
-async fn available_orders(State(state): State<AppState>) -> Result<Json<PartnerOrdersResponse>> {
-    let orders = delivery::available_orders(&state).await?;
-    Ok(Json(PartnerOrdersResponse {
+    responses((status = 200, body = OffersResponse),
+        (status = 403, description = "`partner_not_verified`, `partner_suspended`", body = ErrorEnvelope),
+        (status = 409, description = "`partner_unavailable` (availability is off)", body = ErrorEnvelope)))]
+async fn available_orders(
+    State(state): State<AppState>,
+    who: AuthUser,
+) -> Result<Json<OffersResponse>> {
+    let orders = delivery::available_orders(&state, &who).await?;
+    Ok(Json(OffersResponse {
         success: true,
         orders,
-        pagination: None,
     }))
 }
 
@@ -94,7 +100,8 @@ async fn order_history(
 #[utoipa::path(post, path = "/orders/{orderId}/accept", tag = "delivery",
     params(("orderId" = String, Path)), security(("bearer_auth" = [])),
     responses((status = 200, body = PartnerOrderResponse),
-        (status = 409, description = "`order_already_taken`, `order_not_available`, `too_many_active_orders`", body = ErrorEnvelope),
+        (status = 403, description = "`partner_not_verified`, `partner_suspended`", body = ErrorEnvelope),
+        (status = 409, description = "`order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable`", body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)))]
 async fn accept_order(
     State(state): State<AppState>,

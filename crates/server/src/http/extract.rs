@@ -2,7 +2,8 @@
 //! standard envelope; and the bearer-token extractor.
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, verify_bearer};
+use crate::app::sessions::verify_bearer;
+use crate::auth::AuthUser;
 use crate::error::AppError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};

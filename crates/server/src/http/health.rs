@@ -31,7 +31,7 @@ fn body(state: &AppState, status: &'static str) -> Health {
         status,
         version: env!("CARGO_PKG_VERSION"),
         uptime_seconds: state.started.elapsed().as_secs(),
-        database: state.store.backend(),
+        database: state.store.backend().as_str(),
     }
 }
 

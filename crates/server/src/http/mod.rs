@@ -104,7 +104,8 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
     let cors = cors(&state.config.cors_origins);
     let web_dir = state.config.web_dir.clone();
-    let socket_io = state.realtime.layer();
+    let socket_io = state.broadcast.layer();
+    let gate_state = state.clone();
     let metrics = state.metrics.clone();
     let router = Router::new()
         .merge(api)
@@ -139,12 +140,75 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    // Socket.io sits outside the API's envelope, limits and timeout (long-polling and
-    // upgrades are its own), inside request ids and tracing.
-    match socket_io {
-        crate::realtime::Layer::Local(l) => app.layer(l),
-        crate::realtime::Layer::Redis(l) => app.layer(l),
+    // Socket.io sits outside the API's envelope, limits, timeout, request ids and
+    // tracing (long-polling and upgrades are its own); only the handshake gate is in
+    // front of it.
+    let app = match socket_io {
+        crate::broadcast::Layer::Local(l) => app.layer(l),
+        crate::broadcast::Layer::Redis(l) => app.layer(l),
+    };
+    app.layer(middleware::from_fn_with_state(gate_state, handshake_gate))
+}
+
+/// In front of Socket.io. A new handshake (a `/socket.io/` request without a `sid`)
+/// from an address over its budget — all handshakes (`QC_SOCKET_HANDSHAKES_PER_MIN`) or
+/// refused ones (`QC_SOCKET_REFUSED_PER_MIN`) — is answered 429 before any session
+/// exists. An admitted one goes on with its request head copied out of the
+/// connection's read buffer: engine.io keeps the head for the session's life, and
+/// hyper's header values are slices of an 8 KiB buffer they would keep alive.
+async fn handshake_gate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let socket_io = path == "/socket.io" || path.starts_with("/socket.io/");
+    let has_sid = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("sid=")));
+    if !socket_io || has_sid {
+        return next.run(req).await;
     }
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| crate::limits::client_key(c.0.ip()));
+    if let Some(key) = client {
+        let limits = &state.limits;
+        let verdict = limits
+            .refused_handshakes
+            .check(&key)
+            .and_then(|()| limits.handshakes.hit(&key));
+        if let Err(retry_after_secs) = verdict {
+            return AppError::TooManyRequests { retry_after_secs }.into_response();
+        }
+    }
+    state.metrics.handshake();
+    next.run(detach_head(req)).await
+}
+
+/// The request with its URI and headers copied into memory of their own (cookies are
+/// dropped: Socket.io authenticates with the token).
+fn detach_head(req: Request) -> Request {
+    let (mut parts, body) = req.into_parts();
+    if let Ok(uri) = parts.uri.to_string().parse() {
+        parts.uri = uri;
+    }
+    let mut headers = axum::http::HeaderMap::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        if name == header::COOKIE {
+            continue;
+        }
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_str().as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            headers.append(n, v);
+        }
+    }
+    parts.headers = headers;
+    Request::from_parts(parts, body)
 }
 
 async fn record_metrics(

@@ -2,7 +2,7 @@
 //! scrape token (`QC_METRICS_TOKEN`), never anonymously.
 
 use crate::app::AppState;
-use crate::auth::verify_bearer;
+use crate::app::sessions::verify_bearer;
 use crate::error::{AppError, Result};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -25,8 +25,8 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
     let scrape_ok = state
         .config
         .metrics_token
-        .as_deref()
-        .is_some_and(|t| same(t.as_bytes(), token.as_bytes()));
+        .as_ref()
+        .is_some_and(|t| same(t.expose().as_bytes(), token.as_bytes()));
     if !scrape_ok {
         let user = verify_bearer(&state, token).await?;
         if user.role != Role::Admin {
@@ -37,12 +37,12 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
         }
     }
     let (open, idle) = state.store.pool_stats();
-    let counts = state.realtime.online_counts().await;
+    let counts = state.broadcast.online_counts().await;
     let body = state.metrics.prometheus(&[
         (
             "qc_socket_connections",
             "Open Socket.io connections.",
-            state.realtime.presence.sockets() as f64,
+            state.broadcast.presence.sockets() as f64,
         ),
         (
             "qc_online_users",

@@ -10,22 +10,21 @@
 //! A lone order is placed exactly as before. If a batch transaction fails as a whole, each
 //! of its orders is retried alone, so one bad order cannot fail its neighbours.
 
-use super::SqliteStore;
-use super::orders::{Placed, insert_placed};
-use crate::models::{IdempotencyRecord, Order, OrderEvent};
-use crate::{StoreError, StoreResult};
+use crate::models::{IdempotencyRecord, Order, OrderChange};
+use crate::orders::{Placing, insert_placed, open_orders, over_limit, take_stock};
+use crate::{Store, StoreError, StoreResult};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most orders per transaction, and most order lines per transaction.
 const MAX_ORDERS: usize = 128;
 const MAX_LINES: usize = 1_024;
 
-type Outcome = StoreResult<Vec<(String, i64)>>;
+type Outcome = StoreResult<OrderChange>;
 
 struct Job {
     order: Order,
-    event: OrderEvent,
     idempotency: Option<IdempotencyRecord>,
+    max_open: i64,
     reply: oneshot::Sender<Outcome>,
 }
 
@@ -42,24 +41,24 @@ fn stopped() -> StoreError {
 impl OrderWriter {
     /// Start the task. `store` must not itself hold an `OrderWriter`, so the task ends
     /// when the last handle to the real store is dropped.
-    pub(crate) fn spawn(store: SqliteStore) -> OrderWriter {
+    pub(crate) fn spawn(store: Store) -> OrderWriter {
         let (queue, rx) = mpsc::channel(4_096);
         tokio::spawn(run(store, rx));
         OrderWriter { queue }
     }
 
-    async fn place(
+    pub(crate) async fn place(
         &self,
         order: &Order,
-        event: &OrderEvent,
         idempotency: Option<IdempotencyRecord>,
+        max_open: i64,
     ) -> Outcome {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Job {
                 order: order.clone(),
-                event: event.clone(),
                 idempotency,
+                max_open,
                 reply,
             })
             .await
@@ -68,23 +67,7 @@ impl OrderWriter {
     }
 }
 
-impl SqliteStore {
-    /// Place an order through the group-commit queue (or directly, for the task's own
-    /// store).
-    pub(crate) async fn place_batched(
-        &self,
-        order: &Order,
-        event: &OrderEvent,
-        idempotency: Option<IdempotencyRecord>,
-    ) -> Outcome {
-        match &self.order_writer {
-            Some(writer) => writer.place(order, event, idempotency).await,
-            None => self.place_now(order, event, idempotency).await,
-        }
-    }
-}
-
-async fn run(store: SqliteStore, mut rx: mpsc::Receiver<Job>) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut lines = first.order.items.len();
         let mut jobs = vec![first];
@@ -112,7 +95,7 @@ async fn run(store: SqliteStore, mut rx: mpsc::Receiver<Job>) {
         }
         for job in jobs {
             let outcome = store
-                .place_now(&job.order, &job.event, job.idempotency.clone())
+                .place_now(&job.order, job.idempotency.as_ref(), job.max_open)
                 .await;
             let _ = job.reply.send(outcome);
         }
@@ -121,39 +104,66 @@ async fn run(store: SqliteStore, mut rx: mpsc::Receiver<Job>) {
 
 /// One transaction for several orders; per-order stock errors are answers, any other
 /// error fails the whole batch (and nothing of it is written).
-async fn place_many(store: &SqliteStore, jobs: &[Job]) -> StoreResult<Vec<Outcome>> {
-    let mut tx = store.write_tx().await?;
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    let mut placed: Vec<Placed<'_>> = Vec::with_capacity(jobs.len());
+async fn place_many(store: &Store, jobs: &[Job]) -> StoreResult<Vec<Outcome>> {
+    let mut tx = store.begin().await?;
+    let mut taken = Vec::with_capacity(jobs.len());
+    let mut placed: Vec<Placing<'_>> = Vec::with_capacity(jobs.len());
+    // Open orders per customer: counted once, then each order of this batch adds one.
+    let mut open: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for job in jobs {
-        match store.take_stock(&mut tx, &job.order).await {
-            Ok(left) => {
-                outcomes.push(Ok(left));
-                placed.push((&job.order, &job.event, job.idempotency.as_ref()));
+        let customer = job.order.customer_id.as_str();
+        let count = match open.get(customer) {
+            Some(n) => *n,
+            None if job.max_open == 0 => 0,
+            None => open_orders(&mut tx, customer).await?,
+        };
+        open.insert(customer, count);
+        if over_limit(count, job.max_open) {
+            taken.push(Err(StoreError::TooManyOpenOrders(job.max_open)));
+            continue;
+        }
+        match take_stock(&mut tx, &job.order).await {
+            Ok(stock) => {
+                taken.push(Ok(stock));
+                placed.push((&job.order, job.idempotency.as_ref()));
+                open.insert(customer, count + 1);
             }
             Err(e @ (StoreError::OutOfStock(_) | StoreError::StaleProducts(_))) => {
-                outcomes.push(Err(e));
+                taken.push(Err(e));
             }
             Err(e) => return Err(e),
         }
     }
-    insert_placed(&mut tx, &placed).await?;
+    let events = insert_placed(&mut tx, &placed).await?;
     tx.commit().await?;
     // Report what the transaction left, not what each order saw mid-way: with several
     // orders of one product, the last successful decrement is the committed figure (an
     // order that failed put back exactly what it took).
     let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    for levels in outcomes.iter().flatten() {
-        for (id, left) in levels {
-            last.insert(id.clone(), *left);
+    for levels in taken.iter().flatten() {
+        for l in levels {
+            last.insert(l.product_id.clone(), l.stock);
         }
     }
-    for levels in outcomes.iter_mut().flatten() {
-        for (id, left) in levels.iter_mut() {
-            if let Some(fin) = last.get(id.as_str()) {
-                *left = *fin;
+    let mut events = events.into_iter();
+    let outcomes = jobs
+        .iter()
+        .zip(taken)
+        .map(|(job, taken)| {
+            let mut stock = taken?;
+            for l in stock.iter_mut() {
+                if let Some(fin) = last.get(l.product_id.as_str()) {
+                    l.stock = *fin;
+                }
             }
-        }
-    }
+            let event = events.next().ok_or(StoreError::NotFound)?;
+            Ok(OrderChange {
+                order: job.order.clone(),
+                event,
+                previous_partner: None,
+                stock,
+            })
+        })
+        .collect();
     Ok(outcomes)
 }

@@ -1,0 +1,102 @@
+//! The one after-commit path of every order change: whatever service made the change
+//! (placement, accept, status, delivery, cancel by anyone, unassign, reassign), its
+//! committed [`OrderChange`] comes here to clear what it made stale and to be announced
+//! — the caches first, so a client that refetches on the event never reads old data.
+
+use super::AppState;
+use super::views::{offer_view, partner_view};
+use crate::api::{PartnerOrderView, PartnerRef, StockLevel};
+use qc_domain::OrderEventKind;
+use qc_store::OrderChange;
+
+/// Clear caches and emit the events of a committed order change. `view`: the partner's
+/// view the service already built for the partner it concerns (accept, reassign), so it
+/// is not built twice.
+pub async fn order_changed(
+    state: &AppState,
+    change: &OrderChange,
+    view: Option<&PartnerOrderView>,
+) {
+    let (order, event) = (&change.order, &change.event);
+    let rt = &state.broadcast;
+    if matches!(
+        event.kind,
+        OrderEventKind::Delivered
+            | OrderEventKind::Cancelled
+            | OrderEventKind::Unassigned
+            | OrderEventKind::Reassigned
+    ) {
+        // The order is over or changed hands: its position and route are stale.
+        state.locations.finish(&order.id);
+    }
+    if !change.stock.is_empty() {
+        state.catalog_changed();
+    }
+    match event.kind {
+        OrderEventKind::Created => {
+            rt.order_created(&offer_view(state, order)).await;
+        }
+        OrderEventKind::Accepted => {
+            let partner = named_partner(change);
+            let built;
+            let view = match view {
+                Some(v) => v,
+                None => {
+                    built = partner_view(state, order, None, Some(partner.clone()));
+                    &built
+                }
+            };
+            rt.order_accepted(order, event, &partner, view).await;
+        }
+        OrderEventKind::StatusUpdated => rt.status_updated(order, event).await,
+        OrderEventKind::Delivered => rt.order_delivered(order, event).await,
+        OrderEventKind::Cancelled => {
+            rt.order_cancelled(order, event, order.accepted_at.is_none())
+                .await;
+        }
+        OrderEventKind::Unassigned => {
+            let previous = change.previous_partner.as_deref().unwrap_or_default();
+            let reason = event.payload["reason"].as_str().unwrap_or_default();
+            rt.order_unassigned(order, event, previous, reason).await;
+            // Offered to everyone again.
+            rt.order_created(&offer_view(state, order)).await;
+        }
+        OrderEventKind::CodeLocked => rt.code_locked(order, event).await,
+        OrderEventKind::CodeReset => rt.code_reset(order, event).await,
+        OrderEventKind::Reassigned => {
+            let partner = named_partner(change);
+            let previous = change.previous_partner.as_deref().unwrap_or_default();
+            let built;
+            let view = match view {
+                Some(v) => v,
+                None => {
+                    built = partner_view(state, order, None, Some(partner.clone()));
+                    &built
+                }
+            };
+            rt.order_reassigned(order, event, &partner, previous, view)
+                .await;
+        }
+    }
+    if !change.stock.is_empty() {
+        let levels = change
+            .stock
+            .iter()
+            .map(|l| StockLevel {
+                product_id: l.product_id.clone(),
+                stock: l.stock,
+                in_stock: l.stock > 0 && l.active,
+            })
+            .collect();
+        rt.inventory(levels).await;
+    }
+}
+
+/// The partner an accept or reassignment gave the order to, as its event names them.
+fn named_partner(change: &OrderChange) -> PartnerRef {
+    let p = &change.event.payload;
+    PartnerRef {
+        id: change.order.partner_id.clone().unwrap_or_default(),
+        name: p["partnerName"].as_str().unwrap_or_default().to_owned(),
+    }
+}

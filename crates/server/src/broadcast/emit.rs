@@ -1,0 +1,308 @@
+//! Server → client events, sent after the store has committed. Delivery is
+//! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
+
+use super::{ADMINS, AVAILABLE_PARTNERS, Broadcaster, on_io, role_room, user_room};
+use crate::api::*;
+use qc_domain::Role;
+use qc_store::{Order, OrderEvent};
+use serde::Serialize;
+use socketioxide::socket::Sid;
+
+impl Broadcaster {
+    async fn send<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &str, data: &T) {
+        self.metrics.event_out();
+        if let Err(e) = on_io!(&self.io, io => io.to(rooms).emit(event, data).await) {
+            tracing::debug!(event, error = %e, "emit failed");
+        }
+    }
+
+    /// The customer, the assigned partner (if any) and admins.
+    fn order_audience(order: &Order) -> Vec<String> {
+        let mut rooms = vec![user_room(&order.customer_id), ADMINS.to_owned()];
+        if let Some(p) = &order.partner_id {
+            rooms.push(user_room(p));
+        }
+        rooms
+    }
+
+    pub async fn order_created(&self, view: &OfferView) {
+        self.stats_changed();
+        let data = OrderCreatedEvent {
+            order: view.clone(),
+        };
+        self.send(
+            vec![AVAILABLE_PARTNERS.to_owned(), ADMINS.to_owned()],
+            "order:created",
+            &data,
+        )
+        .await;
+    }
+
+    pub async fn order_accepted(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        partner: &PartnerRef,
+        view: &PartnerOrderView,
+    ) {
+        self.stats_changed();
+        let accepted = OrderAcceptedEvent {
+            order_id: order.id.clone(),
+            partner_id: partner.id.clone(),
+            partner_name: partner.name.clone(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:accepted",
+            &accepted,
+        )
+        .await;
+        let success = AcceptedSuccessEvent {
+            order_id: order.id.clone(),
+            order: view.clone(),
+            seq: event.seq,
+        };
+        self.send(
+            vec![user_room(&partner.id)],
+            "order:accepted-success",
+            &success,
+        )
+        .await;
+        let taken = OrderTakenEvent {
+            order_id: order.id.clone(),
+        };
+        let partner_room = user_room(&partner.id);
+        if let Err(e) = on_io!(&self.io, io => {
+            io.to(AVAILABLE_PARTNERS).except(partner_room.clone()).emit("order:taken", &taken).await
+        }) {
+            tracing::debug!(error = %e, "emit order:taken failed");
+        }
+    }
+
+    pub async fn status_updated(&self, order: &Order, event: &OrderEvent) {
+        self.stats_changed();
+        let data = StatusUpdatedEvent {
+            order_id: order.id.clone(),
+            status: order.status.as_str().to_owned(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(Self::order_audience(order), "order:status-updated", &data)
+            .await;
+    }
+
+    /// `order:status-updated` (delivered) and the brief's `order:completed`, both with
+    /// the delivery event's `seq`.
+    pub async fn order_delivered(&self, order: &Order, event: &OrderEvent) {
+        self.status_updated(order, event).await;
+        let data = OrderCompletedEvent {
+            order_id: order.id.clone(),
+            actual_delivery_time: order.delivered_at.unwrap_or(event.at),
+            seq: event.seq,
+        };
+        self.send(Self::order_audience(order), "order:completed", &data)
+            .await;
+    }
+
+    pub async fn order_cancelled(&self, order: &Order, event: &OrderEvent, was_on_offer: bool) {
+        self.stats_changed();
+        let data = OrderCancelledEvent {
+            order_id: order.id.clone(),
+            reason: order.cancel_reason.clone(),
+            by: order.cancelled_by.clone().unwrap_or_default(),
+            seq: event.seq,
+        };
+        let mut rooms = Self::order_audience(order);
+        if was_on_offer {
+            rooms.push(AVAILABLE_PARTNERS.to_owned());
+        }
+        self.send(rooms, "order:cancelled", &data).await;
+    }
+
+    /// Too many wrong delivery codes: the customer, the partner and admins are told
+    /// (support resets the code; the customer gets the new one with `order:code-reset`).
+    pub async fn code_locked(&self, order: &Order, event: &OrderEvent) {
+        self.stats_changed();
+        let data = CodeLockedEvent {
+            order_id: order.id.clone(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(Self::order_audience(order), "order:code-locked", &data)
+            .await;
+    }
+
+    /// An admin gave the order a new delivery code: the customer gets the code, the
+    /// partner and admins only that it changed.
+    pub async fn code_reset(&self, order: &Order, event: &OrderEvent) {
+        let mut data = CodeResetEvent {
+            order_id: order.id.clone(),
+            confirmation_code: Some(order.confirmation_code.clone()),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id)],
+            "order:code-reset",
+            &data,
+        )
+        .await;
+        data.confirmation_code = None;
+        let mut rooms = vec![ADMINS.to_owned()];
+        if let Some(p) = &order.partner_id {
+            rooms.push(user_room(p));
+        }
+        self.send(rooms, "order:code-reset", &data).await;
+    }
+
+    /// A rider's position: to the order's customer and admins only.
+    pub async fn location(
+        &self,
+        order_id: &str,
+        partner_id: &str,
+        customer_id: &str,
+        fix: &LocationView,
+    ) {
+        let data = LocationEvent {
+            lat: fix.lat,
+            lng: fix.lng,
+            order_id: order_id.to_owned(),
+            partner_id: partner_id.to_owned(),
+            at: fix.at,
+        };
+        self.send(
+            vec![user_room(customer_id), ADMINS.to_owned()],
+            "delivery:location",
+            &data,
+        )
+        .await;
+    }
+
+    pub async fn inventory(&self, products: Vec<StockLevel>) {
+        if products.is_empty() {
+            return;
+        }
+        self.stats_changed();
+        let data = InventoryUpdatedEvent { products };
+        self.send(
+            vec![role_room(Role::Customer), ADMINS.to_owned()],
+            "inventory:updated",
+            &data,
+        )
+        .await;
+    }
+
+    /// An admin took the order back: the previous partner drops it, the customer sees it
+    /// pending again (it is offered anew by the caller).
+    pub async fn order_unassigned(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        previous: &str,
+        reason: &str,
+    ) {
+        self.stats_changed();
+        let gone = serde_json::json!({ "orderId": order.id, "reason": reason, "seq": event.seq });
+        self.send(vec![user_room(previous)], "order:unassigned", &gone)
+            .await;
+        let status = StatusUpdatedEvent {
+            order_id: order.id.clone(),
+            status: order.status.as_str().to_owned(),
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:status-updated",
+            &status,
+        )
+        .await;
+    }
+
+    /// An admin gave the order to another partner.
+    pub async fn order_reassigned(
+        &self,
+        order: &Order,
+        event: &OrderEvent,
+        partner: &PartnerRef,
+        previous: &str,
+        view: &PartnerOrderView,
+    ) {
+        self.stats_changed();
+        if !previous.is_empty() {
+            let gone = serde_json::json!({ "orderId": order.id, "seq": event.seq });
+            self.send(vec![user_room(previous)], "order:unassigned", &gone)
+                .await;
+        }
+        let assigned = AcceptedSuccessEvent {
+            order_id: order.id.clone(),
+            order: view.clone(),
+            seq: event.seq,
+        };
+        self.send(vec![user_room(&partner.id)], "order:assigned", &assigned)
+            .await;
+        // Not `order:accepted`: the order may already be picked up; the status is stated.
+        let changed = serde_json::json!({
+            "orderId": order.id,
+            "partnerId": partner.id,
+            "partnerName": partner.name,
+            "status": order.status.as_str(),
+            "seq": event.seq,
+            "at": event.at,
+        });
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:partner-changed",
+            &changed,
+        )
+        .await;
+    }
+
+    /// Put every socket of a partner in (or out of) the room that receives new orders.
+    pub async fn set_partner_available(&self, user_id: &str, available: bool) {
+        self.stats_changed();
+        let room = user_room(user_id);
+        let result = on_io!(&self.io, io => {
+            let op = io.to(room.clone());
+            if available {
+                op.join(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
+            } else {
+                op.leave(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
+            }
+        });
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "room change failed");
+        }
+    }
+
+    /// Close sockets of this instance (a session that expired, a user over the socket
+    /// cap), saying why first with `session:ended` `{code, message}`.
+    pub fn close_sockets(&self, sids: &[Sid], code: &str, message: &str) {
+        let why = serde_json::json!({ "code": code, "message": message });
+        for sid in sids {
+            on_io!(&self.io, io => {
+                if let Some(s) = io.get_socket(*sid) {
+                    if let Err(e) = s.emit("session:ended", &why) {
+                        tracing::debug!(error = %e, "session:ended not sent");
+                    }
+                    if let Err(e) = s.disconnect() {
+                        tracing::debug!(error = %e, "disconnect failed");
+                    }
+                }
+            });
+        }
+    }
+
+    /// End every socket of a user, on every instance (logout, password change, block):
+    /// `session:ended` `{code, message}` says why, then the sockets are closed.
+    pub async fn end_sessions(&self, user_id: &str, code: &str, message: &str) {
+        let room = user_room(user_id);
+        let why = serde_json::json!({ "code": code, "message": message });
+        self.send(vec![room.clone()], "session:ended", &why).await;
+        if let Err(e) = on_io!(&self.io, io => io.to(room.clone()).disconnect().await) {
+            tracing::debug!(error = %e, "disconnect failed");
+        }
+    }
+}

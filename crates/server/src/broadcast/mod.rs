@@ -1,0 +1,217 @@
+//! The broadcaster: the Socket.io server (v4 protocol, socketioxide) seen from the
+//! services. It emits to rooms, moves sockets between rooms, closes a user's sockets and
+//! counts who is online — and nothing else: it never calls a service. The socket event
+//! handlers that call services live in `crate::socket`, above the services.
+//!
+//! Rooms are joined by the server only: `user:{id}` (every socket of a user),
+//! `role:{role}`, `admins`, `partners:available` and `presence:{role}:{id}` (for online
+//! counts). Order events are addressed to the order's customer and partner through their
+//! user rooms, so membership never has to follow an order's state.
+//!
+//! One instance uses the in-process adapter; with `REDIS_URL` set, the Redis adapter
+//! carries room emits, joins and room listings to every instance.
+
+mod emit;
+mod presence;
+pub mod redis_driver;
+
+use crate::api::OnlineCounts;
+pub use presence::Presence;
+
+use qc_domain::Role;
+use redis_driver::ReconnectingDriver;
+use socketioxide::SocketIo;
+use socketioxide::adapter::{Emitter, LocalAdapter};
+use socketioxide::layer::SocketIoLayer;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+pub const ADMINS: &str = "admins";
+pub const AVAILABLE_PARTNERS: &str = "partners:available";
+
+pub type RedisAdapter = socketioxide_redis::CustomRedisAdapter<Emitter, ReconnectingDriver>;
+
+pub fn user_room(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+pub fn role_room(role: Role) -> String {
+    format!("role:{}", role.as_str())
+}
+
+/// One room per connected user, named with the role, for cross-instance counts.
+pub fn presence_room(role: Role, user_id: &str) -> String {
+    format!("presence:{}:{user_id}", role.as_str())
+}
+
+/// The Socket.io server on either adapter.
+#[derive(Clone)]
+pub enum Io {
+    Local(SocketIo<LocalAdapter>),
+    Redis(SocketIo<RedisAdapter>),
+}
+
+/// The tower layer that serves `/socket.io/`.
+#[derive(Clone)]
+pub enum Layer {
+    Local(SocketIoLayer<LocalAdapter>),
+    Redis(SocketIoLayer<RedisAdapter>),
+}
+
+/// Run the same expression on whichever adapter is in use.
+macro_rules! on_io {
+    ($io:expr, $name:ident => $body:expr) => {
+        match $io {
+            $crate::broadcast::Io::Local($name) => $body,
+            $crate::broadcast::Io::Redis($name) => $body,
+        }
+    };
+}
+pub(crate) use on_io;
+
+/// The Socket.io server and what it knows about live connections.
+pub struct Broadcaster {
+    io: Io,
+    layer: Layer,
+    /// Sockets of this instance (the pusher and socket counts use it).
+    pub presence: Presence,
+    stats_dirty: Arc<Notify>,
+    metrics: Arc<crate::metrics::Metrics>,
+    redis: Option<ReconnectingDriver>,
+    redis_prefix: String,
+}
+
+impl Broadcaster {
+    /// `redis_url`: switch to the Redis adapter. `max_payload`: the largest packet
+    /// accepted over WebSocket and polling alike. `connect_timeout`: how long an
+    /// engine.io session may wait for a completed Socket.io handshake.
+    pub async fn connect(
+        max_payload: usize,
+        connect_timeout: Duration,
+        redis_url: Option<&str>,
+        redis_prefix: &str,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> anyhow::Result<Broadcaster> {
+        let builder = SocketIo::builder()
+            .max_payload(max_payload as u64)
+            // A session that never completes the Socket.io handshake (or was refused)
+            // is released after this, not the default 45 s.
+            .connect_timeout(connect_timeout)
+            // Client messages are small (acks, fixes of ~100 bytes): a 1 KiB read buffer
+            // per WebSocket instead of 4 KiB; larger messages just take more reads.
+            .ws_read_buffer_size(1024)
+            .ws_max_message_size(max_payload)
+            .ws_max_frame_size(max_payload);
+        let (io, layer, redis) = match redis_url {
+            None => {
+                let (layer, io) = builder.build_layer();
+                (Io::Local(io), Layer::Local(layer), None)
+            }
+            Some(url) => {
+                let driver = connect_redis(url).await?;
+                let config = socketioxide_redis::RedisAdapterConfig::new()
+                    .with_prefix(format!("{redis_prefix}-sio"))
+                    .with_request_timeout(Duration::from_secs(2));
+                let ctr =
+                    socketioxide_redis::RedisAdapterCtr::new_with_driver(driver.clone(), config);
+                let (layer, io) = builder.with_adapter::<RedisAdapter>(ctr).build_layer();
+                (Io::Redis(io), Layer::Redis(layer), Some(driver))
+            }
+        };
+        Ok(Broadcaster {
+            io,
+            layer,
+            presence: Presence::default(),
+            stats_dirty: Arc::new(Notify::new()),
+            metrics,
+            redis,
+            redis_prefix: redis_prefix.to_owned(),
+        })
+    }
+
+    /// The Socket.io server, for registering the namespace (`crate::socket`).
+    pub fn io(&self) -> &Io {
+        &self.io
+    }
+
+    /// Something the dashboard shows changed; admins get fresh stats within 2 s (the
+    /// pusher in `app::stats` waits on [`Broadcaster::stats_dirty`]).
+    pub fn stats_changed(&self) {
+        self.stats_dirty.notify_one();
+    }
+
+    /// Notified whenever [`Broadcaster::stats_changed`] is called.
+    pub fn stats_dirty(&self) -> Arc<Notify> {
+        self.stats_dirty.clone()
+    }
+
+    /// Admins connected to this instance get the stats and online counts.
+    pub async fn admin_stats<S: serde::Serialize>(&self, stats: &S, online: OnlineCounts) {
+        let stats = serde_json::json!({ "stats": stats });
+        let presence = serde_json::json!({ "onlineUsers": online });
+        on_io!(&self.io, io => {
+            let _ = io.local().to(ADMINS).emit("stats:updated", &stats).await;
+            let _ = io.local().to(ADMINS).emit("presence:updated", &presence).await;
+        });
+    }
+
+    pub fn layer(&self) -> Layer {
+        self.layer.clone()
+    }
+
+    /// A Redis key of this deployment: `{prefix}:{name}`.
+    pub fn redis_key(&self, name: &str) -> String {
+        format!("{}:{name}", self.redis_prefix)
+    }
+
+    /// The Redis connection, when running scaled out.
+    pub fn redis(&self) -> Option<redis::aio::ConnectionManager> {
+        self.redis.as_ref().map(ReconnectingDriver::connection)
+    }
+
+    /// Connected users on every instance (a user with many tabs once), from the
+    /// presence rooms. Falls back to this instance's own view if the adapter cannot
+    /// answer (Redis down).
+    pub async fn online_users(&self) -> HashMap<String, Role> {
+        let rooms = on_io!(&self.io, io => io.rooms().await.map_err(|e| e.to_string()));
+        match rooms {
+            Ok(rooms) => rooms
+                .iter()
+                .filter_map(|r| {
+                    let rest = r.strip_prefix("presence:")?;
+                    let (role, id) = rest.split_once(':')?;
+                    Some((id.to_owned(), Role::parse(role)?))
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "room listing failed; counting this instance only");
+                self.presence.users()
+            }
+        }
+    }
+
+    pub async fn online_counts(&self) -> OnlineCounts {
+        OnlineCounts::of(self.online_users().await.values().copied())
+    }
+}
+
+/// Connect to Redis, retrying for a while at start-up (a container may start first).
+async fn connect_redis(url: &str) -> anyhow::Result<ReconnectingDriver> {
+    let mut last = None;
+    for attempt in 1..=15 {
+        match ReconnectingDriver::connect(url).await {
+            Ok(d) => return Ok(d),
+            Err(e) => {
+                tracing::warn!(attempt, error = %e, "Redis not reachable yet");
+                last = Some(e);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    Err(anyhow::anyhow!(
+        "REDIS_URL is set but Redis did not answer: {}",
+        last.map(|e| e.to_string()).unwrap_or_default()
+    ))
+}

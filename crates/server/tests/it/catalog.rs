@@ -1,0 +1,344 @@
+//! The customer catalog over HTTP: filters, search, sort, pages, categories, images,
+//! the live cart check, and the role guard in front of it.
+
+use crate::common::spawn;
+use qc_domain::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn names(body: &Value) -> Vec<String> {
+    body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn browse_filter_search_sort_and_page() {
+    let app = spawn().await;
+    app.seed_catalog().await;
+    let t = app.customer("c@example.com").await;
+
+    let all = app.get("/api/customer/products", Some(&t)).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert_eq!(all.body["success"], true);
+    assert_eq!(all.body["pagination"]["total"], 180);
+    assert_eq!(all.body["pagination"]["limit"], 20);
+    assert_eq!(all.body["products"].as_array().unwrap().len(), 20);
+    let p = &all.body["products"][0];
+    for field in [
+        "id", "name", "unit", "price", "mrp", "stock", "inStock", "imageUrl", "category",
+    ] {
+        assert!(!p[field].is_null(), "{field} missing in {p}");
+    }
+    assert!(p["price"].is_i64(), "money must be integer minor units");
+
+    let capped = app.get("/api/customer/products?limit=500", Some(&t)).await;
+    assert_eq!(capped.body["products"].as_array().unwrap().len(), 100);
+    assert_eq!(capped.body["pagination"]["limit"], 100);
+
+    let last = app
+        .get("/api/customer/products?limit=100&page=2", Some(&t))
+        .await;
+    assert_eq!(last.body["products"].as_array().unwrap().len(), 80);
+    assert_eq!(last.body["pagination"]["hasMore"], false);
+
+    // Case-insensitive search over name and description.
+    let s1 = app
+        .get("/api/customer/products?search=AMUL", Some(&t))
+        .await;
+    let s2 = app
+        .get("/api/customer/products?search=amul", Some(&t))
+        .await;
+    assert!(s1.body["pagination"]["total"].as_i64().unwrap() > 0);
+    assert_eq!(
+        s1.body["pagination"]["total"],
+        s2.body["pagination"]["total"]
+    );
+    for n in names(&s1.body) {
+        let p = s1.body["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == n.as_str())
+            .unwrap();
+        let hay = format!("{} {} {}", p["name"], p["description"], p["brand"]).to_lowercase();
+        assert!(hay.contains("amul"), "{hay}");
+    }
+    // `%` is matched literally, not as a LIKE wildcard.
+    let pct = app
+        .get("/api/customer/products?search=%25&limit=100", Some(&t))
+        .await;
+    let hits = pct.body["products"].as_array().unwrap();
+    assert!(hits.len() < 180, "`%` matched everything");
+    for p in hits {
+        let hay = format!("{} {} {}", p["name"], p["description"], p["brand"]);
+        assert!(hay.contains('%'), "{hay}");
+    }
+
+    let cat = app
+        .get(
+            "/api/customer/products?category=dairy-bread-eggs&limit=100",
+            Some(&t),
+        )
+        .await;
+    assert!(cat.body["pagination"]["total"].as_i64().unwrap() >= 12);
+    for p in cat.body["products"].as_array().unwrap() {
+        assert_eq!(p["category"]["slug"], "dairy-bread-eggs");
+    }
+
+    let in_stock = app
+        .get(
+            "/api/customer/products?inStock=true&limit=100&page=1",
+            Some(&t),
+        )
+        .await;
+    assert_eq!(
+        in_stock.body["pagination"]["total"], 175,
+        "5 demo products are out of stock"
+    );
+
+    let range = app
+        .get(
+            "/api/customer/products?minPrice=5000&maxPrice=10000&limit=100",
+            Some(&t),
+        )
+        .await;
+    for p in range.body["products"].as_array().unwrap() {
+        let price = p["price"].as_i64().unwrap();
+        assert!((5000..=10000).contains(&price), "{price}");
+    }
+
+    let by_price = app
+        .get("/api/customer/products?sort=price&limit=100", Some(&t))
+        .await;
+    let prices: Vec<i64> = by_price.body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["price"].as_i64().unwrap())
+        .collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]));
+    let desc = app
+        .get("/api/customer/products?sort=price_desc&limit=5", Some(&t))
+        .await;
+    let top: Vec<i64> = desc.body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["price"].as_i64().unwrap())
+        .collect();
+    assert_eq!(top[0], *prices.iter().max().unwrap_or(&0).max(&top[0]));
+    assert!(top.windows(2).all(|w| w[0] >= w[1]));
+    let by_name = names(
+        &app.get("/api/customer/products?sort=name&limit=50", Some(&t))
+            .await
+            .body,
+    );
+    let mut sorted = by_name.clone();
+    sorted.sort();
+    assert_eq!(by_name, sorted);
+}
+
+#[tokio::test]
+async fn bad_catalog_queries_are_refused_clearly() {
+    let app = spawn().await;
+    let t = app.customer("c@example.com").await;
+    for q in [
+        "sort=cheapest",
+        "minPrice=500&maxPrice=100",
+        "page=0",
+        "limit=0",
+        "minPrice=-1",
+        "page=abc",
+        "inStock=maybe",
+        "colour=red",
+    ] {
+        let r = app
+            .get(&format!("/api/customer/products?{q}"), Some(&t))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.body);
+        r.code();
+    }
+}
+
+#[tokio::test]
+async fn categories_products_and_images() {
+    let app = spawn().await;
+    app.seed_catalog().await;
+    let t = app.customer("c@example.com").await;
+    let cats = app.get("/api/customer/categories", Some(&t)).await;
+    let cats = cats.body["categories"].as_array().unwrap().clone();
+    assert!(cats.len() >= 8);
+    let sum: i64 = cats
+        .iter()
+        .map(|c| c["productCount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, 180);
+
+    let list = app.get("/api/customer/products?limit=1", Some(&t)).await;
+    let p = list.body["products"][0].clone();
+    let one = app
+        .get(
+            &format!("/api/customer/products/{}", p["id"].as_str().unwrap()),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.body["product"]["id"], p["id"]);
+    let missing = app.get("/api/customer/products/nope", Some(&t)).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.code(), "product_not_found");
+
+    let img = app
+        .client
+        .get(format!("{}{}", app.base, p["imageUrl"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(img.status(), StatusCode::OK);
+    assert_eq!(img.headers()["content-type"], "image/svg+xml");
+    assert!(img.text().await.unwrap().starts_with("<svg"));
+}
+
+#[tokio::test]
+async fn customer_routes_need_a_customer() {
+    let app = spawn().await;
+    let (rider, _) = app.user("r@example.com", Role::Delivery).await;
+    let none = app.get("/api/customer/products", None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    let wrong = app.get("/api/customer/orders", Some(&rider)).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.code(), "forbidden_role");
+    let post = app
+        .post("/api/customer/orders", Some(&rider), json!({}))
+        .await;
+    assert_eq!(post.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn cart_check_reports_each_line() {
+    let app = spawn().await;
+    let t = app.customer("c@example.com").await;
+    let plenty = app.product("Milk", 3000, 10).await;
+    let few = app.product("Eggs", 9000, 2).await;
+    let gone = app.product("Bread", 4500, 0).await;
+    let off = app.product("Old", 100, 5).await;
+    app.state
+        .store
+        .set_product_active(&off, false)
+        .await
+        .unwrap();
+
+    let r = app
+        .post(
+            "/api/customer/cart/validate",
+            Some(&t),
+            json!({"items": [
+                {"productId": plenty, "quantity": 3, "price": 1},
+                {"productId": few, "quantity": 5},
+                {"productId": gone, "quantity": 1},
+                {"productId": off, "quantity": 1},
+                {"productId": "no-such", "quantity": 1}
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["valid"], false);
+    let line = |id: &str| {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["productId"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line(&plenty)["ok"], true);
+    assert_eq!(
+        line(&plenty)["price"],
+        3000,
+        "the server's price, not the client's"
+    );
+    assert_eq!(line(&few)["reason"], "insufficient_stock");
+    assert_eq!(line(&few)["available"], 2);
+    assert_eq!(line(&gone)["reason"], "out_of_stock");
+    assert_eq!(line(&off)["reason"], "unavailable");
+    assert_eq!(line("no-such")["reason"], "unavailable");
+    assert_eq!(r.body["subtotal"], 9000);
+    assert_eq!(r.body["deliveryFee"], 2500);
+    assert_eq!(r.body["total"], 11500);
+
+    let ok = app
+        .post(
+            "/api/customer/cart/validate",
+            Some(&t),
+            json!({"items": [{"productId": plenty, "quantity": 10}]}),
+        )
+        .await;
+    assert_eq!(ok.body["valid"], true);
+    assert_eq!(ok.body["subtotal"], 30000);
+    assert_eq!(ok.body["deliveryFee"], 0, "free delivery from 199.00");
+    let empty = app
+        .post(
+            "/api/customer/cart/validate",
+            Some(&t),
+            json!({"items": []}),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+}
+
+/// Catalog pages are cached briefly, but never past a change made through this instance:
+/// an order, an admin stock change or a price change shows on the very next read.
+#[tokio::test]
+async fn cached_pages_follow_every_stock_and_price_change() {
+    let app = spawn().await;
+    let admin = app.admin("ops@example.com").await;
+    let c = app.customer("c@example.com").await;
+    let id = app.product("Basmati Rice", 20_000, 3).await;
+    let first = |body: &Value| body["products"][0].clone();
+    let read = || app.get("/api/customer/products?search=basmati", Some(&c));
+
+    for _ in 0..2 {
+        let r = read().await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(first(&r.body)["stock"], 3);
+    }
+    app.place(&c, &id, 1).await;
+    assert_eq!(
+        first(&read().await.body)["stock"],
+        2,
+        "the order shows at once"
+    );
+
+    let r = app
+        .post(
+            &format!("/api/admin/products/{id}/stock"),
+            Some(&admin),
+            json!({"set": 40, "reason": "delivery from the warehouse"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        first(&read().await.body)["stock"],
+        40,
+        "restock shows at once"
+    );
+
+    let r = app
+        .put(
+            &format!("/api/admin/products/{id}"),
+            Some(&admin),
+            json!({"price": 18_500}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        first(&read().await.body)["price"],
+        18_500,
+        "new price at once"
+    );
+}

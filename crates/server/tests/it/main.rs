@@ -1,0 +1,18 @@
+//! The server's integration tests, one binary: the real app on port 0 with a fresh
+//! database, driven over HTTP and Socket.io (`common` has the shared helpers).
+#![allow(clippy::unwrap_used)]
+
+mod addresses;
+mod admin;
+mod auth;
+mod catalog;
+mod common;
+mod db_outage;
+mod hardening;
+mod http_basics;
+mod layers;
+mod official_client;
+mod order_races;
+mod orders;
+mod realtime;
+mod scale_out;

@@ -1,0 +1,298 @@
+//! The catalog: categories and products, and the customer's product search.
+
+use crate::db::{Executor, Row, sql, sql_built};
+use crate::models::*;
+use crate::orders::{from_ms, new_id, now_ms};
+use crate::{Store, StoreError, StoreResult};
+use qc_domain::Money;
+
+pub(crate) const PRODUCT_SELECT: &str = "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
+     c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
+     p.price, p.mrp, p.stock, p.brand, p.tags, p.is_active, c.is_active AS category_active, \
+     p.created_at, p.updated_at \
+     FROM products p JOIN categories c ON c.id = p.category_id";
+
+pub(crate) fn product_from_row(r: &Row) -> StoreResult<Product> {
+    let id: String = r.get("id")?;
+    let tags: String = r.get("tags")?;
+    Ok(Product {
+        image_url: format!("/images/products/{id}.svg"),
+        id,
+        sku: r.get("sku")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        category_id: r.get("category_id")?,
+        category_slug: r.get("category_slug")?,
+        category_name: r.get("category_name")?,
+        category_color: r.get("category_color")?,
+        unit: r.get("unit")?,
+        price: Money(r.get("price")?),
+        mrp: Money(r.get("mrp")?),
+        stock: r.get("stock")?,
+        brand: r.get("brand")?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        is_active: r.get("is_active")?,
+        category_active: r.get("category_active")?,
+        created_at: from_ms(r.get("created_at")?),
+        updated_at: from_ms(r.get("updated_at")?),
+    })
+}
+
+pub(crate) fn category_from_row(r: &Row) -> StoreResult<Category> {
+    Ok(Category {
+        id: r.get("id")?,
+        slug: r.get("slug")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        color: r.get("color")?,
+        icon: r.get("icon")?,
+        is_active: r.get("is_active")?,
+        sort_order: r.get("sort_order")?,
+    })
+}
+
+/// One product by id on any connection (inside a transaction too).
+pub(crate) async fn product_in(c: &mut impl Executor, id: &str) -> StoreResult<Product> {
+    let row = sql_built(format!("{PRODUCT_SELECT} WHERE p.id = $1"))
+        .bind(id)
+        .fetch_one(c)
+        .await?;
+    product_from_row(&row)
+}
+
+fn sort_sql(sort: ProductSort) -> &'static str {
+    match sort {
+        ProductSort::Popular => "p.sold_count DESC, p.name ASC",
+        ProductSort::PriceAsc => "p.price ASC, p.name ASC",
+        ProductSort::PriceDesc => "p.price DESC, p.name ASC",
+        ProductSort::Name => "p.name ASC",
+        ProductSort::Newest => "p.created_at DESC, p.id DESC",
+    }
+}
+
+/// `%term%` with LIKE's wildcards escaped.
+pub(crate) fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Store {
+    pub async fn product_by_id(&self, id: &str) -> StoreResult<Option<Product>> {
+        match product_in(&mut self.read().await?, id).await {
+            Err(StoreError::NotFound) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    pub async fn products_by_ids(&self, ids: &[String]) -> StoreResult<Vec<Product>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.read().await?;
+        let list = self.backend().text_list(1);
+        let rows = sql_built(format!(
+            "{PRODUCT_SELECT} WHERE p.id IN {list} ORDER BY p.id"
+        ))
+        .bind_list(ids)?
+        .fetch_all(&mut conn)
+        .await?;
+        rows.iter().map(product_from_row).collect()
+    }
+
+    pub async fn set_product_active(&self, id: &str, active: bool) -> StoreResult<Product> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            sql("UPDATE products SET is_active = $1, updated_at = $2 WHERE id = $3")
+                .bind(active)
+                .bind(now_ms())
+                .bind(id)
+                .execute_found(&mut tx)
+                .await?;
+            let product = product_in(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(product)
+        })
+        .await
+    }
+
+    /// Set the stock to an absolute value (never negative).
+    pub async fn set_stock(&self, id: &str, stock: i64) -> StoreResult<Product> {
+        if stock < 0 {
+            return Err(StoreError::InvalidState("stock cannot be negative".into()));
+        }
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            sql("UPDATE products SET stock = $1, updated_at = $2 WHERE id = $3")
+                .bind(stock)
+                .bind(now_ms())
+                .bind(id)
+                .execute_found(&mut tx)
+                .await?;
+            let product = product_in(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(product)
+        })
+        .await
+    }
+
+    /// A page of products and the total number matching.
+    pub async fn list_products(&self, q: &ProductQuery) -> StoreResult<(Vec<Product>, i64)> {
+        let mut filter = String::from(" WHERE TRUE");
+        if !q.include_inactive {
+            filter.push_str(" AND p.is_active = TRUE AND c.is_active = TRUE");
+        }
+        if q.category.is_some() {
+            filter.push_str(" AND (c.slug = $1 OR c.id = $1)");
+        }
+        if q.search.is_some() {
+            // LIKE is case-insensitive for ASCII on SQLite only; lower() on both sides
+            // makes it so everywhere.
+            filter.push_str(
+                " AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(p.description) LIKE lower($2) ESCAPE '\\' \
+                 OR lower(COALESCE(p.brand, '')) LIKE lower($2) ESCAPE '\\')",
+            );
+        }
+        if q.in_stock {
+            filter.push_str(" AND p.stock > 0");
+        }
+        if q.min_price.is_some() {
+            filter.push_str(" AND p.price >= $3");
+        }
+        if q.max_price.is_some() {
+            filter.push_str(" AND p.price <= $4");
+        }
+        // $1–$4 are always bound, in this order, whether the filter mentions them or not:
+        // both databases accept typed parameters a statement does not use.
+        let search = q.search.as_deref().map(like_pattern);
+        let mut conn = self.read().await?;
+        let total: i64 = sql_built(format!(
+            "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id{filter}"
+        ))
+        .bind(&q.category)
+        .bind(&search)
+        .bind(q.min_price.map(Money::minor))
+        .bind(q.max_price.map(Money::minor))
+        .scalar(&mut conn)
+        .await?;
+        let rows = sql_built(format!(
+            "{PRODUCT_SELECT}{filter} ORDER BY {} LIMIT $5 OFFSET $6",
+            sort_sql(q.sort)
+        ))
+        .bind(&q.category)
+        .bind(&search)
+        .bind(q.min_price.map(Money::minor))
+        .bind(q.max_price.map(Money::minor))
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(&mut conn)
+        .await?;
+        let products = rows
+            .iter()
+            .map(product_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((products, total))
+    }
+
+    /// Active categories with their active product counts.
+    pub async fn list_categories(&self) -> StoreResult<Vec<CategoryWithCount>> {
+        let rows = sql(
+            "SELECT c.*, (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.is_active = TRUE) \
+             AS product_count FROM categories c WHERE c.is_active = TRUE ORDER BY c.sort_order, c.name",
+        )
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CategoryWithCount {
+                    category: category_from_row(r)?,
+                    product_count: r.get("product_count")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Insert or update a category by slug.
+    pub async fn upsert_category(&self, c: NewCategory) -> StoreResult<Category> {
+        let c = &c;
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            sql(
+                "INSERT INTO categories (id, slug, name, description, color, icon, sort_order, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO UPDATE SET name = excluded.name, \
+                 description = excluded.description, color = excluded.color, icon = excluded.icon, \
+                 sort_order = excluded.sort_order",
+            )
+            .bind(new_id())
+            .bind(&c.slug)
+            .bind(&c.name)
+            .bind(&c.description)
+            .bind(&c.color)
+            .bind(&c.icon)
+            .bind(c.sort_order)
+            .bind(now_ms())
+            .execute(&mut tx)
+            .await?;
+            let row = sql("SELECT * FROM categories WHERE slug = $1")
+                .bind(&c.slug)
+                .fetch_one(&mut tx)
+                .await?;
+            let cat = category_from_row(&row)?;
+            tx.commit().await?;
+            Ok(cat)
+        })
+        .await
+    }
+
+    pub async fn create_product(&self, p: NewProduct) -> StoreResult<Product> {
+        let tags = serde_json::to_string(&p.tags).map_err(|e| StoreError::Other(e.into()))?;
+        let (p, tags) = (&p, &tags);
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let category_id: String = sql("SELECT id FROM categories WHERE slug = $1")
+                .bind(&p.category)
+                .scalar_optional(&mut tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let id = new_id();
+            let now = now_ms();
+            sql(
+                "INSERT INTO products (id, sku, name, description, category_id, unit, price, mrp, \
+                 stock, brand, tags, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(&id)
+            .bind(&p.sku)
+            .bind(&p.name)
+            .bind(&p.description)
+            .bind(&category_id)
+            .bind(&p.unit)
+            .bind(p.price.minor())
+            .bind(p.mrp.minor())
+            .bind(p.stock)
+            .bind(&p.brand)
+            .bind(tags)
+            .bind(now)
+            .execute(&mut tx)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict("a product with this SKU already exists".into())
+                }
+                other => other,
+            })?;
+            let product = product_in(&mut tx, &id).await?;
+            tx.commit().await?;
+            Ok(product)
+        })
+        .await
+    }
+
+    pub async fn count_products(&self) -> StoreResult<i64> {
+        sql("SELECT COUNT(*) FROM products")
+            .scalar(&mut self.read().await?)
+            .await
+    }
+}

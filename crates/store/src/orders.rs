@@ -1,0 +1,718 @@
+//! Orders: idempotent, race-free placement; cancellation with restock; the per-order
+//! event log. Every order event of the platform is built here, in the transaction of the
+//! change it records ([`append_event`], and [`insert_placed`] for the first one).
+
+use crate::db::{Executor, Row, Tx, sql, sql_built};
+use crate::models::*;
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, TimeZone, Utc};
+use qc_domain::{Money, OrderEventKind, OrderStatus, PaymentMethod, Role};
+use serde_json::json;
+
+pub(crate) fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+pub(crate) fn opt_ms(ms: Option<i64>) -> Option<DateTime<Utc>> {
+    ms.map(from_ms)
+}
+
+pub(crate) fn bad_value(column: &str, value: &str) -> StoreError {
+    StoreError::Other(anyhow::anyhow!(
+        "unexpected {column} value {value:?} in the database"
+    ))
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Other(e.into())
+}
+
+/// Statuses in which a partner is on the order.
+pub(crate) const ACTIVE: &str = "('accepted', 'picked_up', 'on_the_way')";
+
+fn order_from_row(r: &Row, items: Vec<OrderItem>) -> StoreResult<Order> {
+    let status: String = r.get("status")?;
+    let payment: String = r.get("payment_method")?;
+    let address: String = r.get("address")?;
+    Ok(Order {
+        id: r.get("id")?,
+        customer_id: r.get("customer_id")?,
+        partner_id: r.get("partner_id")?,
+        status: OrderStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
+        items,
+        subtotal: Money(r.get("subtotal")?),
+        delivery_fee: Money(r.get("delivery_fee")?),
+        total: Money(r.get("total")?),
+        payment_method: PaymentMethod::parse(&payment)
+            .ok_or_else(|| bad_value("payment_method", &payment))?,
+        address: serde_json::from_str(&address).map_err(json_err)?,
+        confirmation_code: r.get("confirmation_code")?,
+        code_attempts: r.get("code_attempts")?,
+        notes: r.get("notes")?,
+        cancel_reason: r.get("cancel_reason")?,
+        cancelled_by: r.get("cancelled_by")?,
+        payout: r.get::<Option<i64>, _>("payout")?.map(Money),
+        distance_m: r.get("distance_m")?,
+        last_seq: r.get("last_seq")?,
+        created_at: from_ms(r.get("created_at")?),
+        accepted_at: opt_ms(r.get("accepted_at")?),
+        picked_up_at: opt_ms(r.get("picked_up_at")?),
+        on_the_way_at: opt_ms(r.get("on_the_way_at")?),
+        delivered_at: opt_ms(r.get("delivered_at")?),
+        cancelled_at: opt_ms(r.get("cancelled_at")?),
+        updated_at: from_ms(r.get("updated_at")?),
+    })
+}
+
+fn item_from_row(r: &Row) -> StoreResult<(String, OrderItem)> {
+    let qty: i64 = r.get("quantity")?;
+    Ok((
+        r.get("order_id")?,
+        OrderItem {
+            product_id: r.get("product_id")?,
+            sku: r.get("sku")?,
+            name: r.get("name")?,
+            unit: r.get("unit")?,
+            unit_price: Money(r.get("unit_price")?),
+            quantity: u32::try_from(qty).unwrap_or(0),
+            line_total: Money(r.get("line_total")?),
+        },
+    ))
+}
+
+fn event_from_row(r: &Row) -> StoreResult<OrderEvent> {
+    let payload: String = r.get("payload")?;
+    let kind: String = r.get("kind")?;
+    let role: Option<String> = r.get("actor_role")?;
+    Ok(OrderEvent {
+        order_id: r.get("order_id")?,
+        seq: r.get("seq")?,
+        kind: OrderEventKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?,
+        payload: serde_json::from_str(&payload).map_err(json_err)?,
+        actor_id: r.get("actor_id")?,
+        actor_role: match role {
+            Some(role) => Some(Role::parse(&role).ok_or_else(|| bad_value("actor_role", &role))?),
+            None => None,
+        },
+        at: from_ms(r.get("at")?),
+    })
+}
+
+/// Load orders (any connection) with their items, preserving the row order.
+pub(crate) async fn load_orders(c: &mut impl Executor, rows: Vec<Row>) -> StoreResult<Vec<Order>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect::<Result<_, _>>()?;
+    let list = c.backend().text_list(1);
+    let item_rows = sql_built(format!(
+        "SELECT * FROM order_items WHERE order_id IN {list} ORDER BY order_id, line"
+    ))
+    .bind_list(&ids)?
+    .fetch_all(c)
+    .await?;
+    let mut by_order: std::collections::HashMap<String, Vec<OrderItem>> = Default::default();
+    for r in &item_rows {
+        let (id, item) = item_from_row(r)?;
+        by_order.entry(id).or_default().push(item);
+    }
+    rows.iter()
+        .map(|r| {
+            let id: String = r.get("id")?;
+            order_from_row(r, by_order.remove(&id).unwrap_or_default())
+        })
+        .collect()
+}
+
+pub(crate) async fn order_in(c: &mut impl Executor, id: &str) -> StoreResult<Option<Order>> {
+    let row = sql("SELECT * FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
+    Ok(load_orders(c, row.into_iter().collect()).await?.pop())
+}
+
+/// Who made a change: (user id, role); `None` for the platform itself.
+pub(crate) type Actor<'a> = Option<(&'a str, Role)>;
+
+/// Append the next event of an order (bumping its `last_seq`) inside the transaction of
+/// the change it records.
+pub(crate) async fn append_event(
+    tx: &mut Tx,
+    order_id: &str,
+    kind: OrderEventKind,
+    payload: serde_json::Value,
+    actor: Actor<'_>,
+    at: DateTime<Utc>,
+) -> StoreResult<OrderEvent> {
+    let seq: i64 = sql(
+        "UPDATE orders SET last_seq = last_seq + 1, updated_at = $1 WHERE id = $2 RETURNING last_seq",
+    )
+    .bind(at.timestamp_millis())
+    .bind(order_id)
+    .scalar(tx)
+    .await?;
+    sql(
+        "INSERT INTO order_events (order_id, seq, kind, payload, actor_id, actor_role, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(order_id)
+    .bind(seq)
+    .bind(kind.as_str())
+    .bind(payload.to_string())
+    .bind(actor.map(|a| a.0))
+    .bind(actor.map(|a| a.1.as_str()))
+    .bind(at.timestamp_millis())
+    .execute(tx)
+    .await?;
+    Ok(OrderEvent {
+        order_id: order_id.to_owned(),
+        seq,
+        kind,
+        payload,
+        actor_id: actor.map(|a| a.0.to_owned()),
+        actor_role: actor.map(|a| a.1),
+        at,
+    })
+}
+
+/// Append an event and read the order back: the end of every order change.
+pub(crate) async fn record(
+    tx: &mut Tx,
+    order_id: &str,
+    kind: OrderEventKind,
+    payload: serde_json::Value,
+    actor: Actor<'_>,
+    at: DateTime<Utc>,
+) -> StoreResult<OrderChange> {
+    let event = append_event(tx, order_id, kind, payload, actor, at).await?;
+    let order = order_in(tx, order_id).await?.ok_or(StoreError::NotFound)?;
+    Ok(OrderChange {
+        order,
+        event,
+        previous_partner: None,
+        stock: Vec::new(),
+    })
+}
+
+/// Put the items of an order back on the shelf; the stock each product is left with.
+pub(crate) async fn restock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
+    let mut items: Vec<&OrderItem> = order.items.iter().collect();
+    items.sort_by(|a, b| a.product_id.cmp(&b.product_id));
+    let mut levels = Vec::with_capacity(items.len());
+    for it in items {
+        let row = sql("UPDATE products SET stock = stock + $1, \
+             sold_count = CASE WHEN sold_count > $1 THEN sold_count - $1 ELSE 0 END, \
+             updated_at = $2 WHERE id = $3 RETURNING stock, is_active")
+        .bind(i64::from(it.quantity))
+        .bind(now_ms())
+        .bind(&it.product_id)
+        .fetch_optional(tx)
+        .await?;
+        if let Some(r) = row {
+            levels.push(StockLevel {
+                product_id: it.product_id.clone(),
+                stock: r.get("stock")?,
+                active: r.get("is_active")?,
+            });
+        }
+    }
+    Ok(levels)
+}
+
+/// An order whose stock is taken, with its idempotency answer.
+pub(crate) type Placing<'a> = (&'a Order, Option<&'a IdempotencyRecord>);
+
+/// The first event of an order: built here, like every later one.
+fn created_event(order: &Order) -> OrderEvent {
+    OrderEvent {
+        order_id: order.id.clone(),
+        seq: 1,
+        kind: OrderEventKind::Created,
+        payload: json!({ "status": "pending", "total": order.total.minor() }),
+        actor_id: Some(order.customer_id.clone()),
+        actor_role: Some(Role::Customer),
+        at: order.created_at,
+    }
+}
+
+/// `(…), (…), …` with `cols` numbered placeholders per row, from `$1`.
+fn values(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        s.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Insert placed orders with their lines and first events (seq 1) in a few multi-row
+/// statements, and record their idempotency answers. Returns the first events.
+pub(crate) async fn insert_placed(
+    tx: &mut Tx,
+    placed: &[Placing<'_>],
+) -> StoreResult<Vec<OrderEvent>> {
+    let events: Vec<OrderEvent> = placed.iter().map(|(o, _)| created_event(o)).collect();
+    // Bounded statements: well under every backend's limit on bound parameters.
+    for (chunk, chunk_events) in placed.chunks(64).zip(events.chunks(64)) {
+        let mut q = sql_built(format!(
+            "INSERT INTO orders (id, customer_id, status, subtotal, delivery_fee, total, \
+             payment_method, address, dest_lat, dest_lng, confirmation_code, notes, last_seq, \
+             created_at, updated_at) VALUES {}",
+            values(chunk.len(), 15)
+        ));
+        for (order, _) in chunk {
+            let at = order.created_at.timestamp_millis();
+            q.push(order.id.as_str());
+            q.push(order.customer_id.as_str());
+            q.push(order.status.as_str());
+            q.push(order.subtotal.minor());
+            q.push(order.delivery_fee.minor());
+            q.push(order.total.minor());
+            q.push(order.payment_method.as_str());
+            q.push(serde_json::to_string(&order.address).map_err(json_err)?);
+            q.push(order.address.lat);
+            q.push(order.address.lng);
+            q.push(order.confirmation_code.as_str());
+            q.push(order.notes.as_deref());
+            q.push(1_i64);
+            q.push(at);
+            q.push(at);
+        }
+        q.execute(tx).await?;
+
+        let mut q = sql_built(format!(
+            "INSERT INTO order_events (order_id, seq, kind, payload, actor_id, actor_role, at) \
+             VALUES {}",
+            values(chunk_events.len(), 7)
+        ));
+        for e in chunk_events {
+            q.push(e.order_id.as_str());
+            q.push(e.seq);
+            q.push(e.kind.as_str());
+            q.push(e.payload.to_string());
+            q.push(e.actor_id.as_deref());
+            q.push(e.actor_role.map(Role::as_str));
+            q.push(e.at.timestamp_millis());
+        }
+        q.execute(tx).await?;
+    }
+    let lines: Vec<(&Order, usize, &OrderItem)> = placed
+        .iter()
+        .flat_map(|(order, _)| {
+            order
+                .items
+                .iter()
+                .enumerate()
+                .map(move |(n, it)| (*order, n, it))
+        })
+        .collect();
+    for chunk in lines.chunks(100) {
+        let mut q = sql_built(format!(
+            "INSERT INTO order_items (order_id, line, product_id, sku, name, unit, unit_price, \
+             quantity, line_total) VALUES {}",
+            values(chunk.len(), 9)
+        ));
+        for (order, n, it) in chunk {
+            q.push(order.id.as_str());
+            q.push(i64::try_from(*n).unwrap_or(0));
+            q.push(it.product_id.as_str());
+            q.push(it.sku.as_str());
+            q.push(it.name.as_str());
+            q.push(it.unit.as_str());
+            q.push(it.unit_price.minor());
+            q.push(i64::from(it.quantity));
+            q.push(it.line_total.minor());
+        }
+        q.execute(tx).await?;
+    }
+    for idem in placed.iter().filter_map(|(_, idem)| *idem) {
+        sql(
+            "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2 \
+             WHERE user_id = $3 AND key = $4",
+        )
+        .bind(i64::from(idem.status))
+        .bind(&idem.body)
+        .bind(&idem.user_id)
+        .bind(&idem.key)
+        .execute(tx)
+        .await?;
+    }
+    Ok(events)
+}
+
+/// Take every line's quantity off the shelf (product-id order, so concurrent orders lock
+/// rows in one order and cannot deadlock); the stock each product is left with. A line
+/// that cannot be had puts back exactly what this order took, so the transaction can go
+/// on without it (the SQLite batch places other orders in the same transaction).
+pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
+    let mut lines: Vec<&OrderItem> = order.items.iter().collect();
+    lines.sort_by(|a, b| a.product_id.cmp(&b.product_id));
+    let now = now_ms();
+    let mut missed = Vec::new();
+    let mut taken = Vec::new();
+    let mut left = Vec::with_capacity(lines.len());
+    for it in lines {
+        let stock: Option<i64> = sql(
+            "UPDATE products SET stock = stock - $1, sold_count = sold_count + $1, updated_at = $2 \
+             WHERE id = $3 AND stock >= $1 AND price = $4 AND is_active = TRUE \
+             AND category_id IN (SELECT id FROM categories WHERE is_active = TRUE) RETURNING stock",
+        )
+        .bind(i64::from(it.quantity))
+        .bind(now)
+        .bind(&it.product_id)
+        .bind(it.unit_price.minor())
+        .scalar_optional(tx)
+        .await?;
+        match stock {
+            Some(stock) => {
+                left.push(StockLevel {
+                    product_id: it.product_id.clone(),
+                    stock,
+                    // The decrement only matches active products.
+                    active: true,
+                });
+                taken.push(it);
+            }
+            None => missed.push(it),
+        }
+    }
+    if missed.is_empty() {
+        return Ok(left);
+    }
+    for it in taken {
+        sql("UPDATE products SET stock = stock + $1, sold_count = sold_count - $1 WHERE id = $2")
+            .bind(i64::from(it.quantity))
+            .bind(&it.product_id)
+            .execute(tx)
+            .await?;
+    }
+    let mut short = Vec::new();
+    let mut stale = Vec::new();
+    for it in missed {
+        let row = sql(
+            "SELECT p.stock, p.price, p.is_active AND c.is_active AS is_active \
+             FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1",
+        )
+        .bind(&it.product_id)
+        .fetch_optional(tx)
+        .await?;
+        match row {
+            Some(r)
+                if r.get::<bool, _>("is_active")?
+                    && r.get::<i64, _>("price")? == it.unit_price.minor() =>
+            {
+                short.push(Shortfall {
+                    product_id: it.product_id.clone(),
+                    name: it.name.clone(),
+                    requested: it.quantity,
+                    available: r.get("stock")?,
+                });
+            }
+            _ => stale.push(it.product_id.clone()),
+        }
+    }
+    if !short.is_empty() {
+        Err(StoreError::OutOfStock(short))
+    } else {
+        Err(StoreError::StaleProducts(stale))
+    }
+}
+
+/// Whether a customer with this many open orders may place another (`max_open` 0: no
+/// limit, for load tests).
+pub(crate) fn over_limit(open: i64, max_open: i64) -> bool {
+    max_open > 0 && open >= max_open
+}
+
+/// Open orders of a customer (placed, not yet delivered or cancelled), counted in the
+/// placing transaction; on PostgreSQL the customer's row is locked first, so two
+/// placements at once cannot both pass the limit.
+pub(crate) async fn open_orders(tx: &mut Tx, customer_id: &str) -> StoreResult<i64> {
+    tx.lock(sql("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(customer_id))
+        .await?;
+    sql("SELECT COUNT(*) FROM orders WHERE customer_id = $1 \
+         AND status IN ('pending', 'accepted', 'picked_up', 'on_the_way')")
+    .bind(customer_id)
+    .scalar(tx)
+    .await
+}
+
+impl Store {
+    /// Place one order in its own transaction (SQLite's batch writer uses it for a lone
+    /// order and as its fallback; PostgreSQL always).
+    pub(crate) async fn place_now(
+        &self,
+        order: &Order,
+        idempotency: Option<&IdempotencyRecord>,
+        max_open: i64,
+    ) -> StoreResult<OrderChange> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            if max_open > 0 && over_limit(open_orders(&mut tx, &order.customer_id).await?, max_open)
+            {
+                return Err(StoreError::TooManyOpenOrders(max_open));
+            }
+            let stock = take_stock(&mut tx, order).await?;
+            let mut events = insert_placed(&mut tx, &[(order, idempotency)]).await?;
+            tx.commit().await?;
+            let event = events.pop().ok_or(StoreError::NotFound)?;
+            Ok(OrderChange {
+                order: order.clone(),
+                event,
+                previous_partner: None,
+                stock,
+            })
+        })
+        .await
+    }
+
+    /// Claim `key` for `user_id` with a request fingerprint. Keys older than `ttl` are
+    /// forgotten; an in-progress claim older than `stale_after` may be taken over.
+    pub async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        stale_after: chrono::Duration,
+        ttl: chrono::Duration,
+    ) -> StoreResult<IdempotencyClaim> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let now = now_ms();
+            sql("DELETE FROM idempotency_keys WHERE created_at < $1")
+                .bind(now - ttl.num_milliseconds())
+                .execute(&mut tx)
+                .await?;
+            // Insert first: under concurrency exactly one claimer inserts, the others see
+            // the row (after it commits, on PostgreSQL) and are classified below.
+            let inserted = sql(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at) \
+                 VALUES ($1, $2, $3, 'in_progress', $4) ON CONFLICT (user_id, key) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(key)
+            .bind(request_hash)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+            let claim = if inserted == 1 {
+                IdempotencyClaim::Fresh
+            } else {
+                let r = sql(
+                    "SELECT request_hash, state, response_status, response_body, created_at \
+                     FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                )
+                .bind(user_id)
+                .bind(key)
+                .fetch_one(&mut tx)
+                .await?;
+                let hash: String = r.get("request_hash")?;
+                let state: String = r.get("state")?;
+                let created: i64 = r.get("created_at")?;
+                if hash != request_hash {
+                    IdempotencyClaim::Mismatch
+                } else if state == "done" {
+                    IdempotencyClaim::Replay {
+                        status: u16::try_from(r.get::<i64, _>("response_status")?).unwrap_or(200),
+                        body: r.get::<Option<String>, _>("response_body")?.unwrap_or_default(),
+                    }
+                } else if now - created > stale_after.num_milliseconds() {
+                    sql("UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND key = $3")
+                        .bind(now)
+                        .bind(user_id)
+                        .bind(key)
+                        .execute(&mut tx)
+                        .await?;
+                    IdempotencyClaim::Fresh
+                } else {
+                    IdempotencyClaim::InProgress
+                }
+            };
+            tx.commit().await?;
+            Ok(claim)
+        })
+        .await
+    }
+
+    /// Forget a claim whose request failed, so a retry runs again.
+    pub async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            sql("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_progress'")
+                .bind(user_id)
+                .bind(key)
+                .execute(&mut tx)
+                .await?;
+            tx.commit().await
+        })
+        .await
+    }
+
+    /// One transaction: a conditional stock decrement per line in product-id order
+    /// (price and active state must still be as quoted), the order with its snapshots,
+    /// its first event, and the idempotency answer. Any short line →
+    /// [`StoreError::OutOfStock`] naming every short line; a changed product →
+    /// [`StoreError::StaleProducts`]; a customer who already has `max_open` open orders →
+    /// [`StoreError::TooManyOpenOrders`]; nothing is written in any of these cases. The
+    /// change carries the stock each line's product was left with by the committing
+    /// transaction.
+    pub async fn place_order(
+        &self,
+        order: &Order,
+        idempotency: Option<IdempotencyRecord>,
+        max_open: i64,
+    ) -> StoreResult<OrderChange> {
+        match &self.order_writer {
+            Some(writer) => writer.place(order, idempotency, max_open).await,
+            None => self.place_now(order, idempotency.as_ref(), max_open).await,
+        }
+    }
+
+    /// Pending orders placed before `before`, oldest first (for the sweeper that
+    /// cancels orders nobody accepted).
+    pub async fn stale_pending_orders(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
+        sql(
+            "SELECT id FROM orders WHERE status = 'pending' AND created_at < $1 \
+             ORDER BY created_at LIMIT $2",
+        )
+        .bind(before.timestamp_millis())
+        .bind(limit)
+        .scalars(&mut self.read().await?)
+        .await
+    }
+
+    pub async fn order_by_id(&self, id: &str) -> StoreResult<Option<Order>> {
+        order_in(&mut self.read().await?, id).await
+    }
+
+    /// A customer's orders, newest first, optionally by status.
+    pub async fn list_customer_orders(
+        &self,
+        customer_id: &str,
+        status: Option<OrderStatus>,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Order>, i64)> {
+        let mut conn = self.read().await?;
+        let status = status.map(OrderStatus::as_str);
+        let total: i64 = sql(
+            "SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND ($2 IS NULL OR status = $2)",
+        )
+        .bind(customer_id)
+        .bind(status)
+        .scalar(&mut conn)
+        .await?;
+        let rows = sql(
+            "SELECT * FROM orders WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) \
+             ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
+        )
+        .bind(customer_id)
+        .bind(status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut conn)
+        .await?;
+        Ok((load_orders(&mut conn, rows).await?, total))
+    }
+
+    /// Cancel and restock in one transaction; the status is re-checked in the update.
+    /// Not the customer's order → NotFound; too late → [`StoreError::InvalidState`].
+    pub async fn cancel_order(
+        &self,
+        order_id: &str,
+        by: &Canceller,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<OrderChange> {
+        let (actor, by_name, allowed) = match by {
+            Canceller::Customer(id) => (
+                Some((id.as_str(), Role::Customer)),
+                "customer",
+                "('pending', 'accepted')",
+            ),
+            Canceller::Admin(id) => (
+                Some((id.as_str(), Role::Admin)),
+                "admin",
+                "('pending', 'accepted', 'picked_up', 'on_the_way')",
+            ),
+            Canceller::System => (None, "system", "('pending')"),
+        };
+        let owner_filter = matches!(by, Canceller::Customer(_));
+        let actor_id = actor.map(|a| a.0).unwrap_or_default();
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let done = sql_built(format!(
+                "UPDATE orders SET status = 'cancelled', cancelled_at = $1, cancel_reason = $2, \
+                 cancelled_by = $3, updated_at = $1 WHERE id = $4 AND status IN {allowed} \
+                 AND (NOT $5 OR customer_id = $6)"
+            ))
+            .bind(at.timestamp_millis())
+            .bind(reason)
+            .bind(by_name)
+            .bind(order_id)
+            .bind(owner_filter)
+            .bind(actor_id)
+            .execute(&mut tx)
+            .await?;
+            let order = match order_in(&mut tx, order_id).await? {
+                Some(o) if !owner_filter || o.customer_id == actor_id => o,
+                _ => return Err(StoreError::NotFound),
+            };
+            if done == 0 {
+                return Err(StoreError::InvalidState(order.status.as_str().to_owned()));
+            }
+            let stock = restock(&mut tx, &order).await?;
+            let mut change = record(
+                &mut tx,
+                order_id,
+                OrderEventKind::Cancelled,
+                json!({ "status": "cancelled", "reason": reason, "by": by_name }),
+                actor,
+                at,
+            )
+            .await?;
+            tx.commit().await?;
+            change.stock = stock;
+            Ok(change)
+        })
+        .await
+    }
+
+    /// Events with `seq > after`, oldest first.
+    pub async fn order_events(
+        &self,
+        order_id: &str,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OrderEvent>> {
+        let rows = sql(
+            "SELECT * FROM order_events WHERE order_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(order_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+}
