@@ -3,10 +3,15 @@
 //
 // Starts `quickcommerce serve --demo` on a free port with a fresh temporary database,
 // serving web/dist (built first unless E2E_SKIP_BUILD=1), and drives Debian's Chromium
-// with playwright-core: a customer orders, two partners race to accept (exactly one
-// wins), the customer follows the rider live and the partner delivers with the code,
-// and an admin's dashboard and orders table follow along without a reload. Then the
-// customer path again on a phone-sized screen.
+// with playwright-core: a customer orders, two partners race to accept an offer that
+// names no customer (exactly one wins), the customer follows the rider live (moving in
+// plausible steps: the server refuses GPS jumps), five wrong codes lock the delivery
+// until an admin resets the code, the partner delivers with the new code, and an admin's
+// dashboard and orders table follow along without a reload. Then the customer path again
+// on a phone-sized screen (an address out of the delivery area is refused, a password
+// change keeps the session, a blocked customer is sent to sign in and finds the cart
+// again), a tab closed for too many sockets, and a new partner who waits for
+// verification, goes online once verified, and is then blocked.
 //
 // Env: QC_BIN (default ../target/debug/quickcommerce from web/), CHROMIUM_PATH
 // (default /usr/bin/chromium), E2E_SKIP_BUILD=1, E2E_HEADFUL=1.
@@ -27,6 +32,12 @@ const ARTIFACTS = join(WEB, 'e2e', 'artifacts');
 const WAIT = 15_000;
 const STORE = { latitude: 19.0596, longitude: 72.8295 };
 const HOME = { lat: 19.072, lng: 72.851 };
+/** About 27 km from the store: outside the default 8 km service radius. */
+const FAR = { lat: 19.3, lng: 72.85 };
+/** One degree of latitude in metres (for GPS steps the server finds plausible). */
+const M_PER_DEG_LAT = 111_195;
+/** Sockets one user may hold on the e2e server (the default is 10): the oldest is closed. */
+const MAX_SOCKETS = 4;
 
 // ---------------------------------------------------------------- tiny test runner
 
@@ -136,11 +147,12 @@ async function newContext(browser, base, options = {}) {
 function watchConsole(page, name, sink) {
   page.on('pageerror', (err) => sink.push(`[${name}] pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/tile|ERR_FAILED|net::/i.test(msg.text())) sink.push(`[${name}] console: ${msg.text()}`);
+    // 422 is the refused out-of-area address the phone scenario provokes on purpose.
+    if (msg.type() === 'error' && !/tile|ERR_FAILED|net::|status of 422/i.test(msg.text())) sink.push(`[${name}] console: ${msg.text()}`);
   });
 }
 
-async function addAddressAndPlaceOrder(page, street) {
+async function addAddressAndPlaceOrder(page, street, { tryFarFirst = false } = {}) {
   await page.getByTestId('cart-button').click();
   await page.getByTestId('order-summary').first().waitFor({ timeout: WAIT });
   await page.getByTestId('cart-checkout').click();
@@ -151,6 +163,17 @@ async function addAddressAndPlaceOrder(page, street) {
   await form.waitFor({ timeout: WAIT });
   await page.getByTestId('address-street').fill(street);
   await page.getByTestId('address-zip').fill('400050');
+  if (tryFarFirst) {
+    // Outside the delivery area: refused in the dialog, in words, not as a generic error.
+    await page.getByTestId('address-lat').fill(String(FAR.lat));
+    await page.getByTestId('address-lng').fill(String(FAR.lng));
+    await page.getByTestId('address-save').click();
+    const refusal = page.getByTestId('address-not-serviceable');
+    await refusal.waitFor({ timeout: WAIT });
+    const words = await refusal.innerText();
+    assert(/deliver/i.test(words) && /km/.test(words) && !/not_serviceable/.test(words), `unexpected refusal: "${words}"`);
+    await shot(page, 'phone-address-not-serviceable');
+  }
   await page.getByTestId('address-lat').fill(String(HOME.lat));
   await page.getByTestId('address-lng').fill(String(HOME.lng));
   await page.getByTestId('address-save').click();
@@ -217,6 +240,7 @@ async function main() {
       DATABASE_URL: `sqlite://${join(dataDir, 'qc.db')}`,
       QC_DATA_DIR: dataDir,
       QC_WEB_DIR: join(WEB, 'dist'),
+      QC_MAX_SOCKETS_PER_USER: String(MAX_SOCKETS),
       APP_ENV: 'development',
       RUST_LOG: 'warn',
     },
@@ -324,9 +348,15 @@ async function runScenarios(browser, base, problems) {
       await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'pending');
     });
 
-    await step('both partners see the new order appear live', async () => {
+    await step('both partners see the new offer appear live, by area only (no street, no customer)', async () => {
       for (const rider of riders) {
-        await rider.locator(`${byTest('available-order')}[data-order-id="${orderId}"]`).waitFor({ timeout: WAIT });
+        const card = rider.locator(`${byTest('available-order')}[data-order-id="${orderId}"]`);
+        await card.waitFor({ timeout: WAIT });
+        const words = await card.innerText();
+        assert(/Pickup at the store · \d/.test(words), `no pickup distance on the offer: "${words}"`);
+        assert(/Drop-off: .*400050/.test(words), `no drop-off area on the offer: "${words}"`);
+        assert(/2 items/.test(words) && /Earn ₹/.test(words) && /~\d+ min/.test(words), `offer lacks items, payout or minutes: "${words}"`);
+        assert(!/Hill Road|Asha|Customer/i.test(words), `the offer shows customer details: "${words}"`);
       }
       await shot(riders[0], 'partner-new-order');
     });
@@ -369,15 +399,19 @@ async function runScenarios(browser, base, problems) {
       assert(partnerName.includes(winner === 0 ? 'Ravi' : 'Sana'), `partner shown as "${partnerName}"`);
     });
 
-    await step("rider marker follows the partner's geolocation", async () => {
+    await step("rider marker follows the partner's geolocation, moving in plausible steps", async () => {
       const rider = riders[winner];
       await until(rider, () => document.querySelector('[data-testid="gps-status"]')?.getAttribute('data-state') === 'sending');
       const marker = customer.locator(`${byTest('tracking-map')} ${byTest('marker-rider')}`);
       await marker.waitFor({ timeout: WAIT });
+      // The server refuses a fix implying more than 150 km/h from the last one: ride
+      // ~30 m north of the store, twice, a second apart.
+      const stepDeg = 30 / M_PER_DEG_LAT;
       for (const destination of [
-        { latitude: 19.0635, longitude: 72.8362 },
-        { latitude: 19.0671, longitude: 72.8437 },
+        { latitude: Number((STORE.latitude + stepDeg).toFixed(6)), longitude: STORE.longitude },
+        { latitude: Number((STORE.latitude + 2 * stepDeg).toFixed(6)), longitude: STORE.longitude },
       ]) {
+        await new Promise((r) => setTimeout(r, 1000));
         const before = await customer.locator('.leaflet-marker-icon:has([data-testid="marker-rider"])').evaluate((el) => el.style.transform);
         await riderCtx[winner].setGeolocation(destination);
         await until(
@@ -391,6 +425,7 @@ async function runScenarios(browser, base, problems) {
           before,
         );
       }
+      assert(!(await rider.getByTestId('gps-note').count()), 'a plausible move was refused as a GPS jump');
       await shot(customer, 'customer-tracking');
     });
 
@@ -410,6 +445,52 @@ async function runScenarios(browser, base, problems) {
       await rider.getByTestId('code-input').fill(wrong);
       await rider.getByTestId('deliver-button').click();
       await until(rider, () => /attempts? left/i.test(document.querySelector('[data-testid="code-error"]')?.textContent ?? ''));
+    });
+
+    await step('five wrong codes lock delivery: the rider waits, the customer is told', async () => {
+      const rider = riders[winner];
+      const wrong = code === '0000' ? '1111' : '0000';
+      for (const left of [3, 2, 1]) {
+        await rider.getByTestId('code-input').fill(wrong);
+        await rider.getByTestId('deliver-button').click();
+        await until(rider, (n) => new RegExp(`\\b${n} attempts? left`, 'i').test(document.querySelector('[data-testid="code-error"]')?.textContent ?? ''), left);
+      }
+      await rider.getByTestId('code-input').fill(wrong);
+      await rider.getByTestId('deliver-button').click();
+      await rider.getByTestId('code-locked').waitFor({ timeout: WAIT });
+      assert(/Wait for support/.test(await text(rider, 'code-locked')), 'the rider is not told to wait for support');
+      assert(await rider.getByTestId('code-input').isDisabled(), 'the code input is still enabled while locked');
+      await customer.getByTestId('code-locked').waitFor({ timeout: WAIT });
+      assert(/support team has been alerted/.test(await text(customer, 'code-locked')), 'the customer is not told support will help');
+      assert((await customer.getByTestId('confirmation-code').count()) === 0, 'the locked code is still shown to the customer');
+      await shot(rider, 'partner-code-locked');
+      await shot(customer, 'customer-code-locked');
+    });
+
+    await step('an admin resets the code: the customer sees the new code and the rider can enter it', async () => {
+      const rider = riders[winner];
+      const row = adminOrders.locator(`${byTest('admin-order-row')}[data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: WAIT });
+      await row.getByTestId('admin-order-code-locked').waitFor({ timeout: WAIT });
+      await row.click();
+      await adminOrders.getByTestId('detail-code-locked').waitFor({ timeout: WAIT });
+      const reset = adminOrders.getByTestId('admin-reset-code');
+      assert((await reset.getAttribute('data-emphasis')) === 'locked', 'the reset action is not emphasised for a locked code');
+      await reset.click();
+      await adminOrders.getByTestId('reason-input').fill('Customer confirmed by phone');
+      await adminOrders.getByTestId('reason-confirm').click();
+      await until(customer, () => document.querySelector('[data-testid="code-label"]')?.textContent === 'New delivery code');
+      const fresh = await text(customer, 'confirmation-code');
+      assert(/^\d{4}$/.test(fresh), `unexpected new code "${fresh}"`);
+      await until(rider, () => {
+        const input = document.querySelector('[data-testid="code-input"]');
+        return input && !input.disabled && document.querySelector('[data-testid="code-reset"]');
+      });
+      await shot(customer, 'customer-new-code');
+      code = fresh;
+      await until(adminOrders, () => !document.querySelector('[data-testid="detail-code-locked"]'));
+      await adminOrders.getByRole('button', { name: 'Close order detail' }).click();
+      await adminOrders.getByTestId('order-detail').waitFor({ state: 'detached', timeout: WAIT });
     });
 
     await step("partner enters the customer's code and delivers", async () => {
@@ -443,7 +524,10 @@ async function runScenarios(browser, base, problems) {
       assert(navigations === 1, 'the admin page was reloaded');
       await row.click();
       await adminOrders.getByTestId('order-timeline').waitFor({ timeout: WAIT });
-      await until(adminOrders, () => document.querySelectorAll('[data-testid="order-timeline"] > *').length >= 5);
+      await until(adminOrders, () => document.querySelectorAll('[data-testid="order-timeline"] > *').length >= 7);
+      const timeline = await text(adminOrders, 'order-timeline');
+      assert(/Delivery code locked/.test(timeline) && /New delivery code sent/.test(timeline), `timeline lacks the code events: ${timeline}`);
+      assert(!/order\.|picked_up|on_the_way|\(delivery\)/.test(timeline), `timeline shows raw codes: ${timeline}`);
       await adminOrders.locator(`${byTest('detail-map')} ${byTest('marker-destination')}`).waitFor({ timeout: WAIT });
       await shot(adminOrders, 'admin-orders');
     });
@@ -483,8 +567,8 @@ async function runScenarios(browser, base, problems) {
       stockBefore = Number(await card.getAttribute('data-stock'));
     });
 
-    await step('phone customer checks out and lands on tracking with the code', async () => {
-      phoneOrder = await addAddressAndPlaceOrder(phone, '7 Carter Road, Khar');
+    await step('phone customer checks out (an address out of the area is refused first) and lands on tracking with the code', async () => {
+      phoneOrder = await addAddressAndPlaceOrder(phone, '7 Carter Road, Khar', { tryFarFirst: true });
       assert(phoneOrder, 'no order id');
       assert(/^\d{4}$/.test(await text(phone, 'confirmation-code')), 'no code on the phone tracking page');
       await phone.locator(`${byTest('tracking-map')} ${byTest('marker-destination')}`).waitFor({ timeout: WAIT });
@@ -537,6 +621,24 @@ async function runScenarios(browser, base, problems) {
         phoneOrder,
       );
     });
+
+    await step('phone customer changes the password and stays signed in, live', async () => {
+      await phone.getByTestId('account-menu').click();
+      await phone.getByTestId('change-password').click();
+      await phone.getByTestId('password-current').fill('Customer@123');
+      await phone.getByTestId('password-new').fill('Customer@456');
+      await phone.getByTestId('password-repeat').fill('Customer@456');
+      const url = phone.url();
+      await phone.getByTestId('password-save').click();
+      // Verifying and hashing passwords is slow on purpose (and slower in a debug build).
+      await phone.getByTestId('password-form').waitFor({ state: 'detached', timeout: 4 * WAIT });
+      // The server closes this tab's socket too: it must come back with the new token.
+      await new Promise((r) => setTimeout(r, 1500));
+      await until(phone, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+      assert(phone.url() === url, `the customer left the page after changing the password: ${phone.url()}`);
+      assert((await phone.getByTestId('tracking-page').count()) === 1, 'the tracking page is gone');
+      await shot(phone, 'phone-password-changed');
+    });
   });
 
   // -------------------------------------------------------------- the other admin pages
@@ -582,6 +684,73 @@ async function runScenarios(browser, base, problems) {
     });
   });
 
+  // -------------------------------------------------------------- session ended by the server
+  await scenario('A session the server ends sends the customer to sign in, and keeps the cart', async () => {
+    const row = () => adminOrders.locator(byTest('user-row'), { hasText: 'customer2@quickcommerce.dev' });
+    await step('with items in the cart, the phone customer is blocked: sent to sign in with the reason', async () => {
+      await phone.goto(`${base}/`);
+      await phone.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      await searchAndAdd(phone, 'dal');
+      await adminOrders.getByTestId('nav-users').click();
+      await adminOrders.getByLabel('Search users by name or e-mail').fill('customer2');
+      await row().getByTestId('user-block-toggle').click();
+      await phone.waitForURL((url) => url.pathname === '/login', { timeout: WAIT });
+      const reason = await text(phone, 'session-ended');
+      assert(/blocked/.test(reason), `unexpected reason: ${reason}`);
+      await shot(phone, 'phone-session-ended');
+    });
+
+    await step('unblocked and signed in again (with the changed password): the cart is still there', async () => {
+      const toggle = row().getByTestId('user-block-toggle');
+      await toggle.filter({ hasText: /^Unblock$/ }).waitFor({ timeout: WAIT });
+      await toggle.click();
+      await toggle.filter({ hasText: /^Block$/ }).waitFor({ timeout: WAIT });
+      await phone.getByTestId('login-email').fill('customer2@quickcommerce.dev');
+      await phone.getByTestId('login-password').fill('Customer@456');
+      await phone.getByTestId('login-submit').click();
+      await phone.waitForURL((url) => url.pathname === '/', { timeout: 4 * WAIT });
+      await until(phone, () => document.querySelector('[data-testid="cart-count"] .MuiBadge-badge')?.textContent === '2');
+    });
+  });
+
+  // -------------------------------------------------------------- too many tabs
+  const tabsCtx = await newContext(browser, base, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await scenario(`Too many tabs (${MAX_SOCKETS} sockets per user on this server)`, async () => {
+    const tabs = [];
+    await step(`a partner opens ${MAX_SOCKETS + 1} tabs: the oldest is closed with a banner, the others stay live`, async () => {
+      const first = await tabsCtx.newPage();
+      pages.set('tab-1', first);
+      watchConsole(first, 'tab-1', problems);
+      await login(first, base, 'demo-rider3', '/partner');
+      tabs.push(first);
+      for (let i = 2; i <= MAX_SOCKETS + 1; i++) {
+        const tab = await tabsCtx.newPage();
+        pages.set(`tab-${i}`, tab);
+        watchConsole(tab, `tab-${i}`, problems);
+        await tab.goto(`${base}/partner/history`);
+        await until(tab, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+        tabs.push(tab);
+      }
+      await first.getByTestId('connection-closed').waitFor({ timeout: WAIT });
+      assert(/too many tabs or devices/.test(await text(first, 'connection-closed')), 'the banner does not say why');
+      assert(new URL(first.url()).pathname === '/partner', 'the closed tab was signed out');
+      for (const tab of tabs.slice(1)) {
+        assert((await tab.getByTestId('connection-closed').count()) === 0, 'a newer tab was closed');
+      }
+      await shot(first, 'tab-closed-too-many');
+    });
+
+    await step('"Reconnect" brings the closed tab back (closing the now-oldest one instead)', async () => {
+      const [first, second] = tabs;
+      await first.getByTestId('reconnect').click();
+      await until(first, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+      assert((await first.getByTestId('connection-closed').count()) === 0, 'the banner stayed');
+      await second.getByTestId('connection-closed').waitFor({ timeout: WAIT });
+      assert(new URL(second.url()).pathname.startsWith('/partner'), 'the evicted tab was signed out');
+    });
+    for (const tab of tabs) await tab.close().catch(() => undefined);
+  });
+
   // -------------------------------------------------------------- registration
   const signupCtx = await newContext(browser, base, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const signup = await signupCtx.newPage();
@@ -598,7 +767,44 @@ async function runScenarios(browser, base, problems) {
       await signup.getByRole('button', { name: 'Create account' }).click();
       await signup.waitForURL((url) => url.pathname === '/partner', { timeout: WAIT });
       await signup.getByTestId('availability-switch').waitFor({ timeout: WAIT });
+      await until(signup, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+    });
+
+    await step('until an admin verifies them they cannot go online, and are told why', async () => {
+      const notice = signup.getByTestId('partner-not-verified');
+      await notice.waitFor({ timeout: WAIT });
+      assert(/waiting for verification by our team/.test(await notice.innerText()), 'no verification notice');
+      assert(await signup.getByTestId('availability-switch').locator('input').isDisabled(), 'the availability switch is enabled');
       await shot(signup, 'partner-registered');
+    });
+
+    await step('an admin verifies them: after "Check again" the switch works', async () => {
+      await adminOrders.getByTestId('nav-partners').click();
+      await adminOrders.getByLabel('Search partners').fill('Meera');
+      const verify = adminOrders.getByLabel('Verified: Meera Rider');
+      await verify.waitFor({ timeout: WAIT });
+      // Controlled by the server's answer: click, then wait for it to show checked.
+      await verify.click();
+      await until(adminOrders, () => document.querySelector('input[aria-label="Verified: Meera Rider"]')?.checked === true);
+      await signup.getByRole('button', { name: 'Check my verification again' }).click();
+      await signup.getByTestId('partner-not-verified').waitFor({ state: 'detached', timeout: WAIT });
+      const toggle = signup.getByTestId('availability-switch').locator('input');
+      assert(!(await toggle.isDisabled()), 'the switch is still disabled after verification');
+      await toggle.click();
+      await until(signup, () => /online and receiving/.test(document.querySelector('[data-testid="availability-text"]')?.textContent ?? ''));
+    });
+
+    await step('blocked by an admin, the partner is sent to sign in with the reason', async () => {
+      await adminOrders.getByTestId('nav-users').click();
+      await adminOrders.getByLabel('Search users by name or e-mail').fill('meera');
+      const block = adminOrders.getByRole('button', { name: 'Block Meera Rider' });
+      await block.waitFor({ timeout: WAIT });
+      await block.click();
+      await signup.waitForURL((url) => url.pathname === '/login', { timeout: WAIT });
+      const reason = signup.getByTestId('session-ended');
+      await reason.waitFor({ timeout: WAIT });
+      assert(/blocked/.test(await reason.innerText()), `unexpected reason: ${await reason.innerText()}`);
+      await shot(signup, 'partner-blocked');
     });
   });
 }

@@ -1,9 +1,28 @@
-/** The frame of every signed-in page: top bar, navigation tabs, connection state. */
-import type { ReactNode } from 'react';
+/** The frame of every signed-in page: top bar, navigation tabs, connection state, account menu. */
+import { useState, type ReactNode } from 'react';
 import { Link as RouterLink, useLocation } from 'react-router';
-import { AppBar, Box, Chip, Container, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material';
-import { LogoutIcon } from '@/components/icons';
+import {
+  Alert,
+  AppBar,
+  Box,
+  Button,
+  Chip,
+  Container,
+  Divider,
+  IconButton,
+  ListItemIcon,
+  Menu,
+  MenuItem,
+  Tab,
+  Tabs,
+  Toolbar,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { AccountIcon, KeyIcon, LogoutIcon } from '@/components/icons';
+import { ChangePasswordDialog } from '@/components/change-password-dialog';
 import { useAuth } from '@/lib/auth';
+import { realtime } from '@/lib/socket';
 import { useConnectionState } from '@/hooks/use-connection-state';
 
 export interface NavItem {
@@ -18,11 +37,12 @@ const STATE_LABEL = {
   connecting: 'Connecting',
   connected: 'Live',
   reconnecting: 'Reconnecting',
+  closed: 'Paused',
 } as const;
 
 function ConnectionChip() {
   const state = useConnectionState();
-  const color = state === 'connected' ? 'success' : state === 'idle' ? 'default' : 'warning';
+  const color = state === 'connected' ? 'success' : state === 'idle' || state === 'closed' ? 'default' : 'warning';
   return (
     <Chip
       size="small"
@@ -33,6 +53,78 @@ function ConnectionChip() {
       aria-label={`Realtime connection: ${STATE_LABEL[state]}`}
       sx={{ mr: 1, fontWeight: 600 }}
     />
+  );
+}
+
+/** The server closed this tab's live connection because the user opened too many. */
+function ClosedBanner() {
+  const state = useConnectionState();
+  if (state !== 'closed') return null;
+  return (
+    <Alert
+      severity="warning"
+      role="alert"
+      data-testid="connection-closed"
+      sx={{ borderRadius: 0 }}
+      action={
+        <Button color="inherit" size="small" onClick={() => realtime.reconnect()} aria-label="Reconnect this tab" data-testid="reconnect">
+          Reconnect
+        </Button>
+      }
+    >
+      This tab was closed because you signed in on too many tabs or devices. Live updates are paused here.
+    </Alert>
+  );
+}
+
+function AccountMenu() {
+  const { user, logout } = useAuth();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  return (
+    <>
+      <Tooltip title="Account">
+        <IconButton color="inherit" aria-label="Account" aria-haspopup="menu" onClick={(e) => setAnchor(e.currentTarget)} data-testid="account-menu">
+          <AccountIcon />
+        </IconButton>
+      </Tooltip>
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+        <Box sx={{ px: 2, py: 1, maxWidth: 260 }}>
+          <Typography sx={{ fontWeight: 600 }} noWrap>
+            {user?.name}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" noWrap>
+            {user?.email}
+          </Typography>
+        </Box>
+        <Divider />
+        <MenuItem
+          onClick={() => {
+            setAnchor(null);
+            setPasswordOpen(true);
+          }}
+          data-testid="change-password"
+        >
+          <ListItemIcon>
+            <KeyIcon fontSize="small" />
+          </ListItemIcon>
+          Change password
+        </MenuItem>
+        <MenuItem
+          onClick={() => {
+            setAnchor(null);
+            void logout();
+          }}
+          data-testid="logout"
+        >
+          <ListItemIcon>
+            <LogoutIcon fontSize="small" />
+          </ListItemIcon>
+          Sign out
+        </MenuItem>
+      </Menu>
+      <ChangePasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </>
   );
 }
 
@@ -58,7 +150,6 @@ export function AppShell({
   children: ReactNode;
   maxWidth?: 'sm' | 'md' | 'lg' | 'xl' | false;
 }) {
-  const { user, logout } = useAuth();
   const { pathname } = useLocation();
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default', pb: 4 }}>
@@ -77,11 +168,7 @@ export function AppShell({
           <Box sx={{ flexGrow: { xs: 1, sm: 0 } }} />
           <ConnectionChip />
           {actions}
-          <Tooltip title={`Sign out ${user?.name ?? ''}`}>
-            <IconButton color="inherit" aria-label="Sign out" onClick={() => void logout()} data-testid="logout">
-              <LogoutIcon />
-            </IconButton>
-          </Tooltip>
+          <AccountMenu />
         </Toolbar>
         <Tabs
           value={activeTab(nav, pathname)}
@@ -104,6 +191,7 @@ export function AppShell({
             />
           ))}
         </Tabs>
+        <ClosedBanner />
       </AppBar>
       <Container maxWidth={maxWidth} sx={{ pt: 2, px: { xs: 1.5, sm: 3 } }} component="main">
         {children}

@@ -1,6 +1,6 @@
 /** Status chip and stepper for an order, shared by every role. */
 import { Chip, Step, StepLabel, Stepper, Typography } from '@mui/material';
-import { ORDER_FLOW, statusColor, statusIndex, statusLabel } from '@/lib/order-status';
+import { cancellationText, ORDER_FLOW, statusColor, statusIndex, statusLabel } from '@/lib/order-status';
 import { formatTime } from '@/lib/format';
 import type { OrderView } from '@/types/models';
 
@@ -28,8 +28,8 @@ const TIME_OF: Record<string, keyof OrderView> = {
 export function OrderStepper({ order, orientation }: { order: OrderView; orientation?: 'horizontal' | 'vertical' }) {
   if (order.status === 'cancelled') {
     return (
-      <Typography color="error" data-testid="order-cancelled" role="status">
-        Cancelled{order.cancelReason ? `: ${order.cancelReason}` : ''}
+      <Typography color="error" data-testid="order-cancelled" data-reason={order.cancelReason ?? ''} role="status">
+        {cancellationText(order.cancelReason)}
       </Typography>
     );
   }

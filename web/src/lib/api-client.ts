@@ -14,6 +14,8 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** This request replaces the token itself (password change): a refusal of it is final. */
+  replacesToken?: boolean;
 }
 
 /** An error answered by the server (or `network_error` when it could not be reached). */
@@ -21,13 +23,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: unknown;
+  /** Seconds to wait before trying again (`Retry-After` of a 429), when known. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, details?: unknown, retryAfter: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -42,14 +47,53 @@ export const SESSION_ENDED_CODES = new Set([
 
 let tokenSource: () => string | null = () => null;
 let sessionEnded: (code: string) => void = () => undefined;
+let pendingRefresh: () => Promise<unknown> | null = () => null;
 
 /** Wire the client to the auth state (done once by the auth provider). */
 export function configureApiClient(options: {
   getToken: () => string | null;
   onSessionEnded: (code: string) => void;
+  /** A token change in flight (the user's own password change), to wait for before giving up a session. */
+  pendingRefresh?: () => Promise<unknown> | null;
 }): void {
   tokenSource = options.getToken;
   sessionEnded = options.onSessionEnded;
+  pendingRefresh = options.pendingRefresh ?? (() => null);
+}
+
+/**
+ * Whether a session refusal of `usedToken` is final: false when the token was replaced
+ * meanwhile (e.g. by the user's own password change, which revokes every older token),
+ * so the caller should simply try again with the current one.
+ */
+export async function sessionReallyEnded(usedToken: string | null): Promise<boolean> {
+  const pending = pendingRefresh();
+  if (pending) {
+    try {
+      await pending;
+    } catch {
+      // The change failed: the old token is all there is.
+    }
+  }
+  const current = tokenSource();
+  return !current || current === usedToken;
+}
+
+/** `Retry-After` (seconds, or an HTTP date) as seconds; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - now) / 1000));
+}
+
+/** "in a moment", "in 40 seconds", "in 15 minutes", "in about 2 hours" (as the server says it). */
+export function inHumanTime(seconds: number): string {
+  if (seconds <= 1) return 'in a moment';
+  if (seconds <= 90) return `in ${Math.round(seconds)} seconds`;
+  if (seconds < 5400) return `in ${Math.ceil(seconds / 60)} minutes`;
+  return `in about ${Math.ceil(seconds / 3600)} hours`;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -71,7 +115,7 @@ function isEnvelope(value: unknown): value is ErrorEnvelope {
   );
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const token = tokenSource();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -105,11 +149,23 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   }
 
   if (!response.ok || isEnvelope(payload)) {
+    const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
     const error = isEnvelope(payload)
-      ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details)
-      : new ApiError(response.status, 'http_error', `The server answered ${response.status}.`);
+      ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details, retryAfter)
+      : new ApiError(
+          response.status,
+          response.status === 429 ? 'too_many_requests' : 'http_error',
+          `The server answered ${response.status}.`,
+          undefined,
+          retryAfter,
+        );
     if (response.status === 401 && token && SESSION_ENDED_CODES.has(error.code)) {
-      sessionEnded(error.code);
+      // Refused because the token was just replaced (own password change): try once more.
+      if (!options.replacesToken && !(await sessionReallyEnded(token))) {
+        if (!retried) return request<T>(method, path, options, true);
+      } else {
+        sessionEnded(error.code);
+      }
     }
     throw error;
   }
@@ -125,9 +181,102 @@ export const apiClient = {
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
 };
 
-/** A message fit to show for any thrown value. */
+/**
+ * What to tell people for a code, when our own words say it better than the server's
+ * (which are safe to show, but written for every client). Codes not listed here show the
+ * server's message: it carries the specifics (attempts left, distances, how long to wait).
+ */
+const HUMAN_MESSAGES: Record<string, string> = {
+  network_error: 'Cannot reach the server. Check your connection.',
+  offline: 'Not connected to the live server. Retrying…',
+  timeout: 'The server did not answer in time. Please try again.',
+  missing_token: 'Please sign in.',
+  invalid_token: 'Your session is no longer valid. Please sign in again.',
+  token_expired: 'Your session has expired. Please sign in again.',
+  token_revoked: 'You were signed out because your password changed or you signed out everywhere. Please sign in again.',
+  account_blocked: 'This account has been blocked. Please contact support.',
+  signed_out: 'You signed out on another device. Please sign in again.',
+  too_many_sockets: 'This tab was closed because you signed in on too many tabs or devices.',
+  partner_not_verified:
+    'Your account is waiting for verification by our team. You can go online once it is verified.',
+  partner_suspended: 'Your partner account is suspended, so you cannot take orders. Please contact support.',
+  partner_unavailable: 'You are offline. Go online to see and accept new orders.',
+  implausible_location: 'One GPS reading jumped too far from the last one, so it was skipped.',
+  confirmation_locked:
+    'Too many wrong codes. Wait for support to send the customer a new code, then ask them for it.',
+  order_already_taken: 'Another partner took this order.',
+  too_many_active_orders: 'Finish an active order before taking another.',
+  invalid_payload: 'Something went wrong sending that. Please try again.',
+  invalid_ack: 'Something went wrong. Please try again.',
+  internal_error: 'Something went wrong on our side. Please try again.',
+  service_unavailable: 'The service is busy right now. Please try again in a moment.',
+  payload_too_large: 'That is too much to send at once.',
+};
+
+const FIELD_LABELS: Record<string, string> = {
+  zipCode: 'PIN code',
+  lat: 'Latitude',
+  lng: 'Longitude',
+  addressId: 'Address',
+  deliveryAddress: 'Delivery address',
+  paymentMethod: 'Payment method',
+  newPassword: 'New password',
+  currentPassword: 'Current password',
+  mrp: 'MRP',
+  minPrice: 'Minimum price',
+  maxPrice: 'Maximum price',
+  confirmationCode: 'Delivery code',
+  partnerId: 'Partner',
+};
+
+/** A field key of the server ("deliveryAddress.zipCode") as people call it ("PIN code"). */
+export function fieldLabel(field: string): string {
+  const last = field.split('.').pop() ?? field;
+  const known = FIELD_LABELS[last];
+  if (known) return known;
+  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * Status codes inside a server sentence as words: `invalid_order_state` says "Cannot
+ * reset the code of an order that is on_the_way." → "… that is on the way."
+ */
+export function humanizeStatuses(text: string): string {
+  return text.replace(/\b(picked_up|on_the_way)\b/g, (code) => code.replace(/_/g, ' '));
+}
+
+function validationMessage(error: ApiError): string {
+  if (!Array.isArray(error.details) || error.details.length === 0) return error.message || 'Please check the form and try again.';
+  const parts = (error.details as { field?: string; message?: string }[])
+    .filter((d) => d && d.message)
+    .map((d) => (d.field ? `${fieldLabel(d.field)} ${d.message}` : String(d.message)));
+  return parts.length ? `${parts.join('. ')}.` : 'Please check the form and try again.';
+}
+
+function tooManyRequestsMessage(error: ApiError): string {
+  // The server words it already ("Too many attempts. Try again in 15 minutes.").
+  if (error.message && !/^The server answered/.test(error.message)) return error.message;
+  return error.retryAfter && error.retryAfter > 1
+    ? `Too many attempts. Please try again ${inHumanTime(error.retryAfter)}.`
+    : 'Please wait a moment and try again.';
+}
+
+/** A message fit to show for any thrown value: never a raw code or field key. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) {
+    if (error.code === 'validation_error') return validationMessage(error);
+    if (error.code === 'too_many_requests') return tooManyRequestsMessage(error);
+    const human = HUMAN_MESSAGES[error.code];
+    if (human) return human;
+    if (error.code === 'http_error') {
+      return error.status >= 500
+        ? 'The server is having trouble right now. Please try again in a moment.'
+        : 'Something went wrong. Please try again.';
+    }
+    return humanizeStatuses(error.message) || 'Something went wrong.';
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') return 'The request was cancelled.';
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }

@@ -1,11 +1,24 @@
 /**
  * Authentication state: the token (kept in localStorage), the signed-in user, login,
- * registration and logout. It also opens the realtime connection while signed in.
+ * registration, password change and logout. It also opens the realtime connection while
+ * signed in.
+ *
+ * A session the server ends (expired, revoked, blocked) only clears the token and the
+ * user: what a user keeps in this browser (the cart, per user in localStorage) is still
+ * there when they sign in again. The user's own password change replaces the token (every
+ * older one is revoked): requests and the socket refused meanwhile retry with the new one.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { apiClient, configureApiClient } from '@/lib/api-client';
 import { realtime } from '@/lib/socket';
-import type { AuthResponse, LoginRequest, RegisterRequest, UserResponse, UserView } from '@/types/models';
+import type {
+  AuthResponse,
+  ChangePasswordRequest,
+  LoginRequest,
+  RegisterRequest,
+  UserResponse,
+  UserView,
+} from '@/types/models';
 
 const TOKEN_KEY = 'qc.token';
 
@@ -20,6 +33,8 @@ export interface AuthContextValue {
   endedReason: string | null;
   login: (body: LoginRequest) => Promise<UserView>;
   register: (body: RegisterRequest) => Promise<UserView>;
+  /** Change the password; this session continues with the fresh token, every other one ends. */
+  changePassword: (body: ChangePasswordRequest) => Promise<void>;
   logout: () => Promise<void>;
   setUser: (user: UserView) => void;
 }
@@ -43,11 +58,14 @@ function writeToken(token: string | null): void {
   }
 }
 
-const ENDED_MESSAGES: Record<string, string> = {
-  token_expired: 'Your session expired. Please sign in again.',
-  token_revoked: 'You were signed out. Please sign in again.',
-  account_blocked: 'This account has been blocked. Contact support.',
-  invalid_token: 'Please sign in again.',
+/** What the sign-in page says after the server ended the session. */
+export const ENDED_MESSAGES: Record<string, string> = {
+  token_expired: 'Your session has expired. Please sign in again.',
+  token_revoked:
+    'You were signed out because your password was changed or you signed out on another device. Please sign in again.',
+  signed_out: 'You were signed out on every device. Please sign in again.',
+  account_blocked: 'This account has been blocked. Please contact support if you think this is a mistake.',
+  invalid_token: 'Your session is no longer valid. Please sign in again.',
   missing_token: 'Please sign in.',
 };
 
@@ -70,6 +88,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const tokenRef = useRef(token);
   tokenRef.current = token;
+  /** The password change in flight, if any (it replaces the token). */
+  const refreshing = useRef<Promise<unknown> | null>(null);
 
   const endSession = useCallback((code: string | null) => {
     writeToken(null);
@@ -82,7 +102,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    configureApiClient({ getToken: () => tokenRef.current, onSessionEnded: endSession });
+    configureApiClient({
+      getToken: () => tokenRef.current,
+      onSessionEnded: endSession,
+      pendingRefresh: () => refreshing.current,
+    });
   }, [endSession]);
 
   // Validate a stored token once at start.
@@ -125,6 +149,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return res.user;
   }, []);
 
+  const changePassword = useCallback(
+    async (body: ChangePasswordRequest) => {
+      // Settles only once the new token is stored: whoever waits on it (a request or the
+      // socket refused meanwhile) then finds the new token and retries with it.
+      const pending = (async () => {
+        accept(await apiClient.put<AuthResponse>('/api/auth/password', body, { replacesToken: true }));
+      })();
+      refreshing.current = pending;
+      try {
+        await pending;
+        // The server closes this tab's socket too (`session:ended` token_revoked): it
+        // reconnects with the new token instead of signing out (see lib/socket.ts).
+        realtime.reconnect();
+      } finally {
+        if (refreshing.current === pending) refreshing.current = null;
+      }
+    },
+    [accept],
+  );
+
   const login = useCallback(
     async (body: LoginRequest) => accept(await apiClient.post<AuthResponse>('/api/auth/login', body)),
     [accept],
@@ -134,6 +178,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [accept],
   );
   const logout = useCallback(async () => {
+    // Closed first, so the server's `session:ended` (signed_out) for this very tab is not
+    // taken for a sign-out elsewhere.
+    realtime.disconnect();
     try {
       await apiClient.post('/api/auth/logout');
     } catch {
@@ -143,8 +190,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [endSession]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ status, user, token, endedReason, login, register, logout, setUser }),
-    [status, user, token, endedReason, login, register, logout],
+    () => ({ status, user, token, endedReason, login, register, changePassword, logout, setUser }),
+    [status, user, token, endedReason, login, register, changePassword, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDistance, formatDuration, formatMoney, parseRupees } from '@/lib/format';
+import { cancellationText, cancelReasonWords } from '@/lib/order-status';
 
 describe('format', () => {
   it('shows paise as rupees with two decimals and Indian grouping', () => {
@@ -20,5 +21,17 @@ describe('format', () => {
     expect(formatDuration(3900)).toBe('1 h 5 min');
     expect(formatDistance(850)).toBe('850 m');
     expect(formatDistance(4411)).toBe('4.4 km');
+  });
+});
+
+describe('cancellation reasons', () => {
+  it('explains a platform cancellation to the customer, and shows typed reasons as typed', () => {
+    expect(cancellationText('no_partner_available')).toBe(
+      'No rider was available for your order, so we cancelled it. Nothing was charged and the items went back on the shelf.',
+    );
+    expect(cancellationText('Customer asked by phone')).toBe('Cancelled: Customer asked by phone');
+    expect(cancellationText(null)).toBe('Cancelled');
+    expect(cancelReasonWords('store_closed')).toBe('Store closed');
+    expect(cancelReasonWords('Out of area')).toBe('Out of area');
   });
 });

@@ -77,3 +77,51 @@ export function statusColor(status: string): StatusColor {
       return 'default';
   }
 }
+
+/** `cancelReason` of an order the platform cancelled because no rider accepted it in time. */
+export const NO_PARTNER_AVAILABLE = 'no_partner_available';
+
+const CANCEL_REASONS: Record<'customer' | 'staff', Record<string, string>> = {
+  customer: {
+    [NO_PARTNER_AVAILABLE]:
+      'No rider was available for your order, so we cancelled it. Nothing was charged and the items went back on the shelf.',
+  },
+  staff: {
+    [NO_PARTNER_AVAILABLE]: 'No rider accepted it in time, so the platform cancelled it.',
+  },
+};
+
+/** Whether a reason is a code of the platform (`no_partner_available`) rather than words someone typed. */
+function isReasonCode(reason: string): boolean {
+  return /^[a-z]+(_[a-z]+)+$/.test(reason);
+}
+
+/** A cancel reason in words: a code of the platform spelled out, words someone typed as typed. */
+export function cancelReasonWords(reason: string): string {
+  if (!isReasonCode(reason)) return reason;
+  const words = reason.replace(/_/g, ' ');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
+
+/**
+ * Why an order was cancelled, as a sentence: the platform's reasons explained, a reason
+ * typed by the customer or an admin as typed.
+ */
+export function cancellationText(reason: string | null | undefined, audience: 'customer' | 'staff' = 'customer'): string {
+  if (!reason) return 'Cancelled';
+  return CANCEL_REASONS[audience][reason] ?? `Cancelled: ${cancelReasonWords(reason)}`;
+}
+
+/** Who cancelled, in words (`by` of `order:cancelled`). */
+export function cancelledByText(by: string | null | undefined): string {
+  switch (by) {
+    case 'customer':
+      return 'the customer';
+    case 'admin':
+      return 'support';
+    case 'system':
+      return 'the platform';
+    default:
+      return 'someone';
+  }
+}

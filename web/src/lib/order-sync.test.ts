@@ -104,3 +104,67 @@ describe('order status updates', () => {
     expect(fromTimelineEvent({ orderId: 'o1', seq: 3, type: 'order.unassigned', data: { status: 'pending' }, at: 't' }).status).toBe('pending');
   });
 });
+
+describe('delivery code lock and reset', () => {
+  const live = { ...order('on_the_way', 5), codeLocked: false, confirmationCode: '1111' };
+
+  it('maps the code events and timeline entries to seq-carrying updates', () => {
+    expect(fromSocketEvent('order:code-locked', { orderId: 'o1', seq: 6, at: 't6' })).toEqual({
+      orderId: 'o1',
+      seq: 6,
+      at: 't6',
+      type: 'code_locked',
+      status: null,
+    });
+    expect(fromSocketEvent('order:code-reset', { orderId: 'o1', seq: 7, at: 't7', confirmationCode: '4321' })).toMatchObject({
+      type: 'code_reset',
+      seq: 7,
+      status: null,
+      confirmationCode: '4321',
+    });
+    // The partner's and admins' copy carries no code.
+    expect(fromSocketEvent('order:code-reset', { orderId: 'o1', seq: 7, at: 't7' })?.confirmationCode).toBeNull();
+    expect(fromTimelineEvent({ orderId: 'o1', seq: 6, type: 'order.code_locked', data: { attempts: 5 }, actorRole: 'delivery', at: 't6' })).toMatchObject({
+      type: 'code_locked',
+      status: null,
+    });
+    expect(fromTimelineEvent({ orderId: 'o1', seq: 7, type: 'order.code_reset', data: { reason: 'Customer called' }, actorRole: 'admin', at: 't7' })).toMatchObject({
+      type: 'code_reset',
+      status: null,
+      reason: 'Customer called',
+    });
+  });
+
+  it('locks, then resets with the new code, without touching the status', () => {
+    const locked = applyOrderUpdate(live, fromSocketEvent('order:code-locked', { orderId: 'o1', seq: 6, at: 't6' })!);
+    expect(locked).toMatchObject({ status: 'on_the_way', codeLocked: true, lastSeq: 6, confirmationCode: '1111' });
+    const reset = applyOrderUpdate(locked, fromSocketEvent('order:code-reset', { orderId: 'o1', seq: 7, at: 't7', confirmationCode: '4321' })!);
+    expect(reset).toMatchObject({ status: 'on_the_way', codeLocked: false, lastSeq: 7, confirmationCode: '4321' });
+    // A reset without a code (caught up from the timeline) unlocks and keeps what is known.
+    const caughtUp = applyOrderUpdate(locked, { orderId: 'o1', seq: 7, type: 'code_reset', status: null, at: 't7' });
+    expect(caughtUp).toMatchObject({ codeLocked: false, confirmationCode: '1111', lastSeq: 7 });
+  });
+
+  it('counts the code events in the seq, so the next status update is not a gap', () => {
+    let lastSeq = 5;
+    for (const [event, payload] of [
+      ['order:code-locked', { orderId: 'o1', seq: 6, at: 't' }],
+      ['order:code-reset', { orderId: 'o1', seq: 7, at: 't' }],
+      ['order:status-updated', { orderId: 'o1', seq: 8, status: 'delivered', at: 't' }],
+    ] as const) {
+      const update = fromSocketEvent(event, payload)!;
+      expect(classifySeq(lastSeq, update.seq)).toBe('next');
+      lastSeq = update.seq;
+    }
+  });
+
+  it('records a platform cancellation for lack of riders as its code', () => {
+    const cancelled = applyOrderUpdate(order('pending', 1), fromSocketEvent('order:cancelled', {
+      orderId: 'o1',
+      seq: 2,
+      reason: 'no_partner_available',
+      by: 'system',
+    })!);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'no_partner_available' });
+  });
+});

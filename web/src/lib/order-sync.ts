@@ -7,7 +7,17 @@
  */
 import type { OrderEventView, OrderView, PartnerRef } from '@/types/models';
 
-export type OrderUpdateType = 'created' | 'accepted' | 'status' | 'delivered' | 'cancelled' | 'other';
+export type OrderUpdateType =
+  | 'created'
+  | 'accepted'
+  | 'status'
+  | 'delivered'
+  | 'cancelled'
+  /** Too many wrong delivery codes: delivery waits for support. */
+  | 'code_locked'
+  /** Support gave the order a new delivery code. */
+  | 'code_reset'
+  | 'other';
 
 /** One change of an order, from a live socket event or from the stored timeline. */
 export interface OrderUpdate {
@@ -20,6 +30,11 @@ export interface OrderUpdate {
   partner?: PartnerRef | null;
   reason?: string | null;
   by?: string | null;
+  /**
+   * The new delivery code of a `code_reset`: only in the customer's live event (the
+   * stored timeline never holds it, so a caught-up reset means fetching the order).
+   */
+  confirmationCode?: string | null;
 }
 
 type Data = Record<string, unknown>;
@@ -59,6 +74,10 @@ export function fromTimelineEvent(event: OrderEventView): OrderUpdate {
         reason: str(data.reason),
         by: str(data.by) ?? event.actorRole ?? null,
       };
+    case 'order.code_locked':
+      return { ...base, type: 'code_locked', status: null };
+    case 'order.code_reset':
+      return { ...base, type: 'code_reset', status: null, reason: str(data.reason) };
     default:
       // Unknown kinds (e.g. an admin unassigning) may still carry the new status.
       return { ...base, type: 'other', status: str(data.status) };
@@ -92,6 +111,10 @@ export function fromSocketEvent(event: string, payload: unknown): OrderUpdate | 
       return { orderId, seq, at: str(p.actualDeliveryTime), type: 'delivered', status: 'delivered' };
     case 'order:cancelled':
       return { orderId, seq, at, type: 'cancelled', status: 'cancelled', reason: str(p.reason), by: str(p.by) };
+    case 'order:code-locked':
+      return { orderId, seq, at, type: 'code_locked', status: null };
+    case 'order:code-reset':
+      return { orderId, seq, at, type: 'code_reset', status: null, confirmationCode: str(p.confirmationCode) };
     default:
       return null;
   }
@@ -144,6 +167,11 @@ export function applyOrderUpdate<T extends OrderLike>(order: T, update: OrderUpd
   }
   if (update.type === 'accepted' && update.partner) next.partner = update.partner;
   if (update.type === 'cancelled') next.cancelReason = update.reason ?? null;
+  if (update.type === 'code_locked') next.codeLocked = true;
+  if (update.type === 'code_reset') {
+    next.codeLocked = false;
+    if (update.confirmationCode) next.confirmationCode = update.confirmationCode;
+  }
   // Unassigned by an admin: back on offer, without a partner.
   if (status === 'pending') next.partner = null;
   return next;

@@ -70,6 +70,41 @@ describe('realtime order tracking', () => {
     stop();
   });
 
+  it('routes code-locked and code-reset through the seq tracker: the next event is no gap', async () => {
+    const received: OrderUpdate[] = [];
+    const fetchMissed = vi.fn(async () => [] as OrderEventView[]);
+    const stop = realtime.trackOrder('order-3', 5, (u) => received.push(...u), fetchMissed);
+
+    realtime.receive('order:code-locked', { orderId: 'order-3', seq: 6, at: 't6' });
+    realtime.receive('order:code-reset', { orderId: 'order-3', seq: 7, at: 't7', confirmationCode: '4321' });
+    realtime.receive('order:status-updated', { orderId: 'order-3', status: 'delivered', seq: 8, at: 't8' });
+    await Promise.resolve();
+
+    expect(received.map((u) => [u.seq, u.type])).toEqual([
+      [6, 'code_locked'],
+      [7, 'code_reset'],
+      [8, 'delivered'],
+    ]);
+    expect(received[1].confirmationCode).toBe('4321');
+    expect(fetchMissed).not.toHaveBeenCalled();
+    stop();
+  });
+
+  it('catches up a missed code reset from the timeline like any other change', async () => {
+    const received: OrderUpdate[] = [];
+    const fetchMissed = vi.fn(async () => [
+      { ...ev(6, 'order.code_locked', { attempts: 5 }), orderId: 'order-4' },
+      { ...ev(7, 'order.code_reset', { reason: 'Customer called' }), orderId: 'order-4' },
+    ]);
+    const stop = realtime.trackOrder('order-4', 5, (u) => received.push(...u), fetchMissed);
+    // seq 7 live while 6 was missed: a gap, fetched once, applied in order.
+    realtime.receive('order:code-reset', { orderId: 'order-4', seq: 7, at: 't7', confirmationCode: '4321' });
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(received.map((u) => u.type)).toEqual(['code_locked', 'code_reset']);
+    expect(fetchMissed).toHaveBeenCalledTimes(1);
+    stop();
+  });
+
   it('passes events to plain listeners and stops after unsubscribe', () => {
     const seen: string[] = [];
     const off = realtime.on('order:taken', (p) => seen.push(p.orderId));

@@ -2,15 +2,19 @@
  * The one Socket.io client. Nothing else calls `io()`.
  *
  * - Authenticates every (re)connection with the *current* token (`auth` is a function).
- * - Reconnects on its own; after a server-side kick (logout elsewhere, block) it tries once
- *   more so a revoked token ends the session through `connect_error`.
+ * - Reconnects on its own. When the server ends the session (`session:ended`, then a
+ *   server-side disconnect: token expired or revoked, account blocked, signed out
+ *   everywhere) the session ends here too, unless the token was replaced meanwhile (the
+ *   user's own password change): then it reconnects at once with the new one.
+ * - `too_many_sockets` closes only this tab's connection: it stays closed (state
+ *   `closed`) until the user asks to reconnect, so tabs do not keep evicting each other.
  * - Keeps the last `seq` of every tracked order; a live event that is a duplicate is
  *   dropped, one after a gap (or any reconnect) triggers a fetch of the missed events
  *   (`GET /api/customer/orders/{id}/events?after=N`), applied in order, once.
  */
 import { io, type Socket } from 'socket.io-client';
 import { config } from '@/config/env';
-import { ApiError, apiClient, SESSION_ENDED_CODES } from '@/lib/api-client';
+import { ApiError, apiClient, SESSION_ENDED_CODES, sessionReallyEnded } from '@/lib/api-client';
 import {
   classifySeq,
   fromSocketEvent,
@@ -20,6 +24,8 @@ import {
 } from '@/lib/order-sync';
 import type {
   AcceptedSuccessEvent,
+  CodeLockedEvent,
+  CodeResetEvent,
   EventsResponse,
   InventoryUpdatedEvent,
   LocationEvent,
@@ -29,6 +35,7 @@ import type {
   OrderCreatedEvent,
   OrderEventView,
   OrderTakenEvent,
+  SessionEndedEvent,
   StatusUpdatedEvent,
 } from '@/types/models';
 import type { OrderUnassignedEvent, PresenceUpdatedEvent, StatsUpdatedEvent } from '@/types/admin';
@@ -46,6 +53,12 @@ export interface ServerEvents {
   'order:status-updated': StatusUpdatedEvent;
   'order:completed': OrderCompletedEvent;
   'order:cancelled': OrderCancelledEvent;
+  /** Too many wrong delivery codes: support will send the customer a new one. */
+  'order:code-locked': CodeLockedEvent;
+  /** A new delivery code (the customer's copy carries it). */
+  'order:code-reset': CodeResetEvent;
+  /** The server is about to close this socket, and why. */
+  'session:ended': SessionEndedEvent;
   'delivery:location': LocationEvent;
   'inventory:updated': InventoryUpdatedEvent;
   'stats:updated': StatsUpdatedEvent;
@@ -53,7 +66,8 @@ export interface ServerEvents {
 }
 export type ServerEventName = keyof ServerEvents;
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+/** `closed`: the server closed this tab's connection (`too_many_sockets`); it waits for `reconnect()`. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 type Handler<T> = (payload: T) => void;
 type FetchMissed = (orderId: string, after: number) => Promise<OrderEventView[]>;
@@ -66,7 +80,18 @@ interface TrackedOrder {
   again: boolean;
 }
 
-const ORDER_EVENTS = new Set(['order:accepted', 'order:status-updated', 'order:completed', 'order:cancelled']);
+/** Events that change an order and carry its `seq`: applied through the seq tracker. */
+const ORDER_EVENTS = new Set([
+  'order:accepted',
+  'order:status-updated',
+  'order:completed',
+  'order:cancelled',
+  'order:code-locked',
+  'order:code-reset',
+]);
+
+/** `session:ended` codes after which the token is no good (the others close one socket only). */
+const TOKEN_ENDED_CODES = new Set(['token_expired', 'token_revoked', 'account_blocked', 'signed_out']);
 
 const fetchCustomerEvents: FetchMissed = async (orderId, after) => {
   const res = await apiClient.get<EventsResponse>(
@@ -90,6 +115,10 @@ class RealtimeClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
   private state: ConnectionState = 'idle';
+  /** The token the current (or last) handshake was made with. */
+  private handshakeToken: string | null = null;
+  /** The code of the last `session:ended`, until the disconnect that follows it. */
+  private endedCode: string | null = null;
 
   /** Open the connection (idempotent). */
   connect(options: { getToken: () => string | null; onSessionEnded: (code: string) => void }): void {
@@ -97,7 +126,10 @@ class RealtimeClient {
     this.onSessionEnded = options.onSessionEnded;
     if (this.socket) return;
     const opts = {
-      auth: (cb: (data: object) => void) => cb({ token: this.getToken() ?? '' }),
+      auth: (cb: (data: object) => void) => {
+        this.handshakeToken = this.getToken();
+        cb({ token: this.handshakeToken ?? '' });
+      },
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       timeout: 10000,
@@ -116,14 +148,27 @@ class RealtimeClient {
       }
       this.connectedBefore = true;
     });
+    socket.on('session:ended', (payload: unknown) => {
+      const code = (payload as { code?: unknown } | null)?.code;
+      this.endedCode = typeof code === 'string' ? code : null;
+    });
     socket.on('disconnect', (reason) => {
+      const ended = this.endedCode;
+      this.endedCode = null;
+      if (reason === 'io server disconnect' && ended === 'too_many_sockets') {
+        // Reconnecting on our own would close another tab's socket in turn: wait for the user.
+        this.setState('closed');
+        return;
+      }
       this.setState('reconnecting');
-      if (reason === 'io server disconnect') this.scheduleRetry();
+      if (reason !== 'io server disconnect') return;
+      if (ended && TOKEN_ENDED_CODES.has(ended)) void this.endOrRetry(ended);
+      else this.scheduleRetry();
     });
     socket.on('connect_error', (err: Error) => {
       const code = err.message.split(':')[0]?.trim() ?? '';
       if (SESSION_ENDED_CODES.has(code)) {
-        this.onSessionEnded(code);
+        void this.endOrRetry(code);
         return;
       }
       this.setState('reconnecting');
@@ -141,8 +186,21 @@ class RealtimeClient {
     this.socket?.disconnect();
     this.socket = null;
     this.connectedBefore = false;
+    this.endedCode = null;
+    this.handshakeToken = null;
     this.tracked.clear();
     this.setState('idle');
+  }
+
+  /** Connect again now (after `closed`, or to skip a retry's wait). */
+  reconnect(): void {
+    const socket = this.socket;
+    if (!socket || socket.connected) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retries = 0;
+    this.setState('connecting');
+    socket.connect();
   }
 
   get connectionState(): ConnectionState {
@@ -278,6 +336,20 @@ class RealtimeClient {
       case 'gap':
         void this.resync(update.orderId);
     }
+  }
+
+  /**
+   * The server refused or closed this connection's session: end the app's session, or —
+   * when the token was replaced meanwhile (own password change) — reconnect with the new one.
+   */
+  private async endOrRetry(code: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    if (await sessionReallyEnded(this.handshakeToken)) {
+      if (this.socket === socket) this.onSessionEnded(code);
+      return;
+    }
+    if (this.socket === socket && !socket.connected) socket.connect();
   }
 
   private scheduleRetry(): void {

@@ -147,6 +147,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/orders/{orderId}/reset-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the order a new delivery code (after too many wrong ones): it goes to the
+         *     customer only (`order:code-reset`), attempts start again, the timeline records who
+         *     did it and why.
+         */
+        post: operations["reset_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/orders/{orderId}/unassign": {
         parameters: {
             query?: never;
@@ -697,7 +718,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders waiting for a partner, oldest first (no confirmation code, no customer phone). */
+        /**
+         * Orders waiting for a partner, oldest first, as offers: what a rider needs to decide
+         *     (pickup, drop-off area to about 500 m, distance, items, payout, time) and nothing
+         *     that identifies the customer. For a verified partner whose availability is on.
+         */
         get: operations["available_orders"];
         put?: never;
         post?: never;
@@ -1068,6 +1093,13 @@ export interface components {
             /** Format: int32 */
             poolIdle: number;
         };
+        /** @description Where an offered order goes, to about 500 m. */
+        DropoffArea: {
+            /** @description The city (locality) of the address. */
+            locality: string;
+            point?: components["schemas"]["LocationPoint"] | null;
+            zipCode: string;
+        };
         /** @description One delivered order's payout. */
         EarningLine: {
             /** Format: date-time */
@@ -1216,6 +1248,49 @@ export interface components {
             /** Format: int64 */
             uptimeSeconds: number;
         };
+        /**
+         * @description An order on offer, as every eligible partner sees it before one accepts: what a
+         *     rider needs to decide, nothing that identifies the customer. The exact address,
+         *     coordinates, the customer's name, phone and notes go only to the partner who wins
+         *     (`order:accepted-success`, their order views) and to admins.
+         */
+        OfferView: {
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description Store to drop-off area, metres.
+             */
+            distanceMeters?: number | null;
+            dropoff: components["schemas"]["DropoffArea"];
+            /**
+             * Format: int64
+             * @description Minutes from the store to the drop-off at the average rider speed.
+             */
+            estimatedMinutes?: number | null;
+            /**
+             * Format: int64
+             * @description What this delivery pays, in minor units.
+             */
+            estimatedPayout: number;
+            id: string;
+            /**
+             * Format: int32
+             * @description Items to carry (units, all lines).
+             */
+            itemCount: number;
+            orderNumber: string;
+            /** @description Where to pick the order up. */
+            pickup: components["schemas"]["LocationPoint"];
+            /** @description `pending` while on offer. */
+            status: string;
+        };
+        /** @description `{success, orders}`: orders on offer. */
+        OffersResponse: {
+            orders: components["schemas"]["OfferView"][];
+            success: boolean;
+        };
         /** @description The brief's `onlineUsers` shape. */
         OnlineCounts: {
             admin: number;
@@ -1258,9 +1333,12 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
-        /** @description `order:created` → available partners and admins. */
+        /**
+         * @description `order:created` → available partners and admins: the offer, without anything that
+         *     identifies the customer.
+         */
         OrderCreatedEvent: {
-            order: components["schemas"]["PartnerOrderView"];
+            order: components["schemas"]["OfferView"];
         };
         /** @description One entry of an order's timeline. */
         OrderEventView: {
@@ -1308,6 +1386,8 @@ export interface components {
             cancelReason?: string | null;
             /** Format: date-time */
             cancelledAt?: string | null;
+            /** @description Too many wrong codes were entered: delivery waits for support to reset the code. */
+            codeLocked: boolean;
             confirmationCode?: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1948,6 +2028,48 @@ export interface operations {
             };
         };
     };
+    reset_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `invalid_order_state`: not accepted, picked up or on the way */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     unassign_order: {
         parameters: {
             query?: never;
@@ -2470,6 +2592,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Changed: every other session (tokens and sockets) is ended */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2488,6 +2611,15 @@ export interface operations {
             };
             /** @description Wrong current password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many wrong current passwords; see `Retry-After` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2539,6 +2671,15 @@ export interface operations {
             };
             /** @description `email_taken` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many registrations from this address; see `Retry-After` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3140,7 +3281,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerOrdersResponse"];
+                    "application/json": components["schemas"]["OffersResponse"];
+                };
+            };
+            /** @description `partner_not_verified`, `partner_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `partner_unavailable` (availability is off) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -3188,6 +3347,15 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerOrderResponse"];
                 };
             };
+            /** @description `partner_not_verified`, `partner_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3196,7 +3364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `order_already_taken`, `order_not_available`, `too_many_active_orders` */
+            /** @description `order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable` */
             409: {
                 headers: {
                     [name: string]: unknown;

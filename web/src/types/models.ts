@@ -49,6 +49,11 @@ export type PartnerResponse = S['PartnerResponse'];
 export type PartnerOrderView = S['PartnerOrderView'];
 export type PartnerOrderResponse = S['PartnerOrderResponse'];
 export type PartnerOrdersResponse = S['PartnerOrdersResponse'];
+/** An order on offer, before a partner accepts it: no customer, no street, no items. */
+export type OfferView = S['OfferView'];
+export type OffersResponse = S['OffersResponse'];
+export type DropoffArea = S['DropoffArea'];
+export type ChangePasswordRequest = S['ChangePasswordRequest'];
 export type StatusUpdateRequest = S['StatusUpdateRequest'];
 export type EarningsView = S['EarningsView'];
 export type EarningsResponse = S['EarningsResponse'];
@@ -66,3 +71,14 @@ export type LocationEvent = S['LocationEvent'];
 export type LocationUpdate = S['LocationUpdate'];
 export type InventoryUpdatedEvent = S['InventoryUpdatedEvent'];
 export type StockLevel = S['StockLevel'];
+
+/*
+ * The events below are documented in docs/WEBSOCKET.md but have no schema in the OpenAPI
+ * document: they are composed from generated parts.
+ */
+/** `order:code-locked` → customer, partner, admins: 5 wrong delivery codes, support will reset it. */
+export type CodeLockedEvent = Pick<StatusUpdatedEvent, 'orderId' | 'seq' | 'at'>;
+/** `order:code-reset` → the customer with `confirmationCode`; the partner and admins without. */
+export type CodeResetEvent = CodeLockedEvent & Partial<Pick<OrderView, 'confirmationCode'>>;
+/** `session:ended` → a socket the server is about to close, and why. */
+export type SessionEndedEvent = Pick<ErrorBody, 'code' | 'message'>;

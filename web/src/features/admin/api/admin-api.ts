@@ -42,6 +42,9 @@ export const adminApi = {
     apiClient.post<AdminOrderResponse>(`${base}/orders/${enc(orderId)}/unassign`, { reason }),
   reassignOrder: (orderId: string, partnerId: string, reason: string) =>
     apiClient.post<AdminOrderResponse>(`${base}/orders/${enc(orderId)}/reassign`, { partnerId, reason }),
+  /** A new delivery code, sent to the customer only (409 `invalid_order_state` unless in delivery). */
+  resetCode: (orderId: string, reason: string) =>
+    apiClient.post<AdminOrderResponse>(`${base}/orders/${enc(orderId)}/reset-code`, { reason }),
 
   users: (query: { role?: string; status?: string; search?: string; page?: number; limit?: number }, signal?: AbortSignal) =>
     apiClient.get<UsersResponse>(`${base}/users`, { query: { ...query }, signal }),

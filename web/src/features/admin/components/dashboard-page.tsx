@@ -6,7 +6,7 @@ import { Sparkline } from '@/components/charts/sparkline';
 import { ErrorState, LoadingState } from '@/components/page-state';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { formatDuration, formatMoney, formatTime } from '@/lib/format';
-import { statusLabel } from '@/lib/order-status';
+import { cancelledByText, NO_PARTNER_AVAILABLE, statusLabel } from '@/lib/order-status';
 import { useLiveStats } from '@/features/admin/hooks/use-live-stats';
 import { STATUS_BARS } from '@/features/admin/utils/admin-orders';
 import { StatCard } from '@/features/admin/components/stat-card';
@@ -21,10 +21,21 @@ function useActivityFeed(): Activity[] {
   const [feed, setFeed] = useState<Activity[]>([]);
   const push = (key: string, text: string) =>
     setFeed((f) => (f.some((a) => a.key === key) ? f : [{ key, text, at: Date.now() }, ...f].slice(0, 12)));
-  useSocketEvent('order:created', ({ order }) => push(`${order.id}:1`, `${order.orderNumber} placed (${formatMoney(order.total)})`));
+  useSocketEvent('order:created', ({ order }) =>
+    push(`${order.id}:created:${order.createdAt}`, `${order.orderNumber} on offer (${order.itemCount} items, ${formatMoney(order.estimatedPayout)} payout)`),
+  );
   useSocketEvent('order:accepted', (e) => push(`${e.orderId}:${e.seq}`, `${e.partnerName} accepted an order`));
   useSocketEvent('order:status-updated', (e) => push(`${e.orderId}:${e.seq}`, `An order is now ${statusLabel(e.status).toLowerCase()}`));
-  useSocketEvent('order:cancelled', (e) => push(`${e.orderId}:${e.seq}`, `An order was cancelled by ${e.by}`));
+  useSocketEvent('order:cancelled', (e) =>
+    push(
+      `${e.orderId}:${e.seq}`,
+      e.reason === NO_PARTNER_AVAILABLE
+        ? 'An order was cancelled by the platform: no rider accepted it in time'
+        : `An order was cancelled by ${cancelledByText(e.by)}`,
+    ),
+  );
+  useSocketEvent('order:code-locked', (e) => push(`${e.orderId}:${e.seq}`, 'A delivery code was locked after too many wrong codes: reset it'));
+  useSocketEvent('order:code-reset', (e) => push(`${e.orderId}:${e.seq}`, 'A new delivery code was sent to a customer'));
   return feed;
 }
 

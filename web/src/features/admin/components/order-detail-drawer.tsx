@@ -1,6 +1,7 @@
 /** One order for an admin: timeline, rider trail on a map, and interventions. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  Alert,
   Box,
   Button,
   Divider,
@@ -24,33 +25,19 @@ import { isActiveStatus, isFinalStatus } from '@/lib/order-status';
 import { config } from '@/config/env';
 import { adminApi } from '@/features/admin/api/admin-api';
 import { ReasonDialog } from '@/features/admin/components/reason-dialog';
+import { actorLabel, canResetCode, describeTimelineEntry } from '@/features/admin/utils/admin-orders';
 import type { AdminOrderDetail, AdminPartner } from '@/types/admin';
 import type { OrderView } from '@/types/models';
 
 
-type Action = 'cancel' | 'unassign' | 'reassign' | null;
+type Action = 'cancel' | 'unassign' | 'reassign' | 'reset-code' | null;
 
-function describe(type: string, data: unknown): string {
-  const d = (data ?? {}) as Record<string, unknown>;
-  switch (type) {
-    case 'order.created':
-      return 'Placed';
-    case 'order.accepted':
-      return `Accepted by ${String(d.partnerName ?? 'a partner')}`;
-    case 'order.status_updated':
-      return `Status → ${String(d.status ?? '')}`;
-    case 'order.delivered':
-      return 'Delivered';
-    case 'order.cancelled':
-      return `Cancelled${d.reason ? `: ${String(d.reason)}` : ''}`;
-    case 'order.unassigned':
-      return `Unassigned${d.reason ? `: ${String(d.reason)}` : ''}`;
-    case 'order.reassigned':
-      return `Reassigned to ${String(d.partnerName ?? 'a partner')}${d.reason ? `: ${String(d.reason)}` : ''}`;
-    default:
-      return type;
-  }
-}
+const DIALOG: Record<Exclude<Action, null>, { title: string; confirm: string }> = {
+  cancel: { title: 'Cancel this order', confirm: 'Cancel order' },
+  unassign: { title: 'Take the order off its partner', confirm: 'Unassign' },
+  reassign: { title: 'Give the order to a partner', confirm: 'Reassign' },
+  'reset-code': { title: 'Send the customer a new delivery code', confirm: 'Reset code' },
+};
 
 export function OrderDetailDrawer({
   orderId,
@@ -64,6 +51,9 @@ export function OrderDetailDrawer({
   const [detail, setDetail] = useState<AdminOrderDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [action, setAction] = useState<Action>(null);
+  // The dialog keeps its words while it closes.
+  const shown = useRef<Exclude<Action, null>>('cancel');
+  if (action) shown.current = action;
   const [partners, setPartners] = useState<AdminPartner[]>([]);
   const [partnerId, setPartnerId] = useState('');
   const { notify } = useSnackbar();
@@ -87,6 +77,9 @@ export function OrderDetailDrawer({
   useSocketEvent('order:accepted', (e) => refreshIf(e.orderId));
   useSocketEvent('order:status-updated', (e) => refreshIf(e.orderId));
   useSocketEvent('order:cancelled', (e) => refreshIf(e.orderId));
+  useSocketEvent('order:completed', (e) => refreshIf(e.orderId));
+  useSocketEvent('order:code-locked', (e) => refreshIf(e.orderId));
+  useSocketEvent('order:code-reset', (e) => refreshIf(e.orderId));
   useSocketEvent('delivery:location', (e) => {
     if (e.orderId !== orderId) return;
     setDetail((d) => (d ? { ...d, trail: [...d.trail, { lat: e.lat, lng: e.lng, at: e.at }] } : d));
@@ -119,8 +112,15 @@ export function OrderDetailDrawer({
         ? await adminApi.cancelOrder(order.id, reason)
         : action === 'unassign'
           ? await adminApi.unassignOrder(order.id, reason)
-          : await adminApi.reassignOrder(order.id, partnerId, reason);
-    notify(`Order ${res.order.orderNumber} updated`, 'success');
+          : action === 'reset-code'
+            ? await adminApi.resetCode(order.id, reason)
+            : await adminApi.reassignOrder(order.id, partnerId, reason);
+    notify(
+      action === 'reset-code'
+        ? `A new delivery code was sent to the customer of ${res.order.orderNumber}.`
+        : `Order ${res.order.orderNumber} updated`,
+      'success',
+    );
     onChanged(res.order);
     setAction(null);
     load();
@@ -156,8 +156,26 @@ export function OrderDetailDrawer({
                 <b>Total:</b> {formatMoney(order.total)} ({order.items.length} lines, {order.paymentMethod}) · code {order.confirmationCode ?? '—'}
               </Typography>
             </Box>
+            {order.codeLocked && !isFinalStatus(order.status) && (
+              <Alert severity="error" data-testid="detail-code-locked">
+                The rider entered a wrong delivery code too many times. Check with the customer, then send them a new code.
+              </Alert>
+            )}
             {!isFinalStatus(order.status) && (
               <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap' }}>
+                {canResetCode(order) && (
+                  <Button
+                    variant={order.codeLocked ? 'contained' : 'outlined'}
+                    color={order.codeLocked ? 'error' : 'primary'}
+                    onClick={() => setAction('reset-code')}
+                    aria-label="Reset the delivery code"
+                    data-testid="admin-reset-code"
+                    data-emphasis={order.codeLocked ? 'locked' : 'normal'}
+                    sx={order.codeLocked ? { order: -1 } : undefined}
+                  >
+                    Reset delivery code
+                  </Button>
+                )}
                 <Button color="error" variant="outlined" onClick={() => setAction('cancel')} aria-label="Cancel order" data-testid="admin-cancel">
                   Cancel
                 </Button>
@@ -173,7 +191,7 @@ export function OrderDetailDrawer({
             )}
             <LazyMap markers={markers} path={detail.trail.map((p) => [p.lat, p.lng] as [number, number])} ariaLabel="Order route and rider trail" testId="detail-map" height={260} fitKey={order.id} />
             <Typography variant="caption" color="text.secondary">
-              {detail.trail.length} trail points
+              {detail.trail.length} trail {detail.trail.length === 1 ? 'point' : 'points'}
             </Typography>
             <Divider />
             <Typography variant="subtitle1" component="h3">
@@ -182,12 +200,17 @@ export function OrderDetailDrawer({
             <Stack spacing={0.5} data-testid="order-timeline">
               {detail.timeline.map((t) => (
                 <Stack key={t.seq} direction="row" sx={{ gap: 1 }}>
-                  <Typography variant="caption" sx={{ minWidth: 70 }} color="text.secondary">
+                  <Typography variant="caption" sx={{ minWidth: 70, whiteSpace: 'nowrap' }} color="text.secondary">
                     #{t.seq} {formatTime(t.at)}
                   </Typography>
-                  <Typography variant="body2">
-                    {describe(t.type, t.data)}
-                    {t.actorRole ? <Typography component="span" variant="caption" color="text.secondary"> ({t.actorRole})</Typography> : null}
+                  <Typography variant="body2" data-type={t.type}>
+                    {describeTimelineEntry(t.type, t.data)}
+                    {actorLabel(t.actorRole) ? (
+                      <Typography component="span" variant="caption" color="text.secondary">
+                        {' '}
+                        ({actorLabel(t.actorRole)})
+                      </Typography>
+                    ) : null}
                   </Typography>
                 </Stack>
               ))}
@@ -200,9 +223,9 @@ export function OrderDetailDrawer({
       </Box>
       <ReasonDialog
         open={action !== null}
-        title={action === 'cancel' ? 'Cancel this order' : action === 'unassign' ? 'Take the order off its partner' : 'Give the order to a partner'}
-        confirmLabel={action === 'cancel' ? 'Cancel order' : action === 'unassign' ? 'Unassign' : 'Reassign'}
-        danger={action === 'cancel'}
+        title={DIALOG[shown.current].title}
+        confirmLabel={DIALOG[shown.current].confirm}
+        danger={shown.current === 'cancel'}
         canSubmit={action !== 'reassign' || partnerId !== ''}
         onClose={() => setAction(null)}
         onSubmit={run}
@@ -221,6 +244,10 @@ export function OrderDetailDrawer({
                   ))}
               </Select>
             </FormControl>
+          ) : action === 'reset-code' ? (
+            <Typography variant="body2" color="text.secondary">
+              The customer gets the new code in their app at once; the old one stops working and the rider can try again.
+            </Typography>
           ) : undefined
         }
       />

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   Box,
+  Chip,
   FormControl,
   InputLabel,
   MenuItem,
@@ -73,7 +74,14 @@ export function OrdersPage() {
   useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
 
   // Status changes: applied in place, by seq.
-  const live = (event: 'order:accepted' | 'order:status-updated' | 'order:cancelled' | 'order:completed') => (payload: unknown) => {
+  type LiveEvent =
+    | 'order:accepted'
+    | 'order:status-updated'
+    | 'order:cancelled'
+    | 'order:completed'
+    | 'order:code-locked'
+    | 'order:code-reset';
+  const live = (event: LiveEvent) => (payload: unknown) => {
     const update = fromSocketEvent(event, payload);
     if (update) orders.setData((d: OrdersResponse | undefined) => (d ? { ...d, orders: applyToRows(d.orders, update) } : d));
   };
@@ -81,6 +89,8 @@ export function OrdersPage() {
   useSocketEvent('order:status-updated', live('order:status-updated'));
   useSocketEvent('order:cancelled', live('order:cancelled'));
   useSocketEvent('order:completed', live('order:completed'));
+  useSocketEvent('order:code-locked', live('order:code-locked'));
+  useSocketEvent('order:code-reset', live('order:code-reset'));
 
   const data = orders.data;
   return (
@@ -145,6 +155,9 @@ export function OrdersPage() {
                   <TableCell>{o.partner?.name ?? '—'}</TableCell>
                   <TableCell>
                     <StatusChip status={o.status} testId="admin-order-status" />
+                    {o.codeLocked && o.status !== 'delivered' && o.status !== 'cancelled' && (
+                      <Chip size="small" color="error" variant="outlined" label="Code locked" sx={{ ml: 0.5 }} data-testid="admin-order-code-locked" />
+                    )}
                   </TableCell>
                 </TableRow>
               ))}

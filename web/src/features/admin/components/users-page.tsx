@@ -30,6 +30,8 @@ import { formatDateTime } from '@/lib/format';
 import { adminApi } from '@/features/admin/api/admin-api';
 import type { UsersResponse } from '@/types/admin';
 
+const ROLE_LABEL: Record<string, string> = { customer: 'Customer', delivery: 'Partner', admin: 'Admin' };
+
 export function UsersPage() {
   const { user: me } = useAuth();
   const [role, setRole] = useState('');
@@ -123,13 +125,13 @@ export function UsersPage() {
                       {u.email}
                     </Typography>
                   </TableCell>
-                  <TableCell>{u.role}</TableCell>
+                  <TableCell>{ROLE_LABEL[u.role] ?? u.role}</TableCell>
                   <TableCell>
                     <Chip size="small" label={u.online ? 'Online' : 'Offline'} color={u.online ? 'success' : 'default'} />
                   </TableCell>
                   <TableCell>{formatDateTime(u.createdAt)}</TableCell>
                   <TableCell>
-                    <Chip size="small" label={u.status} color={u.status === 'blocked' ? 'error' : 'default'} variant="outlined" />
+                    <Chip size="small" label={u.status === 'blocked' ? 'Blocked' : 'Active'} color={u.status === 'blocked' ? 'error' : 'default'} variant="outlined" />
                   </TableCell>
                   <TableCell align="right">
                     {u.id !== me?.id && u.role !== 'admin' && (

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyToRows, mergePosition, pushSample } from '@/features/admin/utils/admin-orders';
+import {
+  actorLabel,
+  applyToRows,
+  canResetCode,
+  describeTimelineEntry,
+  mergePosition,
+  pushSample,
+} from '@/features/admin/utils/admin-orders';
 import type { OrderView } from '@/types/models';
 
 const row = (id: string, status: string, lastSeq: number) => ({ id, status, lastSeq }) as OrderView;
@@ -28,5 +35,40 @@ describe('admin live helpers', () => {
     expect(s).toHaveLength(30);
     expect(s[0]).toBe(5);
     expect(s[29]).toBe(34);
+  });
+});
+
+describe('order timeline in words', () => {
+  it('labels every kind without raw codes', () => {
+    const cases: [string, unknown, string][] = [
+      ['order.created', { status: 'pending' }, 'Placed'],
+      ['order.accepted', { partnerName: 'Ravi' }, 'Accepted by Ravi'],
+      ['order.status_updated', { status: 'picked_up' }, 'Picked up'],
+      ['order.status_updated', { status: 'on_the_way' }, 'On the way'],
+      ['order.delivered', {}, 'Delivered'],
+      ['order.cancelled', { reason: 'Customer asked by phone' }, 'Cancelled: Customer asked by phone'],
+      ['order.cancelled', { reason: 'no_partner_available', by: 'system' }, 'No rider accepted it in time, so the platform cancelled it.'],
+      ['order.unassigned', { reason: 'Bike broke down' }, 'Taken off the partner: Bike broke down'],
+      ['order.reassigned', { partnerName: 'Sana', reason: 'Closer' }, 'Given to Sana: Closer'],
+      ['order.code_locked', { attempts: 5 }, 'Delivery code locked after 5 wrong codes'],
+      ['order.code_reset', { reason: 'Customer confirmed by phone' }, 'New delivery code sent to the customer: Customer confirmed by phone'],
+      ['order.something_new', null, 'Something new'],
+    ];
+    for (const [type, data, text] of cases) {
+      const described = describeTimelineEntry(type, data);
+      expect(described).toBe(text);
+      expect(described).not.toMatch(/order\.|_/);
+    }
+    expect(actorLabel('delivery')).toBe('partner');
+    expect(actorLabel('system')).toBe('platform');
+    expect(actorLabel(null)).toBeNull();
+  });
+
+  it('offers a code reset only while the order is in delivery', () => {
+    expect(['pending', 'accepted', 'picked_up', 'on_the_way', 'delivered', 'cancelled'].filter((status) => canResetCode({ status }))).toEqual([
+      'accepted',
+      'picked_up',
+      'on_the_way',
+    ]);
   });
 });

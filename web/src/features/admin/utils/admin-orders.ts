@@ -1,5 +1,6 @@
 /** Pure helpers for the admin's live views. */
 import { applyOrderUpdate, type OrderUpdate } from '@/lib/order-sync';
+import { cancellationText, cancelReasonWords, isActiveStatus, NO_PARTNER_AVAILABLE, statusLabel } from '@/lib/order-status';
 import type { OrdersByStatus } from '@/types/admin';
 import type { LocationView, OrderView } from '@/types/models';
 
@@ -38,4 +39,68 @@ export function mergePosition(
   const current = positions[partnerId];
   if (current && current.at > point.at) return positions;
   return { ...positions, [partnerId]: point };
+}
+
+/** Whether support can send the customer a new delivery code (the order is in delivery). */
+export function canResetCode(order: Pick<OrderView, 'status'>): boolean {
+  return isActiveStatus(order.status);
+}
+
+function words(text: string): string {
+  const spaced = text.replace(/^order\./, '').replace(/[_.]+/g, ' ').trim();
+  return spaced ? spaced.charAt(0).toUpperCase() + spaced.slice(1) : 'Changed';
+}
+
+/** One timeline entry in words (never the raw `order.code_reset` or `picked_up`). */
+export function describeTimelineEntry(type: string, data: unknown): string {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const reason = text(d.reason);
+  const because = reason ? `: ${cancelReasonWords(reason)}` : '';
+  switch (type) {
+    case 'order.created':
+      return 'Placed';
+    case 'order.accepted':
+      return `Accepted by ${text(d.partnerName) ?? 'a partner'}`;
+    case 'order.status_updated': {
+      const status = text(d.status);
+      return status ? statusLabel(status) : 'Status changed';
+    }
+    case 'order.delivered':
+      return 'Delivered';
+    case 'order.cancelled':
+      return reason === NO_PARTNER_AVAILABLE ? cancellationText(reason, 'staff') : `Cancelled${because}`;
+    case 'order.unassigned':
+      return `Taken off the partner${because}`;
+    case 'order.reassigned':
+      return `Given to ${text(d.partnerName) ?? 'another partner'}${because}`;
+    case 'order.code_locked': {
+      const attempts = typeof d.attempts === 'number' ? d.attempts : null;
+      return `Delivery code locked after ${attempts ?? 'too many'} wrong codes`;
+    }
+    case 'order.code_reset':
+      return `New delivery code sent to the customer${because}`;
+    default:
+      return words(type);
+  }
+}
+
+/** Who did it, in words (`actorRole` of a timeline entry). */
+export function actorLabel(role: string | null | undefined): string | null {
+  switch (role) {
+    case null:
+    case undefined:
+    case '':
+      return null;
+    case 'customer':
+      return 'customer';
+    case 'delivery':
+      return 'partner';
+    case 'admin':
+      return 'admin';
+    case 'system':
+      return 'platform';
+    default:
+      return role.replace(/_/g, ' ');
+  }
 }

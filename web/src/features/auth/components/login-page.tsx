@@ -32,7 +32,11 @@ export default function LoginPage() {
     <AuthLayout title="Sign in">
       <form onSubmit={submit} noValidate aria-label="Sign in form">
         <Stack spacing={2}>
-          {endedReason && !error && <Alert severity="info">{endedReason}</Alert>}
+          {endedReason && !error && (
+            <Alert severity="warning" role="status" data-testid="session-ended">
+              {endedReason}
+            </Alert>
+          )}
           {error && (
             <Alert severity="error" role="alert" data-testid="login-error">
               {error}

@@ -36,6 +36,11 @@ function toForm(a: SavedAddressView | null): Form {
   };
 }
 
+/** The address is farther from the store than it delivers (422 `not_serviceable`). */
+function notServiceable(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.code === 'not_serviceable';
+}
+
 function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (error instanceof ApiError && Array.isArray(error.details)) {
@@ -63,6 +68,7 @@ export function AddressFormDialog({
   const [locating, setLocating] = useState(false);
   const [geoError, setGeoError] = useState<string | null>(null);
   const errors = fieldErrors(error);
+  const outOfArea = notServiceable(error);
 
   useEffect(() => {
     if (open) {
@@ -130,7 +136,16 @@ export function AddressFormDialog({
         <DialogTitle id="address-dialog-title">{address ? 'Edit address' : 'New address'}</DialogTitle>
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
-            {error !== null && <Alert severity="error">{errorMessage(error)}</Alert>}
+            {outOfArea && (
+              <Alert severity="warning" role="alert" data-testid="address-not-serviceable">
+                {errorMessage(error)} Check the map pin, or use an address closer to our store.
+              </Alert>
+            )}
+            {error !== null && !outOfArea && (
+              <Alert severity="error" role="alert" data-testid="address-error">
+                {errorMessage(error)}
+              </Alert>
+            )}
             <TextField label="Label" value={form.label} onChange={set('label')} size="small"
               slotProps={{ htmlInput: { 'aria-label': 'Address label', 'data-testid': 'address-label' } }} />
             <TextField label="Street and number" value={form.street} onChange={set('street')} required size="small"
@@ -152,8 +167,10 @@ export function AddressFormDialog({
             </Typography>
             <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
               <TextField label="Latitude" value={form.lat} onChange={set('lat')} size="small"
+                error={outOfArea || !!errors.lat} helperText={errors.lat}
                 slotProps={{ htmlInput: { 'aria-label': 'Latitude', 'data-testid': 'address-lat', inputMode: 'decimal' } }} />
               <TextField label="Longitude" value={form.lng} onChange={set('lng')} size="small"
+                error={outOfArea || !!errors.lng} helperText={errors.lng}
                 slotProps={{ htmlInput: { 'aria-label': 'Longitude', 'data-testid': 'address-lng', inputMode: 'decimal' } }} />
               <Button startIcon={<MyLocationIcon />} onClick={locateMe} disabled={locating} aria-label="Use my location" data-testid="use-my-location">
                 {locating ? 'Locating…' : 'Use my location'}

@@ -34,6 +34,31 @@ import { CartLine } from '@/features/customer/components/cart-line';
 import { OrderSummary } from '@/features/customer/components/order-summary';
 import type { SavedAddressView } from '@/types/models';
 
+/** Why the order could not be placed, and what to do about it. */
+function PlaceError({ error }: { error: unknown }) {
+  const code = error instanceof ApiError ? error.code : null;
+  const severity = code === 'not_serviceable' || code === 'too_many_open_orders' || code === 'too_many_requests' ? 'warning' : 'error';
+  return (
+    <Alert
+      severity={severity}
+      sx={{ mt: 2 }}
+      role="alert"
+      data-testid="checkout-error"
+      data-code={code ?? ''}
+      action={
+        code === 'too_many_open_orders' ? (
+          <Button component={RouterLink} to="/orders" color="inherit" size="small" aria-label="See your orders">
+            Your orders
+          </Button>
+        ) : undefined
+      }
+    >
+      {errorMessage(error)}
+      {code === 'not_serviceable' && ' Choose another address, or add one closer to our store.'}
+    </Alert>
+  );
+}
+
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
@@ -196,11 +221,7 @@ export function CheckoutPage() {
           ) : (
             <LoadingState label="Checking prices and stock…" />
           )}
-          {placeError !== null && (
-            <Alert severity="error" sx={{ mt: 2 }} role="alert" data-testid="checkout-error">
-              {errorMessage(placeError)}
-            </Alert>
-          )}
+          {placeError !== null && <PlaceError error={placeError} />}
           {result && !result.valid && (
             <Alert severity="warning" sx={{ mt: 2 }} data-testid="cart-invalid">
               Some items are short. Lower their quantity or remove them.

@@ -7,6 +7,7 @@ import { useAsync } from '@/hooks/use-async';
 import { useReconnect, useSocketEvent } from '@/hooks/use-socket-event';
 import { formatDateTime, formatMoney } from '@/lib/format';
 import { applyOrderUpdate, fromSocketEvent } from '@/lib/order-sync';
+import { cancellationText } from '@/lib/order-status';
 import { ordersApi } from '@/features/customer/api/orders-api';
 import type { OrdersResponse } from '@/types/models';
 
@@ -15,7 +16,8 @@ export function OrdersPage() {
   const orders = useAsync((signal) => ordersApi.list({ page, limit: 10 }, signal), [page]);
 
   // Keep statuses live without refetching.
-  const live = (event: 'order:accepted' | 'order:status-updated' | 'order:cancelled') => (payload: unknown) => {
+  type LiveEvent = 'order:accepted' | 'order:status-updated' | 'order:completed' | 'order:cancelled' | 'order:code-locked' | 'order:code-reset';
+  const live = (event: LiveEvent) => (payload: unknown) => {
     const update = fromSocketEvent(event, payload);
     if (!update) return;
     orders.setData((data: OrdersResponse | undefined) =>
@@ -24,7 +26,10 @@ export function OrdersPage() {
   };
   useSocketEvent('order:accepted', live('order:accepted'));
   useSocketEvent('order:status-updated', live('order:status-updated'));
+  useSocketEvent('order:completed', live('order:completed'));
   useSocketEvent('order:cancelled', live('order:cancelled'));
+  useSocketEvent('order:code-locked', live('order:code-locked'));
+  useSocketEvent('order:code-reset', live('order:code-reset'));
   useReconnect(orders.reload);
 
   return (
@@ -56,6 +61,16 @@ export function OrdersPage() {
                     <Typography variant="body2" color="text.secondary">
                       {formatDateTime(o.createdAt)} · {o.items.reduce((n, i) => n + i.quantity, 0)} items
                     </Typography>
+                    {o.status === 'cancelled' && o.cancelReason && (
+                      <Typography variant="body2" color="error" sx={{ mt: 0.5 }} data-testid="order-cancel-reason">
+                        {cancellationText(o.cancelReason)}
+                      </Typography>
+                    )}
+                    {o.codeLocked && o.status !== 'cancelled' && o.status !== 'delivered' && (
+                      <Typography variant="body2" color="warning.main" sx={{ mt: 0.5 }}>
+                        Waiting for a new delivery code from support.
+                      </Typography>
+                    )}
                   </Box>
                   <Stack spacing={0.5} sx={{ alignItems: 'flex-end' }}>
                     <StatusChip status={o.status} />

@@ -7,14 +7,14 @@ import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { errorMessage } from '@/lib/api-client';
 import { formatDateTime, formatDistance, formatDuration, formatMoney } from '@/lib/format';
-import { isActiveStatus } from '@/lib/order-status';
+import { isActiveStatus, isFinalStatus } from '@/lib/order-status';
 import { ordersApi } from '@/features/customer/api/orders-api';
 import { useOrderTracking } from '@/features/customer/hooks/use-order-tracking';
 import { OrderSummary } from '@/features/customer/components/order-summary';
 
 export function TrackingPage() {
   const { orderId = '' } = useParams();
-  const { order, setOrder, tracking, rider, error, loading, reload } = useOrderTracking(orderId);
+  const { order, setOrder, tracking, rider, error, loading, reload, codeReset } = useOrderTracking(orderId);
   const { notify } = useSnackbar();
   const [cancelling, setCancelling] = useState(false);
 
@@ -63,14 +63,35 @@ export function TrackingPage() {
       </Card>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 2fr' } }}>
         <Stack spacing={2}>
-          {order.confirmationCode && order.status !== 'delivered' && order.status !== 'cancelled' && (
-            <Card sx={{ bgcolor: 'secondary.light', borderColor: 'secondary.main' }}>
+          {!isFinalStatus(order.status) && order.codeLocked && (
+            <Card sx={{ bgcolor: 'warning.light', borderColor: 'warning.main' }} data-testid="code-locked" role="status" aria-live="polite">
               <CardContent>
                 <Typography variant="overline">Delivery code</Typography>
+                <Typography sx={{ fontWeight: 600 }}>
+                  Your rider entered a wrong code too many times. Our support team has been alerted and will send you a new code here.
+                </Typography>
+              </CardContent>
+            </Card>
+          )}
+          {!isFinalStatus(order.status) && !order.codeLocked && order.confirmationCode && (
+            <Card
+              sx={{ bgcolor: 'secondary.light', borderColor: 'secondary.main', borderWidth: codeReset ? 3 : undefined }}
+              data-testid="code-card"
+              data-reset={codeReset ? 'true' : 'false'}
+              aria-live="polite"
+            >
+              <CardContent>
+                <Typography variant="overline" sx={codeReset ? { fontWeight: 800 } : undefined} data-testid="code-label">
+                  {codeReset ? 'New delivery code' : 'Delivery code'}
+                </Typography>
                 <Typography variant="h3" component="p" sx={{ fontWeight: 800, letterSpacing: 6 }} data-testid="confirmation-code" aria-label={`Delivery code ${order.confirmationCode.split('').join(' ')}`}>
                   {order.confirmationCode}
                 </Typography>
-                <Typography variant="body2">Tell this code to your rider when they arrive.</Typography>
+                <Typography variant="body2">
+                  {codeReset
+                    ? 'Support sent you a new code: the old one no longer works. Tell this one to your rider.'
+                    : 'Tell this code to your rider when they arrive.'}
+                </Typography>
               </CardContent>
             </Card>
           )}

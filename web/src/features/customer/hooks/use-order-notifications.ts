@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { showBrowserNotification } from '@/lib/browser-notify';
-import { statusLabel } from '@/lib/order-status';
+import { NO_PARTNER_AVAILABLE, cancellationText, cancelReasonWords, statusLabel } from '@/lib/order-status';
 
 export function useOrderNotifications(): void {
   const { notify } = useSnackbar();
@@ -30,6 +30,31 @@ export function useOrderNotifications(): void {
   );
   useSocketEvent('order:completed', (e) => once(e.orderId, e.seq, 'Your order was delivered. Enjoy!', 'success'));
   useSocketEvent('order:cancelled', (e) =>
-    once(e.orderId, e.seq, `Your order was cancelled${e.reason ? `: ${e.reason}` : '.'}`, 'warning'),
+    once(
+      e.orderId,
+      e.seq,
+      e.reason === NO_PARTNER_AVAILABLE
+        ? cancellationText(e.reason)
+        : e.by === 'customer'
+          ? 'Your order was cancelled.'
+          : `Your order was cancelled${e.reason ? `: ${cancelReasonWords(e.reason)}` : '.'}`,
+      'warning',
+    ),
+  );
+  useSocketEvent('order:code-locked', (e) =>
+    once(
+      e.orderId,
+      e.seq,
+      'Your rider entered a wrong code too many times. Our support team will send you a new code.',
+      'warning',
+    ),
+  );
+  useSocketEvent('order:code-reset', (e) =>
+    once(
+      e.orderId,
+      e.seq,
+      e.confirmationCode ? `Your new delivery code is ${e.confirmationCode}.` : 'You have a new delivery code.',
+      'info',
+    ),
   );
 }

@@ -21,6 +21,8 @@ export function useOrderTracking(orderId: string) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [attempt, setAttempt] = useState(0);
+  /** Support sent a new delivery code while this page was open. */
+  const [codeReset, setCodeReset] = useState(false);
   const lastTrackingFetch = useRef(0);
   const trackingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -56,6 +58,7 @@ export function useOrderTracking(orderId: string) {
     const controller = new AbortController();
     setLoading(true);
     setError(null);
+    setCodeReset(false);
     Promise.all([ordersApi.get(orderId, controller.signal), ordersApi.tracking(orderId, controller.signal)])
       .then(([o, t]) => {
         setOrder(o.order);
@@ -80,6 +83,23 @@ export function useOrderTracking(orderId: string) {
     const stop = realtime.trackOrder(orderId, loadedSeq, (updates) => {
       setOrder((current) => (current ? applyOrderUpdates(current, updates) : current));
       refreshTracking(true);
+      const resets = updates.filter((u) => u.type === 'code_reset');
+      if (resets.length) {
+        setCodeReset(true);
+        // A reset caught up from the timeline has no code: the order has it.
+        if (!resets[resets.length - 1].confirmationCode) {
+          ordersApi
+            .get(orderId)
+            .then((res) =>
+              setOrder((current) =>
+                current && current.id === res.order.id
+                  ? { ...current, confirmationCode: res.order.confirmationCode, codeLocked: res.order.codeLocked }
+                  : current,
+              ),
+            )
+            .catch(() => undefined);
+        }
+      }
     });
     // Events sent between the fetch and now would otherwise wait for the next one.
     void realtime.resync(orderId);
@@ -95,5 +115,5 @@ export function useOrderTracking(orderId: string) {
   });
 
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
-  return { order, setOrder, tracking, rider, error, loading, reload };
+  return { order, setOrder, tracking, rider, error, loading, reload, codeReset };
 }

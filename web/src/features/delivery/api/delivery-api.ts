@@ -6,6 +6,7 @@ import { ApiError, apiClient } from '@/lib/api-client';
 import { realtime } from '@/lib/socket';
 import type {
   EarningsResponse,
+  OffersResponse,
   PartnerOrderResponse,
   PartnerOrderView,
   PartnerOrdersResponse,
@@ -29,13 +30,17 @@ export type NextStatus = 'picked_up' | 'on_the_way' | 'delivered';
 export const deliveryApi = {
   profile: (signal?: AbortSignal) => apiClient.get<PartnerResponse>(`${base}/profile`, { signal }),
   setAvailability: (available: boolean) => apiClient.put<PartnerResponse>(`${base}/availability`, { available }),
-  available: (signal?: AbortSignal) => apiClient.get<PartnerOrdersResponse>(`${base}/orders/available`, { signal }),
+  /** Offers (no customer details). 403 `partner_not_verified`/`partner_suspended`, 409 `partner_unavailable`. */
+  available: (signal?: AbortSignal) => apiClient.get<OffersResponse>(`${base}/orders/available`, { signal }),
   active: (signal?: AbortSignal) => apiClient.get<PartnerOrdersResponse>(`${base}/orders/active`, { signal }),
   history: (page: number, signal?: AbortSignal) =>
     apiClient.get<PartnerOrdersResponse>(`${base}/orders/history`, { query: { page, limit: 10 }, signal }),
   earnings: (signal?: AbortSignal) => apiClient.get<EarningsResponse>(`${base}/earnings`, { signal }),
 
-  /** Race to accept: resolves with the order, or rejects with `order_already_taken`. */
+  /**
+   * Race to accept: resolves with the full order, or rejects with `order_already_taken`
+   * (or `partner_not_verified`, `partner_suspended`, `partner_unavailable`).
+   */
   accept: (orderId: string): Promise<PartnerOrderView> =>
     viaSocket('order:accept', { orderId }, () =>
       apiClient.post<PartnerOrderResponse>(`${orderPath(orderId)}/accept`).then((r) => r.order),
@@ -54,9 +59,12 @@ export const deliveryApi = {
         .then((r) => r.order),
     ),
 
-  /** Stream a position for an active order (acknowledged; failures are reported). */
-  sendLocation: (orderId: string, lat: number, lng: number, onError?: (code: string, message: string) => void) =>
+  /**
+   * Stream a position for an active order (acknowledged): `onResult` gets null when it
+   * was shared, or the refusal (`implausible_location`, `too_many_requests`, …).
+   */
+  sendLocation: (orderId: string, lat: number, lng: number, onResult?: (error: ApiError | null) => void) =>
     realtime.emit('delivery:location-update', { orderId, lat, lng }, (ack) => {
-      if (!ack.success) onError?.(ack.error.code, ack.error.message);
+      onResult?.(ack.success ? null : new ApiError(0, ack.error.code, ack.error.message, ack.error.details));
     }),
 };

@@ -1,9 +1,14 @@
-/** One order the partner carries: map, next status, and the delivery code. */
+/**
+ * One order the partner carries: map, next status, and the delivery code. After 5 wrong
+ * codes delivery is locked (`order.codeLocked`, `order:code-locked`, or 423
+ * `confirmation_locked`) until support resets the code (`order:code-reset`).
+ */
 import { useMemo, useState, type FormEvent } from 'react';
 import { Alert, Box, Button, Card, CardContent, Chip, Stack, TextField, Typography } from '@mui/material';
 import { StatusChip } from '@/components/order-status';
 import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
 import { useSnackbar } from '@/components/snackbar-provider';
+import { useSocketEvent } from '@/hooks/use-socket-event';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { formatMoney } from '@/lib/format';
 import { nextPartnerStatus, nextStatusAction } from '@/lib/order-status';
@@ -24,8 +29,22 @@ export function ActiveOrderPanel({
   const { notify } = useSnackbar();
   const [busy, setBusy] = useState(false);
   const [code, setCode] = useState('');
-  const [codeError, setCodeError] = useState<{ message: string; locked: boolean } | null>(null);
+  const [codeError, setCodeError] = useState<string | null>(null);
+  /** Support sent the customer a new code since the lock. */
+  const [codeReset, setCodeReset] = useState(false);
   const next = nextPartnerStatus(order.status);
+  const locked = order.codeLocked;
+
+  // A new code: the input works again (the order's `codeLocked` is cleared by the list).
+  useSocketEvent('order:code-reset', (e) => {
+    if (e.orderId !== order.id) return;
+    setCodeError(null);
+    setCode('');
+    setCodeReset(true);
+  });
+  useSocketEvent('order:code-locked', (e) => {
+    if (e.orderId === order.id) setCodeReset(false);
+  });
 
   const markers = useMemo<MapMarker[]>(() => {
     const out: MapMarker[] = [{ id: 'store', kind: 'store', ...order.pickup, label: 'Pick up at the store' }];
@@ -57,8 +76,14 @@ export function ActiveOrderPanel({
       notify(`Delivered ${order.orderNumber}. Earned ${formatMoney(delivered.estimatedPayout)}.`, 'success');
       dispatch({ type: 'remove', orderId: order.id });
     } catch (err) {
-      const locked = err instanceof ApiError && err.code === 'confirmation_locked';
-      setCodeError({ message: errorMessage(err), locked });
+      if (err instanceof ApiError && err.code === 'confirmation_locked') {
+        // Same seq: only marks the order locked until `order:code-reset` says otherwise.
+        dispatch({ type: 'upsert', order: { ...order, codeLocked: true } });
+        setCodeError(null);
+        setCodeReset(false);
+      } else {
+        setCodeError(errorMessage(err));
+      }
     } finally {
       setBusy(false);
     }
@@ -112,18 +137,28 @@ export function ActiveOrderPanel({
                 onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 4))}
                 size="small"
                 error={!!codeError}
-                disabled={codeError?.locked}
+                disabled={locked}
                 sx={{ flexGrow: 1 }}
                 slotProps={{ htmlInput: { inputMode: 'numeric', pattern: '[0-9]*', maxLength: 4, 'aria-label': "Customer's 4-digit code", 'data-testid': 'code-input' } }}
               />
-              <Button type="submit" variant="contained" size="large" disabled={busy || code.length !== 4 || codeError?.locked}
+              <Button type="submit" variant="contained" size="large" disabled={busy || code.length !== 4 || locked}
                 aria-label="Confirm delivery" data-testid="deliver-button">
                 Deliver
               </Button>
             </Stack>
-            {codeError && (
-              <Alert severity={codeError.locked ? 'error' : 'warning'} sx={{ mt: 1 }} data-testid="code-error" role="alert">
-                {codeError.locked ? `Locked: ${codeError.message} Ask support for help.` : codeError.message}
+            {locked && (
+              <Alert severity="error" sx={{ mt: 1 }} data-testid="code-locked" role="alert">
+                Too many wrong codes. Wait for support to send the customer a new code, then ask them for it.
+              </Alert>
+            )}
+            {!locked && codeReset && !codeError && (
+              <Alert severity="info" sx={{ mt: 1 }} data-testid="code-reset" role="status">
+                Support sent the customer a new code. Ask them for it and enter it here.
+              </Alert>
+            )}
+            {!locked && codeError && (
+              <Alert severity="warning" sx={{ mt: 1 }} data-testid="code-error" role="alert">
+                {codeError}
               </Alert>
             )}
           </form>

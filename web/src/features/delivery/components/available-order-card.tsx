@@ -1,6 +1,12 @@
+/**
+ * One order on offer. Before a partner accepts it the server tells only what a rider
+ * needs to decide (pickup, drop-off area to about 500 m, distance, items, payout, time):
+ * no customer, no street, no item list. The winner gets the full order.
+ */
 import { Button, Card, CardContent, Chip, Stack, Typography } from '@mui/material';
-import { formatDistance, formatMoney, formatTime } from '@/lib/format';
-import type { PartnerOrderView } from '@/types/models';
+import { formatMoney, formatTime } from '@/lib/format';
+import { offerSummary } from '@/features/delivery/utils/partner-orders';
+import type { OfferView } from '@/types/models';
 
 export function AvailableOrderCard({
   order,
@@ -8,28 +14,31 @@ export function AvailableOrderCard({
   disabled,
   onAccept,
 }: {
-  order: PartnerOrderView;
+  order: OfferView;
   accepting: boolean;
   disabled: boolean;
-  onAccept: (order: PartnerOrderView) => void;
+  onAccept: (order: OfferView) => void;
 }) {
-  const items = order.items.reduce((n, i) => n + i.quantity, 0);
+  const summary = offerSummary(order);
   return (
     <Card data-testid="available-order" data-order-id={order.id} aria-label={`Order ${order.orderNumber}`}>
       <CardContent>
         <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'flex-start', gap: 1 }}>
           <div>
             <Typography sx={{ fontWeight: 700 }}>{order.orderNumber}</Typography>
-            <Typography variant="body2" color="text.secondary">
-              {items} items · {formatMoney(order.total)} · placed {formatTime(order.createdAt)}
+            <Typography variant="body2" data-testid="offer-pickup">
+              {summary.pickup}
             </Typography>
-            <Typography variant="body2" sx={{ mt: 0.5 }}>
-              To {order.deliveryAddress.street}, {order.deliveryAddress.city}
+            <Typography variant="body2" data-testid="offer-dropoff">
+              {summary.dropoff}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" data-testid="offer-details">
+              {summary.items} · placed {formatTime(order.createdAt)}
             </Typography>
           </div>
-          <Stack sx={{ alignItems: 'flex-end', gap: 0.5 }}>
-            <Chip color="success" label={`Earn ${formatMoney(order.estimatedPayout)}`} size="small" />
-            {order.distanceMeters != null && <Chip variant="outlined" size="small" label={formatDistance(order.distanceMeters)} />}
+          <Stack sx={{ alignItems: 'flex-end', gap: 0.5, flexShrink: 0 }}>
+            <Chip color="success" label={`Earn ${formatMoney(order.estimatedPayout)}`} size="small" data-testid="offer-payout" />
+            {summary.minutes && <Chip variant="outlined" size="small" label={summary.minutes} data-testid="offer-minutes" />}
           </Stack>
         </Stack>
         <Button

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Box, Card, CardContent, Chip, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { NotificationPrompt } from '@/components/notification-prompt';
 import { ApiError, errorMessage } from '@/lib/api-client';
@@ -9,7 +9,7 @@ import { useLocationBroadcast, type BroadcastStatus } from '@/features/delivery/
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
 import { AvailableOrderCard } from '@/features/delivery/components/available-order-card';
 import { ActiveOrderPanel } from '@/features/delivery/components/active-order-panel';
-import type { PartnerOrderView } from '@/types/models';
+import type { OfferView } from '@/types/models';
 
 const GPS_TEXT: Record<BroadcastStatus, string> = {
   idle: 'GPS sharing starts when you accept an order.',
@@ -22,17 +22,26 @@ const GPS_TEXT: Record<BroadcastStatus, string> = {
 
 type Outcome = { severity: 'success' | 'warning' | 'error'; text: string };
 
+const NOT_VERIFIED_TEXT =
+  'Your account is waiting for verification by our team. You can go online once it is verified.';
+const SUSPENDED_TEXT =
+  'Your partner account is suspended, so you cannot go online or take new orders. Please contact support.';
+
 export function DashboardPage() {
   const availability = useAvailability();
+  const { eligibility } = availability;
   const isAvailable = availability.partner?.isAvailable ?? false;
-  const available = useAvailableOrders(isAvailable);
+  const canGoOnline = eligibility === 'eligible';
+  // Offers are fetched only for a verified, active partner who is online.
+  const receiving = isAvailable && canGoOnline;
+  const available = useAvailableOrders(receiving, availability.reload);
   const active = useActiveOrders();
   const [simulate, setSimulate] = useState(false);
   const gps = useLocationBroadcast(active.orders, simulate);
   const [accepting, setAccepting] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
-  async function accept(order: PartnerOrderView) {
+  async function accept(order: OfferView) {
     setAccepting(order.id);
     setOutcome(null);
     try {
@@ -47,6 +56,10 @@ export function DashboardPage() {
         available.remove(order.id);
       } else if (code === 'too_many_active_orders') {
         setOutcome({ severity: 'error', text: 'Finish an active order before taking another.' });
+      } else if (code === 'partner_not_verified' || code === 'partner_suspended' || code === 'partner_unavailable') {
+        // The account or availability changed (an admin, another device): the profile says how.
+        setOutcome({ severity: 'warning', text: errorMessage(err) });
+        availability.reload();
       } else {
         setOutcome({ severity: 'error', text: errorMessage(err) });
         if (code === 'order_not_found') available.remove(order.id);
@@ -67,17 +80,22 @@ export function DashboardPage() {
             <Typography variant="h6" component="h1">
               {partner ? `Hi ${partner.name.split(' ')[0]}` : 'Partner'}
             </Typography>
-            <Typography variant="body2" color="text.secondary" data-testid="availability-text">
-              {isAvailable ? 'You are online and receiving orders.' : 'You are offline. Go online to receive orders.'}
+            <Typography variant="body2" color="text.secondary" data-testid="availability-text" data-eligibility={eligibility}>
+              {eligibility === 'not_verified'
+                ? 'Waiting for verification: you cannot go online yet.'
+                : eligibility === 'suspended'
+                  ? 'Your account is suspended.'
+                  : isAvailable
+                    ? 'You are online and receiving orders.'
+                    : 'You are offline. Go online to receive orders.'}
             </Typography>
-            {partner && !partner.isVerified && <Chip size="small" label="Not verified yet" sx={{ mt: 0.5 }} />}
-            {partner?.status === 'suspended' && <Chip size="small" color="error" label="Suspended" sx={{ mt: 0.5, ml: 0.5 }} />}
           </Box>
           <FormControlLabel
             control={
               <Switch
                 checked={isAvailable}
-                disabled={!partner || availability.saving}
+                // Going offline is always possible; going online needs a verified, active account.
+                disabled={!partner || availability.saving || (!isAvailable && !canGoOnline)}
                 onChange={(e) => void availability.setAvailable(e.target.checked)}
                 slotProps={{ input: { 'aria-label': 'Available for new orders' } }}
                 data-testid="availability-switch"
@@ -88,6 +106,25 @@ export function DashboardPage() {
           />
         </CardContent>
       </Card>
+
+      {eligibility === 'not_verified' && (
+        <Alert
+          severity="info"
+          data-testid="partner-not-verified"
+          action={
+            <Button color="inherit" size="small" onClick={availability.reload} aria-label="Check my verification again">
+              Check again
+            </Button>
+          }
+        >
+          {NOT_VERIFIED_TEXT}
+        </Alert>
+      )}
+      {eligibility === 'suspended' && (
+        <Alert severity="error" data-testid="partner-suspended">
+          {SUSPENDED_TEXT}
+        </Alert>
+      )}
 
       {outcome && (
         <Alert severity={outcome.severity} onClose={() => setOutcome(null)} data-testid="accept-outcome" data-severity={outcome.severity} role="alert">
@@ -122,6 +159,11 @@ export function DashboardPage() {
             {gps.error && gps.status === 'sending' ? ` (${gps.error})` : ''}
           </Typography>
         )}
+        {active.orders.length > 0 && gps.note && (
+          <Typography variant="caption" color="text.secondary" component="p" data-testid="gps-note" sx={{ mt: -0.5, mb: 1 }}>
+            {gps.note}
+          </Typography>
+        )}
         {active.loading && <LoadingState rows={1} label="Loading active deliveries" />}
         {active.error !== null && <ErrorState error={active.error} onRetry={active.reload} />}
         {!active.loading && active.orders.length === 0 && (
@@ -138,9 +180,14 @@ export function DashboardPage() {
 
       <Box component="section" aria-labelledby="available-heading">
         <Typography variant="h6" component="h2" id="available-heading" sx={{ mb: 1 }}>
-          New orders {isAvailable && available.orders.length > 0 ? `(${available.orders.length})` : ''}
+          New orders {receiving && available.orders.length > 0 ? `(${available.orders.length})` : ''}
         </Typography>
-        {!isAvailable ? (
+        {eligibility === 'not_verified' || eligibility === 'suspended' ? (
+          <EmptyState
+            title="New orders are not shown yet"
+            hint={eligibility === 'not_verified' ? 'They appear here once our team has verified your account.' : 'Contact support about your account.'}
+          />
+        ) : !isAvailable || available.offline ? (
           <EmptyState title="You are offline" hint="Switch on availability to see new orders." />
         ) : (
           <>

@@ -1,12 +1,15 @@
 /**
  * While the partner carries an active order, send their position to the server
  * (`delivery:location-update`, at most once a second) from `watchPosition`, or — in demo
- * mode — from a simulated ride from the store to the customer.
+ * mode — from a simulated ride from the store to the customer at a realistic speed (the
+ * server refuses fixes implying more than 150 km/h: `implausible_location`). A refused
+ * fix is only noted quietly: one bad GPS reading is not the rider's problem.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '@/lib/api-client';
 import { isActiveStatus } from '@/lib/order-status';
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
-import { routePoints, throttleDue } from '@/features/delivery/utils/partner-orders';
+import { routePoints, simulationSteps, throttleDue } from '@/features/delivery/utils/partner-orders';
 import type { PartnerOrderView } from '@/types/models';
 
 export type BroadcastStatus = 'idle' | 'waiting' | 'sending' | 'denied' | 'unavailable' | 'error';
@@ -17,7 +20,8 @@ export interface Position {
 }
 
 const SEND_INTERVAL_MS = 1000;
-const SIMULATION_STEPS = 40;
+/** How long the quiet note about a skipped GPS reading stays. */
+const NOTE_MS = 8000;
 
 function destinationOf(order: PartnerOrderView): { lat: number; lng: number } {
   const { lat, lng } = order.deliveryAddress;
@@ -36,9 +40,12 @@ export function useLocationBroadcast(orders: PartnerOrderView[], simulate: boole
   const [position, setPosition] = useState<Position | null>(null);
   const [status, setStatus] = useState<BroadcastStatus>('idle');
   const [error, setError] = useState<string | null>(null);
+  /** A quiet remark (a GPS reading skipped as implausible), not an error. */
+  const [note, setNote] = useState<string | null>(null);
   const lastSent = useRef(0);
   const latest = useRef<{ lat: number; lng: number } | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const noteTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const flush = useCallback(() => {
     const pos = latest.current;
@@ -46,8 +53,20 @@ export function useLocationBroadcast(orders: PartnerOrderView[], simulate: boole
     latest.current = null;
     lastSent.current = Date.now();
     for (const id of idsRef.current) {
-      deliveryApi.sendLocation(id, pos.lat, pos.lng, (code, message) => {
-        if (code !== 'too_many_requests') setError(message);
+      deliveryApi.sendLocation(id, pos.lat, pos.lng, (err) => {
+        if (!err) {
+          setError(null);
+          return;
+        }
+        // Over the rate: the next fix goes out a second later anyway.
+        if (err.code === 'too_many_requests') return;
+        if (err.code === 'implausible_location') {
+          setNote('A GPS reading jumped too far and was skipped.');
+          if (noteTimer.current) clearTimeout(noteTimer.current);
+          noteTimer.current = setTimeout(() => setNote(null), NOTE_MS);
+          return;
+        }
+        setError(errorMessage(err));
       });
     }
     setPosition({ ...pos, at: lastSent.current });
@@ -93,13 +112,14 @@ export function useLocationBroadcast(orders: PartnerOrderView[], simulate: boole
     return () => navigator.geolocation.clearWatch(watchId);
   }, [hasActive, simulate, offer]);
 
-  // Demo: ride from the store to the customer, one step a second.
+  // Demo: ride from the store to the customer, one step (at most ~25 m) a second.
   const routeKey = routeOrder ? routeOrder.id : null;
   const step = useRef<{ orderId: string | null; index: number }>({ orderId: null, index: 0 });
   useEffect(() => {
     if (!simulate || !routeOrder) return;
     if (step.current.orderId !== routeOrder.id) step.current = { orderId: routeOrder.id, index: 0 };
-    const points = routePoints(routeOrder.pickup, destinationOf(routeOrder), SIMULATION_STEPS);
+    const destination = destinationOf(routeOrder);
+    const points = routePoints(routeOrder.pickup, destination, simulationSteps(routeOrder.pickup, destination));
     setStatus('sending');
     const tick = () => {
       const point = points[Math.min(step.current.index, points.length - 1)];
@@ -124,9 +144,10 @@ export function useLocationBroadcast(orders: PartnerOrderView[], simulate: boole
   useEffect(
     () => () => {
       if (timer.current) clearTimeout(timer.current);
+      if (noteTimer.current) clearTimeout(noteTimer.current);
     },
     [],
   );
 
-  return { position, status, error };
+  return { position, status, error, note };
 }

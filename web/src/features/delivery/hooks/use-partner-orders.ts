@@ -1,15 +1,29 @@
 /** The partner's live lists: availability, orders on offer, and active orders. */
-import { useCallback, useEffect, useReducer, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { useReconnect, useSocketEvent } from '@/hooks/use-socket-event';
-import { errorMessage } from '@/lib/api-client';
+import { errorCode, errorMessage } from '@/lib/api-client';
 import { showBrowserNotification } from '@/lib/browser-notify';
 import { formatMoney } from '@/lib/format';
 import { fromSocketEvent } from '@/lib/order-sync';
+import { cancelReasonWords } from '@/lib/order-status';
 import { playChime, unlockAudio } from '@/lib/sound';
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
 import { activeOrdersReducer, availableOrdersReducer } from '@/features/delivery/utils/partner-orders';
 import type { PartnerView } from '@/types/models';
+
+/** Refusals that mean the partner's profile changed (an admin verified or suspended them). */
+const INELIGIBLE = new Set(['partner_not_verified', 'partner_suspended']);
+
+/** Whether a partner may go online: `not_verified` until an admin verifies them. */
+export type Eligibility = 'unknown' | 'eligible' | 'not_verified' | 'suspended';
+
+export function eligibilityOf(partner: PartnerView | null): Eligibility {
+  if (!partner) return 'unknown';
+  if (partner.status === 'suspended') return 'suspended';
+  if (!partner.isVerified) return 'not_verified';
+  return 'eligible';
+}
 
 export function useAvailability() {
   const [partner, setPartner] = useState<PartnerView | null>(null);
@@ -36,22 +50,35 @@ export function useAvailability() {
         setPartner(res.partner);
         notify(available ? 'You are online: new orders will appear here.' : 'You are offline.', 'info');
       } catch (err) {
-        notify(errorMessage(err), 'error');
+        const code = errorCode(err);
+        // The profile says why (and the page explains it): fetch it again.
+        if (code && INELIGIBLE.has(code)) load();
+        notify(errorMessage(err), code && INELIGIBLE.has(code) ? 'warning' : 'error');
       } finally {
         setSaving(false);
       }
     },
-    [notify],
+    [notify, load],
   );
-  return { partner, error, saving, setAvailable, reload: load };
+  return { partner, eligibility: eligibilityOf(partner), error, saving, setAvailable, reload: load };
 }
 
-export function useAvailableOrders(enabled: boolean) {
+/**
+ * Orders on offer while the partner is online (and verified). Fetched only then; a
+ * refusal because availability is off (409 `partner_unavailable`, e.g. turned off on
+ * another device) is an empty list with `offline` set, not an error; one because of the
+ * account (`partner_not_verified`, `partner_suspended`) calls `onIneligible`.
+ */
+export function useAvailableOrders(enabled: boolean, onIneligible?: () => void) {
   const [orders, dispatch] = useReducer(availableOrdersReducer, []);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [offline, setOffline] = useState(false);
+  const ineligible = useRef(onIneligible);
+  ineligible.current = onIneligible;
 
   const load = useCallback(() => {
+    setOffline(false);
     if (!enabled) {
       dispatch({ type: 'reset', orders: [] });
       return;
@@ -61,7 +88,16 @@ export function useAvailableOrders(enabled: boolean) {
     deliveryApi
       .available()
       .then((r) => dispatch({ type: 'reset', orders: r.orders }))
-      .catch(setError)
+      .catch((err: unknown) => {
+        const code = errorCode(err);
+        if (code === 'partner_unavailable' || (code && INELIGIBLE.has(code))) {
+          dispatch({ type: 'reset', orders: [] });
+          if (code === 'partner_unavailable') setOffline(true);
+          ineligible.current?.();
+          return;
+        }
+        setError(err);
+      })
       .finally(() => setLoading(false));
   }, [enabled]);
   useEffect(load, [load]);
@@ -82,7 +118,7 @@ export function useAvailableOrders(enabled: boolean) {
   useSocketEvent('order:accepted-success', ({ orderId }) => dispatch({ type: 'remove', orderId }));
 
   const remove = useCallback((orderId: string) => dispatch({ type: 'remove', orderId }), []);
-  return { orders, loading, error, reload: load, remove };
+  return { orders, loading, error, offline, reload: load, remove };
 }
 
 export function useActiveOrders() {
@@ -118,9 +154,22 @@ export function useActiveOrders() {
   useSocketEvent('order:cancelled', (e) => {
     const update = fromSocketEvent('order:cancelled', e);
     if (!update) return;
-    if (orders.some((o) => o.id === e.orderId)) {
-      notify(`Order cancelled${e.reason ? `: ${e.reason}` : ''}`, 'warning');
+    const mine = orders.find((o) => o.id === e.orderId);
+    if (mine) {
+      notify(`${mine.orderNumber} was cancelled${e.reason ? `: ${cancelReasonWords(e.reason)}` : '.'}`, 'warning');
     }
+    dispatch({ type: 'update', update });
+  });
+  // Delivery code locked after too many wrong codes, and reset by support (no code here).
+  useSocketEvent('order:code-locked', (e) => {
+    const update = fromSocketEvent('order:code-locked', e);
+    if (update) dispatch({ type: 'update', update });
+  });
+  useSocketEvent('order:code-reset', (e) => {
+    const update = fromSocketEvent('order:code-reset', e);
+    if (!update) return;
+    const mine = orders.find((o) => o.id === e.orderId);
+    if (mine) notify(`Support sent the customer a new code for ${mine.orderNumber}. Ask them for it.`, 'info');
     dispatch({ type: 'update', update });
   });
 

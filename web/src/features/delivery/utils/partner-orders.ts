@@ -1,19 +1,20 @@
 /** Pure reducers for the partner's lists: orders on offer, and the ones they carry. */
+import { formatDistance } from '@/lib/format';
 import { applyOrderUpdate, type OrderUpdate } from '@/lib/order-sync';
 import { isActiveStatus } from '@/lib/order-status';
-import type { PartnerOrderView } from '@/types/models';
+import type { OfferView, PartnerOrderView } from '@/types/models';
 
 export type AvailableAction =
-  | { type: 'reset'; orders: PartnerOrderView[] }
-  | { type: 'add'; order: PartnerOrderView }
+  | { type: 'reset'; orders: OfferView[] }
+  | { type: 'add'; order: OfferView }
   | { type: 'remove'; orderId: string };
 
-function newestFirst(a: PartnerOrderView, b: PartnerOrderView): number {
+function newestFirst(a: OfferView, b: OfferView): number {
   return b.createdAt.localeCompare(a.createdAt);
 }
 
 /** Orders on offer: newest first, each once, only while pending. */
-export function availableOrdersReducer(state: PartnerOrderView[], action: AvailableAction): PartnerOrderView[] {
+export function availableOrdersReducer(state: OfferView[], action: AvailableAction): OfferView[] {
   switch (action.type) {
     case 'reset': {
       const seen = new Set<string>();
@@ -25,7 +26,7 @@ export function availableOrdersReducer(state: PartnerOrderView[], action: Availa
       if (action.order.status !== 'pending') return availableOrdersReducer(state, { type: 'remove', orderId: action.order.id });
       const index = state.findIndex((o) => o.id === action.order.id);
       if (index >= 0) {
-        if (state[index].lastSeq > action.order.lastSeq) return state;
+        // Offered again (after an admin took it off a partner): the newest offer wins.
         const next = [...state];
         next[index] = action.order;
         return next;
@@ -35,6 +36,18 @@ export function availableOrdersReducer(state: PartnerOrderView[], action: Availa
     case 'remove':
       return state.some((o) => o.id === action.orderId) ? state.filter((o) => o.id !== action.orderId) : state;
   }
+}
+
+/** What an offer card says: where to pick up, where it goes (area only), how much, how long. */
+export function offerSummary(offer: OfferView): { pickup: string; dropoff: string; items: string; minutes: string | null } {
+  const distance = offer.distanceMeters != null ? ` · ${formatDistance(offer.distanceMeters)}` : '';
+  const area = [offer.dropoff.locality, offer.dropoff.zipCode].filter((s) => s && s.trim()).join(' ');
+  return {
+    pickup: `Pickup at the store${distance}`,
+    dropoff: `Drop-off: ${area || 'area not given'}`,
+    items: `${offer.itemCount} ${offer.itemCount === 1 ? 'item' : 'items'}`,
+    minutes: offer.estimatedMinutes != null ? `~${Math.max(1, offer.estimatedMinutes)} min` : null,
+  };
 }
 
 export type ActiveAction =
@@ -71,6 +84,31 @@ export function activeOrdersReducer(state: PartnerOrderView[], action: ActiveAct
     case 'remove':
       return state.filter((o) => o.id !== action.orderId);
   }
+}
+
+type Point = { lat: number; lng: number };
+
+const EARTH_RADIUS_M = 6_371_000;
+
+/** Great-circle distance in metres. */
+export function distanceMeters(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The demo ride's longest step, one a second: 25 m/s = 90 km/h. The server refuses a fix
+ * implying more than 150 km/h from the last one, and lets any move of 50 m or less
+ * through, so even two steps merged into one send (a slow timer) are never refused.
+ */
+export const SIMULATION_STEP_METERS = 25;
+
+/** How many one-second steps a realistic ride from `from` to `to` takes. */
+export function simulationSteps(from: Point, to: Point, maxStepMeters = SIMULATION_STEP_METERS): number {
+  return Math.max(1, Math.ceil(distanceMeters(from, to) / maxStepMeters));
 }
 
 /** Points from `from` to `to` in `steps` equal moves (the demo route simulation). */

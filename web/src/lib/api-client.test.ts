@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  ApiError,
+  apiClient,
+  configureApiClient,
+  errorMessage,
+  fieldLabel,
+  inHumanTime,
+  parseRetryAfter,
+} from '@/lib/api-client';
+
+const err = (code: string, message = 'server words', status = 400, details?: unknown) => new ApiError(status, code, message, details);
+
+describe('error messages', () => {
+  it('says every new refusal in words, never the code', () => {
+    for (const code of [
+      'partner_not_verified',
+      'partner_unavailable',
+      'partner_suspended',
+      'implausible_location',
+      'confirmation_locked',
+      'token_expired',
+      'token_revoked',
+      'account_blocked',
+      'too_many_sockets',
+    ]) {
+      const text = errorMessage(err(code));
+      expect(text).not.toContain(code);
+      expect(text).not.toBe('server words');
+      expect(text).toMatch(/^[A-Z]/);
+    }
+    expect(errorMessage(err('partner_not_verified'))).toBe(
+      'Your account is waiting for verification by our team. You can go online once it is verified.',
+    );
+    expect(errorMessage(err('confirmation_locked'))).toBe(
+      'Too many wrong codes. Wait for support to send the customer a new code, then ask them for it.',
+    );
+  });
+
+  it("keeps the server's specifics where they matter", () => {
+    const far = "We don't deliver to this address yet: it is 12.3 km from our store, and we deliver within 8.0 km.";
+    expect(errorMessage(err('not_serviceable', far, 422))).toBe(far);
+    const open = 'You already have 3 orders on their way. Place a new one when one of them is delivered or cancelled.';
+    expect(errorMessage(err('too_many_open_orders', open, 429))).toBe(open);
+    expect(errorMessage(err('invalid_confirmation_code', 'That code is wrong. 4 attempts left.'))).toBe('That code is wrong. 4 attempts left.');
+  });
+
+  it('spells out order statuses inside server sentences', () => {
+    expect(errorMessage(err('invalid_order_state', 'Cannot reset the code of an order that is on_the_way.', 409))).toBe(
+      'Cannot reset the code of an order that is on the way.',
+    );
+  });
+
+  it('waits in human time, never in raw seconds', () => {
+    expect(errorMessage(err('too_many_requests', 'Too many attempts. Try again in 15 minutes.', 429))).toBe(
+      'Too many attempts. Try again in 15 minutes.',
+    );
+    // A 429 without the envelope (a proxy, the socket handshake limit).
+    const bare = new ApiError(429, 'too_many_requests', 'The server answered 429.', undefined, 897);
+    expect(errorMessage(bare)).toBe('Too many attempts. Please try again in 15 minutes.');
+    expect(errorMessage(new ApiError(429, 'too_many_requests', 'The server answered 429.'))).toBe('Please wait a moment and try again.');
+    expect(inHumanTime(1)).toBe('in a moment');
+    expect(inHumanTime(40)).toBe('in 40 seconds');
+    expect(inHumanTime(897)).toBe('in 15 minutes');
+    expect(inHumanTime(7200)).toBe('in about 2 hours');
+    expect(parseRetryAfter('897')).toBe(897);
+    expect(parseRetryAfter(null)).toBeNull();
+    expect(parseRetryAfter(new Date(Date.now() + 60_000).toUTCString())).toBeGreaterThan(50);
+  });
+
+  it('names fields as people do in validation errors', () => {
+    const e = err('validation_error', 'deliveryAddress.zipCode: must be 6 digits; lat: must be between -90 and 90', 400, [
+      { field: 'deliveryAddress.zipCode', message: 'must be 6 digits' },
+      { field: 'lat', message: 'must be between -90 and 90' },
+    ]);
+    expect(errorMessage(e)).toBe('PIN code must be 6 digits. Latitude must be between -90 and 90.');
+    expect(fieldLabel('newPassword')).toBe('New password');
+    expect(fieldLabel('someNewField')).toBe('Some new field');
+    expect(errorMessage(err('validation_error', 'Give both latitude and longitude, or neither.'))).toBe(
+      'Give both latitude and longitude, or neither.',
+    );
+  });
+
+  it('has words for a server in trouble', () => {
+    expect(errorMessage(new ApiError(502, 'http_error', 'The server answered 502.'))).not.toMatch(/502/);
+  });
+});
+
+describe('session refusals', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const envelope = (status: number, code: string) =>
+    new Response(JSON.stringify({ success: false, error: { code, message: 'refused' } }), { status });
+  const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
+
+  it('retries once with the new token when its own password change replaced the old one', async () => {
+    let token = 'old';
+    let finish: () => void = () => undefined;
+    const refresh = new Promise<void>((resolve) => (finish = resolve));
+    const ended = vi.fn();
+    configureApiClient({ getToken: () => token, onSessionEnded: ended, pendingRefresh: () => refresh });
+    const seen: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const auth = (init.headers as Record<string, string>).Authorization;
+        seen.push(auth);
+        return auth === 'Bearer old' ? envelope(401, 'token_revoked') : ok({ success: true, orders: [] });
+      }),
+    );
+    const pending = apiClient.get<{ orders: unknown[] }>('/api/customer/orders');
+    await new Promise((r) => setTimeout(r, 10));
+    token = 'new';
+    finish();
+    await expect(pending).resolves.toEqual({ success: true, orders: [] });
+    expect(seen).toEqual(['Bearer old', 'Bearer new']);
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it('ends the session when the current token itself is refused', async () => {
+    const ended = vi.fn();
+    configureApiClient({ getToken: () => 'tok', onSessionEnded: ended });
+    vi.stubGlobal('fetch', vi.fn(async () => envelope(401, 'token_expired')));
+    await expect(apiClient.get('/api/auth/me')).rejects.toMatchObject({ code: 'token_expired' });
+    expect(ended).toHaveBeenCalledWith('token_expired');
+  });
+
+  it('does not end the session for a wrong current password', async () => {
+    const ended = vi.fn();
+    configureApiClient({ getToken: () => 'tok', onSessionEnded: ended });
+    vi.stubGlobal('fetch', vi.fn(async () => envelope(401, 'invalid_credentials')));
+    await expect(apiClient.put('/api/auth/password', {}, { replacesToken: true })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(ended).not.toHaveBeenCalled();
+  });
+});
