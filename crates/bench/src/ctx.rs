@@ -28,6 +28,7 @@ pub struct Bench {
     pub setup: Vec<(String, f64)>,
     admin_token: Option<String>,
     extra_done: bool,
+    main_ready: bool,
     relay: Option<(Proc, String)>,
     relay_error: Option<String>,
 }
@@ -81,6 +82,7 @@ impl Bench {
             setup: Vec::new(),
             admin_token: None,
             extra_done: false,
+            main_ready: false,
             relay: None,
             relay_error: None,
         }
@@ -174,8 +176,43 @@ impl Bench {
         Ok(())
     }
 
+    /// The store a fresh server starts with takes every order whatever the wait
+    /// (`maxPromiseMinutes: 0`): the load comes with no rider online, and a busy store
+    /// would measure its refusals.
+    pub async fn ensure_main_store(&mut self) -> anyhow::Result<()> {
+        if self.main_ready {
+            return Ok(());
+        }
+        let admin = self.admin_token().await?;
+        let url = format!("{}/api/admin/stores", self.base);
+        let v = setup::call(
+            &self.http,
+            reqwest::Method::GET,
+            &url,
+            Some(&admin),
+            None,
+            200,
+        )
+        .await?;
+        for s in v["stores"].as_array().into_iter().flatten() {
+            let Some(id) = s["id"].as_str() else { continue };
+            let body = serde_json::json!({"settings": {"maxPromiseMinutes": 0}});
+            setup::call(
+                &self.http,
+                reqwest::Method::PUT,
+                &format!("{url}/{id}"),
+                Some(&admin),
+                Some(&body),
+                200,
+            )
+            .await?;
+        }
+        self.main_ready = true;
+        Ok(())
+    }
+
     /// An admin's token (signed in once).
-    async fn admin_token(&mut self) -> anyhow::Result<String> {
+    pub async fn admin_token(&mut self) -> anyhow::Result<String> {
         if let Some(t) = &self.admin_token {
             return Ok(t.clone());
         }
@@ -205,6 +242,7 @@ impl Bench {
             return Ok(());
         }
         let t0 = Instant::now();
+        self.ensure_main_store().await?;
         let admin = self.admin_token().await?;
         if self.categories.is_empty() {
             let url = format!("{}/api/admin/categories", self.base);

@@ -43,7 +43,8 @@ pub struct Args {
     /// With --url: the server's JWT secret, so the reference relay verifies the same tokens.
     #[arg(long)]
     pub jwt_secret: Option<String>,
-    /// Scenarios to run, comma-separated: startup,catalog,orders,race,idle,fanout,dispatch.
+    /// Scenarios to run, comma-separated: startup,catalog,orders,race,idle,fanout,dispatch,
+    /// flood,stores.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also write the JSON report to this file.
@@ -152,7 +153,9 @@ async fn run_scenario(b: &mut Bench, name: &str) -> anyhow::Result<Vec<Row>> {
         "idle" => scenarios::idle::run(b).await,
         "fanout" => scenarios::fanout::run(b).await,
         "dispatch" => scenarios::dispatch::run(b).await,
+        "dispatch-auto" => scenarios::dispatch_auto::run(b).await,
         "flood" => scenarios::flood::run(b).await,
+        "stores" => scenarios::stores::run(b).await,
         _ => Ok(Vec::new()),
     }
 }

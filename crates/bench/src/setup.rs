@@ -368,3 +368,36 @@ pub async fn connect_many(
     }
     out
 }
+
+/// A store for POST /api/admin/stores serving the square of `half` degrees around its
+/// location; the code is `prefix`, four hex digits of the run id, and `i` (unique per
+/// run, short enough for the API).
+pub fn square_store(
+    run: &str,
+    prefix: &str,
+    i: usize,
+    (lat, lng): (f64, f64),
+    half: f64,
+    settings: Value,
+) -> Value {
+    let ring: Vec<[f64; 2]> = [
+        (-1.0, -1.0),
+        (1.0, -1.0),
+        (1.0, 1.0),
+        (-1.0, 1.0),
+        (-1.0, -1.0),
+    ]
+    .iter()
+    .map(|(dx, dy)| [lng + dx * half, lat + dy * half])
+    .collect();
+    let tag = run
+        .bytes()
+        .fold(0_u16, |h, b| h.wrapping_mul(31).wrapping_add(u16::from(b)));
+    json!({
+        "code": format!("{prefix}{tag:04X}{i}"),
+        "name": format!("Bench store {prefix}{i}"),
+        "location": {"lat": lat, "lng": lng},
+        "zone": {"type": "Polygon", "coordinates": [ring]},
+        "settings": settings
+    })
+}

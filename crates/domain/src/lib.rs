@@ -4,9 +4,11 @@
 //! once here and are valid by construction afterwards.
 
 pub mod commerce;
+pub mod dispatch;
 pub mod geo;
 pub mod money;
 pub mod order;
+pub mod store;
 pub mod user;
 pub mod validation;
 

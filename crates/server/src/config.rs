@@ -55,7 +55,8 @@ pub struct Config {
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
-    /// Delivery addresses farther than this from the store are not served.
+    /// The radius of the zone of the store created from `QC_STORE_LAT`/`QC_STORE_LNG`
+    /// (a new database without the demo, or a single-store database migrated).
     pub service_radius_km: f64,
     /// A customer may have at most this many orders open at once (0: no limit).
     pub max_open_orders: i64,
@@ -78,6 +79,9 @@ pub struct Config {
     /// Wrong current passwords per user (×4 per address) within the login window
     /// before password changes answer 429.
     pub password_max_failures: u32,
+    /// Started with `--demo` (the demo data creates the stores); not an environment
+    /// variable.
+    pub demo: bool,
 }
 
 /// A value that never shows in logs or `Debug` output (the JWT secret, the metrics
@@ -279,6 +283,7 @@ impl Config {
             refused_handshakes_per_minute: parse_num(vars, "QC_SOCKET_REFUSED_PER_MIN", 60)?,
             registrations_per_hour: parse_num(vars, "QC_REGISTRATIONS_PER_HOUR", 20)?,
             password_max_failures: parse_num(vars, "QC_PASSWORD_MAX_FAILURES", 5)?,
+            demo: false,
         })
     }
 

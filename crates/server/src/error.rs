@@ -229,6 +229,11 @@ pub fn partner_ineligible(code: &str) -> AppError {
         "partner_suspended" => {
             AppError::forbidden("partner_suspended", "This partner account is suspended.")
         }
+        "not_offered" => AppError::conflict(
+            "not_offered",
+            "This order is being offered to another partner right now. It reaches everyone \
+             if nobody takes it.",
+        ),
         _ => AppError::conflict(
             "partner_unavailable",
             "Turn availability on to receive and accept orders.",

@@ -53,8 +53,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         metrics.clone(),
     )
     .await?;
+    let demo = config.demo;
     let state = AppState::new(config, store, broadcast, metrics);
     socket::attach(&state).await?;
+    if !demo {
+        // With --demo, the demo data creates the stores first (see `seed::demo`).
+        app::stores::ensure_default(&state).await?;
+    }
     Ok(state)
 }
 
@@ -68,6 +73,8 @@ pub async fn launch(
     // The background work of a serving instance.
     app::stats::spawn_pusher(&state);
     app::orders::spawn_pending_sweeper(&state);
+    app::dispatch::spawn_sweeper(&state);
+    state.stores.spawn_refresh();
     memory::spawn_trimmer(state.metrics.clone(), state.config.socket_connect_timeout);
     let app = http::app(state);
     // TCP_NODELAY: a Socket.io ack or a small response written right after another

@@ -21,13 +21,15 @@ struct Cli {
 enum Command {
     /// Start the platform (REST, Socket.io, web app) on PORT.
     Serve {
-        /// On an empty database, load the demo catalog and accounts and print the logins.
+        /// On an empty database, create the demo stores, catalog and accounts; print the
+        /// logins.
         #[arg(long)]
         demo: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo catalog; with --demo also the demo accounts.
+    /// Load the catalog (stocked at every store); with --demo the demo stores and
+    /// accounts too.
     Seed {
         #[arg(long)]
         demo: bool,
@@ -45,10 +47,20 @@ enum Command {
     Openapi,
 }
 
-fn init_tracing(env: AppEnv) {
+/// Logs go to stdout when serving, to stderr for commands whose output is their result
+/// (`openapi` prints a document, `seed` the logins).
+fn init_tracing(env: AppEnv, serving: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let writer = tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stdout);
+    let writer = if serving {
+        writer
+    } else {
+        tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stderr)
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
     if env == AppEnv::Production {
         builder.json().init();
     } else {
@@ -92,7 +104,7 @@ fn main() -> anyhow::Result<()> {
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    init_tracing(config.env);
+    init_tracing(config.env, matches!(cli.command, Command::Serve { .. }));
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => {
@@ -101,13 +113,15 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo } => {
+            let mut config = config;
+            config.demo = demo;
             let state = build_state(config).await?;
-            let added = seed::catalog(&state.store).await?;
-            println!("catalog: {added} products added");
             if demo {
-                let n = seed::demo_users(&state.store).await?;
-                println!("demo accounts: {n} created");
+                seed::demo(&state).await?;
                 println!("{}", seed::demo_logins_text("http://localhost:5000"));
+            } else {
+                let added = seed::catalog(&state).await?;
+                println!("catalog: {added} products added, stocked at every store");
             }
             Ok(())
         }
@@ -129,17 +143,14 @@ async fn run() -> anyhow::Result<()> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let port = config.port;
-    let production = config.is_production();
+    if demo && config.is_production() {
+        bail!("--demo is for development; demo passwords are public");
+    }
+    let mut config = config;
+    config.demo = demo;
     let state = build_state(config).await?;
     if demo {
-        if production {
-            bail!("--demo is for development; demo passwords are public");
-        }
-        if state.store.count_products().await? == 0 {
-            let added = seed::catalog(&state.store).await?;
-            tracing::info!(added, "loaded the demo catalog");
-        }
-        seed::demo_users(&state.store).await?;
+        seed::demo(&state).await?;
     }
     let listener = tokio::net::TcpListener::bind(("0.0.0.0", port))
         .await

@@ -15,6 +15,18 @@ const BUCKETS_MS: [f64; 12] = [
     0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 5000.0,
 ];
 const WINDOW: usize = 60;
+/// Upper bounds of the dispatch-decision buckets, in milliseconds (then +Inf).
+const DISPATCH_BUCKETS_MS: [f64; 15] = [
+    0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.5, 10.0, 15.0, 25.0, 50.0, 100.0, 250.0,
+];
+
+/// Time to choose a partner and send the offer (or escalate), per decision.
+#[derive(Default)]
+struct Decisions {
+    count: AtomicU64,
+    sum_us: AtomicU64,
+    buckets: [AtomicU64; DISPATCH_BUCKETS_MS.len() + 1],
+}
 
 /// Counts per second over the last minute.
 struct Recent {
@@ -78,6 +90,7 @@ pub struct Metrics {
     /// New Socket.io handshakes that reached the server (admitted by the gate).
     pub handshakes: AtomicU64,
     events_recent: Recent,
+    decisions: Decisions,
     started: Instant,
 }
 
@@ -89,6 +102,7 @@ impl Default for Metrics {
             events_out: AtomicU64::new(0),
             handshakes: AtomicU64::new(0),
             events_recent: Recent::default(),
+            decisions: Decisions::default(),
             started: Instant::now(),
         }
     }
@@ -141,6 +155,20 @@ impl Metrics {
             .unwrap_or(BUCKETS_MS.len());
         g.buckets[b].fetch_add(1, Relaxed);
         g.recent.add();
+    }
+
+    /// One dispatch decision (rank, offer or escalate, send), start to sent.
+    pub fn record_dispatch(&self, elapsed: Duration) {
+        let d = &self.decisions;
+        let us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        d.count.fetch_add(1, Relaxed);
+        d.sum_us.fetch_add(us, Relaxed);
+        let ms = us as f64 / 1000.0;
+        let b = DISPATCH_BUCKETS_MS
+            .iter()
+            .position(|&le| ms <= le)
+            .unwrap_or(DISPATCH_BUCKETS_MS.len());
+        d.buckets[b].fetch_add(1, Relaxed);
     }
 
     pub fn handshake(&self) {
@@ -260,6 +288,28 @@ impl Metrics {
             out,
             "qc_socket_events_total{{direction=\"out\"}} {}",
             self.events_out.load(Relaxed)
+        );
+        out.push_str(
+            "# HELP qc_dispatch_decision_seconds Time to rank partners and send an offer (or \
+             escalate).\n# TYPE qc_dispatch_decision_seconds histogram\n",
+        );
+        let d = &self.decisions;
+        let mut cumulative = 0;
+        for (i, le) in DISPATCH_BUCKETS_MS.iter().enumerate() {
+            cumulative += d.buckets[i].load(Relaxed);
+            let _ = writeln!(
+                out,
+                "qc_dispatch_decision_seconds_bucket{{le=\"{}\"}} {cumulative}",
+                le / 1000.0
+            );
+        }
+        cumulative += d.buckets[DISPATCH_BUCKETS_MS.len()].load(Relaxed);
+        let _ = writeln!(
+            out,
+            "qc_dispatch_decision_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n\
+             qc_dispatch_decision_seconds_sum {}\nqc_dispatch_decision_seconds_count {}",
+            d.sum_us.load(Relaxed) as f64 / 1e6,
+            d.count.load(Relaxed)
         );
         for (name, help, value) in extra {
             let _ = writeln!(

@@ -63,11 +63,13 @@ impl Store {
                 ));
             }
             if u.role == Role::Delivery {
-                sql("INSERT INTO delivery_partners (user_id, created_at) VALUES ($1, $2)")
-                    .bind(&id)
-                    .bind(now)
-                    .execute(&mut tx)
-                    .await?;
+                sql("INSERT INTO delivery_partners (user_id, created_at, home_store_id) \
+                     VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(now)
+                .bind(&u.home_store_id)
+                .execute(&mut tx)
+                .await?;
             }
             let user = user_in(&mut tx, &id).await?;
             tx.commit().await?;

@@ -6,11 +6,25 @@ use crate::orders::{from_ms, new_id, now_ms};
 use crate::{Store, StoreError, StoreResult};
 use qc_domain::Money;
 
-pub(crate) const PRODUCT_SELECT: &str = "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
-     c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
-     p.price, p.mrp, p.stock, p.brand, p.tags, p.is_active, c.is_active AS category_active, \
-     p.created_at, p.updated_at \
-     FROM products p JOIN categories c ON c.id = p.category_id";
+/// The product columns with the stock of one store (placeholder `$n`), or of all stores
+/// together when `store_param` is `None`.
+pub(crate) fn product_select(store_param: Option<usize>) -> String {
+    let stock = match store_param {
+        Some(n) => {
+            format!("LEFT JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = ${n}")
+        }
+        None => "LEFT JOIN (SELECT product_id, SUM(stock) AS stock, SUM(sold) AS sold, \
+                 MIN(bin) AS bin FROM store_stock GROUP BY product_id) ss ON ss.product_id = p.id"
+            .to_owned(),
+    };
+    format!(
+        "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
+         c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
+         p.price, p.mrp, CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock, ss.bin AS bin, \
+         p.brand, p.tags, p.is_active, c.is_active AS category_active, p.created_at, p.updated_at \
+         FROM products p JOIN categories c ON c.id = p.category_id {stock}"
+    )
+}
 
 pub(crate) fn product_from_row(r: &Row) -> StoreResult<Product> {
     let id: String = r.get("id")?;
@@ -29,6 +43,7 @@ pub(crate) fn product_from_row(r: &Row) -> StoreResult<Product> {
         price: Money(r.get("price")?),
         mrp: Money(r.get("mrp")?),
         stock: r.get("stock")?,
+        bin: r.get("bin")?,
         brand: r.get("brand")?,
         tags: serde_json::from_str(&tags).unwrap_or_default(),
         is_active: r.get("is_active")?,
@@ -51,18 +66,25 @@ pub(crate) fn category_from_row(r: &Row) -> StoreResult<Category> {
     })
 }
 
-/// One product by id on any connection (inside a transaction too).
-pub(crate) async fn product_in(c: &mut impl Executor, id: &str) -> StoreResult<Product> {
-    let row = sql_built(format!("{PRODUCT_SELECT} WHERE p.id = $1"))
-        .bind(id)
-        .fetch_one(c)
-        .await?;
-    product_from_row(&row)
+/// One product by id on any connection (inside a transaction too), with the stock of
+/// `store` (all stores together when `None`).
+pub(crate) async fn product_in(
+    c: &mut impl Executor,
+    id: &str,
+    store: Option<&str>,
+) -> StoreResult<Product> {
+    let q = match store {
+        Some(s) => sql_built(format!("{} WHERE p.id = $1", product_select(Some(2))))
+            .bind(id)
+            .bind(s),
+        None => sql_built(format!("{} WHERE p.id = $1", product_select(None))).bind(id),
+    };
+    product_from_row(&q.fetch_one(c).await?)
 }
 
 fn sort_sql(sort: ProductSort) -> &'static str {
     match sort {
-        ProductSort::Popular => "p.sold_count DESC, p.name ASC",
+        ProductSort::Popular => "COALESCE(ss.sold, 0) DESC, p.name ASC",
         ProductSort::PriceAsc => "p.price ASC, p.name ASC",
         ProductSort::PriceDesc => "p.price DESC, p.name ASC",
         ProductSort::Name => "p.name ASC",
@@ -80,23 +102,31 @@ pub(crate) fn like_pattern(term: &str) -> String {
 }
 
 impl Store {
-    pub async fn product_by_id(&self, id: &str) -> StoreResult<Option<Product>> {
-        match product_in(&mut self.read().await?, id).await {
+    /// A product, with the stock of `store` (all stores together when `None`).
+    pub async fn product_by_id(
+        &self,
+        id: &str,
+        store: Option<&str>,
+    ) -> StoreResult<Option<Product>> {
+        match product_in(&mut self.read().await?, id, store).await {
             Err(StoreError::NotFound) => Ok(None),
             other => other.map(Some),
         }
     }
 
-    pub async fn products_by_ids(&self, ids: &[String]) -> StoreResult<Vec<Product>> {
+    /// Products by id, with the stock of `store`.
+    pub async fn products_by_ids(&self, ids: &[String], store: &str) -> StoreResult<Vec<Product>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let mut conn = self.read().await?;
         let list = self.backend().text_list(1);
         let rows = sql_built(format!(
-            "{PRODUCT_SELECT} WHERE p.id IN {list} ORDER BY p.id"
+            "{} WHERE p.id IN {list} ORDER BY p.id",
+            product_select(Some(2))
         ))
         .bind_list(ids)?
+        .bind(store)
         .fetch_all(&mut conn)
         .await?;
         rows.iter().map(product_from_row).collect()
@@ -111,27 +141,7 @@ impl Store {
                 .bind(id)
                 .execute_found(&mut tx)
                 .await?;
-            let product = product_in(&mut tx, id).await?;
-            tx.commit().await?;
-            Ok(product)
-        })
-        .await
-    }
-
-    /// Set the stock to an absolute value (never negative).
-    pub async fn set_stock(&self, id: &str, stock: i64) -> StoreResult<Product> {
-        if stock < 0 {
-            return Err(StoreError::InvalidState("stock cannot be negative".into()));
-        }
-        self.write(|| async move {
-            let mut tx = self.begin().await?;
-            sql("UPDATE products SET stock = $1, updated_at = $2 WHERE id = $3")
-                .bind(stock)
-                .bind(now_ms())
-                .bind(id)
-                .execute_found(&mut tx)
-                .await?;
-            let product = product_in(&mut tx, id).await?;
+            let product = product_in(&mut tx, id, None).await?;
             tx.commit().await?;
             Ok(product)
         })
@@ -156,7 +166,7 @@ impl Store {
             );
         }
         if q.in_stock {
-            filter.push_str(" AND p.stock > 0");
+            filter.push_str(" AND COALESCE(ss.stock, 0) > 0");
         }
         if q.min_price.is_some() {
             filter.push_str(" AND p.price >= $3");
@@ -168,17 +178,24 @@ impl Store {
         // both databases accept typed parameters a statement does not use.
         let search = q.search.as_deref().map(like_pattern);
         let mut conn = self.read().await?;
-        let total: i64 = sql_built(format!(
-            "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id{filter}"
-        ))
-        .bind(&q.category)
-        .bind(&search)
-        .bind(q.min_price.map(Money::minor))
-        .bind(q.max_price.map(Money::minor))
-        .scalar(&mut conn)
-        .await?;
+        // One store's stock ($7), or all stores together.
+        let select = product_select(q.store_id.as_ref().map(|_| 7));
+        let from = select
+            .split_once(" FROM ")
+            .map(|(_, from)| from)
+            .unwrap_or_default();
+        let total: i64 = sql_built(format!("SELECT COUNT(*) FROM {from}{filter}"))
+            .bind(&q.category)
+            .bind(&search)
+            .bind(q.min_price.map(Money::minor))
+            .bind(q.max_price.map(Money::minor))
+            .bind(q.limit)
+            .bind(q.offset)
+            .bind(&q.store_id)
+            .scalar(&mut conn)
+            .await?;
         let rows = sql_built(format!(
-            "{PRODUCT_SELECT}{filter} ORDER BY {} LIMIT $5 OFFSET $6",
+            "{select}{filter} ORDER BY {} LIMIT $5 OFFSET $6",
             sort_sql(q.sort)
         ))
         .bind(&q.category)
@@ -187,6 +204,7 @@ impl Store {
         .bind(q.max_price.map(Money::minor))
         .bind(q.limit)
         .bind(q.offset)
+        .bind(&q.store_id)
         .fetch_all(&mut conn)
         .await?;
         let products = rows
@@ -260,8 +278,8 @@ impl Store {
             let now = now_ms();
             sql(
                 "INSERT INTO products (id, sku, name, description, category_id, unit, price, mrp, \
-                 stock, brand, tags, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                 brand, tags, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
             )
             .bind(&id)
             .bind(&p.sku)
@@ -271,7 +289,6 @@ impl Store {
             .bind(&p.unit)
             .bind(p.price.minor())
             .bind(p.mrp.minor())
-            .bind(p.stock)
             .bind(&p.brand)
             .bind(tags)
             .bind(now)
@@ -283,7 +300,15 @@ impl Store {
                 }
                 other => other,
             })?;
-            let product = product_in(&mut tx, &id).await?;
+            for store in &p.stores {
+                sql("INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, $3)")
+                    .bind(store)
+                    .bind(&id)
+                    .bind(p.stock)
+                    .execute(&mut tx)
+                    .await?;
+            }
+            let product = product_in(&mut tx, &id, None).await?;
             tx.commit().await?;
             Ok(product)
         })

@@ -12,8 +12,9 @@
 //! - how a write transaction starts ([`Pools::begin`]: `BEGIN IMMEDIATE` on SQLite, so
 //!   writers queue instead of failing with "database is locked"; plain `BEGIN` on
 //!   PostgreSQL);
-//! - row locks ([`Tx::lock`]: `SELECT … FOR UPDATE` on PostgreSQL, nothing on SQLite,
-//!   whose write transaction already holds the single write lock);
+//! - row locks ([`Tx::lock`] and [`Tx::for_update`]: `SELECT … FOR UPDATE` on
+//!   PostgreSQL, nothing on SQLite, whose write transaction already holds the single
+//!   write lock);
 //! - binding a list ([`Backend::text_list`]: `json_each` vs `json_array_elements_text`);
 //! - the retry policy ([`retry`]: PostgreSQL re-runs a transaction on 40001 / 40P01);
 //! - SQLite's group commit for order placement (`sqlite::batch`).
@@ -349,6 +350,15 @@ impl Tx {
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())
+    }
+
+    /// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (see [`Tx::lock`]), for a
+    /// `SELECT` whose rows the transaction goes on to change.
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self {
+            Tx::Pg(_) => " FOR UPDATE",
+            Tx::Sqlite(_) => "",
+        }
     }
 
     /// Take row locks with a `SELECT … FOR UPDATE`. On PostgreSQL this serialises

@@ -22,6 +22,7 @@ pub(crate) fn profile_from_row(r: &Row) -> StoreResult<PartnerProfile> {
         is_verified: r.get("is_verified")?,
         status: PartnerStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
         vehicle_type: r.get("vehicle_type")?,
+        home_store_id: r.get("home_store_id")?,
         last_location: match (lat, lng, at) {
             (Some(a), Some(b), Some(t)) => Some((a, b, t)),
             _ => None,
@@ -79,12 +80,16 @@ impl Store {
     ) -> StoreResult<PartnerProfile> {
         self.write(|| async move {
             let mut tx = self.begin().await?;
-            let done = sql(
-                "UPDATE delivery_partners SET is_available = $1 WHERE user_id = $2 \
-                 AND ($1 = FALSE OR (is_verified = TRUE AND status = 'active'))",
-            )
+            // Switching on starts the idle clock (fairness) and forgets ignored offers.
+            let done = sql("UPDATE delivery_partners SET \
+                   available_since = CASE WHEN $1 AND is_available = FALSE THEN $3 \
+                     ELSE available_since END, \
+                   ignored_offers = CASE WHEN $1 THEN 0 ELSE ignored_offers END, \
+                   is_available = $1 WHERE user_id = $2 \
+                 AND ($1 = FALSE OR (is_verified = TRUE AND status = 'active'))")
             .bind(available)
             .bind(user_id)
+            .bind(crate::orders::now_ms())
             .execute(&mut tx)
             .await?;
             let row = sql(PROFILE_SELECT).bind(user_id).fetch_one(&mut tx).await?;
@@ -98,14 +103,17 @@ impl Store {
         .await
     }
 
-    /// Pending orders nobody has taken, oldest first.
-    pub async fn available_orders(&self, limit: i64) -> StoreResult<Vec<Order>> {
+    /// Pending orders of a store nobody has taken and anyone may take (not those being
+    /// offered to one partner at a time), oldest first.
+    pub async fn available_orders(&self, store_id: &str, limit: i64) -> StoreResult<Vec<Order>> {
         let mut conn = self.read().await?;
         let rows = sql(
             "SELECT * FROM orders WHERE status = 'pending' AND partner_id IS NULL \
+             AND store_id = $2 AND (dispatch IS NULL OR dispatch <> 'offering') \
              ORDER BY created_at ASC LIMIT $1",
         )
         .bind(limit)
+        .bind(store_id)
         .fetch_all(&mut conn)
         .await?;
         load_orders(&mut conn, rows).await
@@ -141,7 +149,8 @@ impl Store {
         Ok((load_orders(&mut conn, rows).await?, total))
     }
 
-    /// One conditional update: the order must still be pending and unassigned, the
+    /// One conditional update: the order must still be pending and unassigned and from
+    /// the partner's home store (another store's order is [`StoreError::NotFound`]), the
     /// partner verified, active and available, and under `max_active` active orders.
     /// Exactly one concurrent caller wins; the others get [`StoreError::InvalidState`]
     /// (taken), [`StoreError::Ineligible`] or [`StoreError::LimitReached`].
@@ -174,12 +183,18 @@ impl Store {
             }
             // The single-winner update: one affected row means this partner won. The
             // partner's eligibility is part of it, so a suspension in between wins.
+            // While an order is offered one partner at a time, only the holder of its
+            // live offer may take it.
             let won = sql(
                 "UPDATE orders SET status = 'accepted', partner_id = $1, accepted_at = $2, \
                  distance_m = $3, updated_at = $2 \
                  WHERE id = $4 AND status = 'pending' AND partner_id IS NULL \
                  AND EXISTS (SELECT 1 FROM delivery_partners WHERE user_id = $1 \
-                   AND is_verified = TRUE AND is_available = TRUE AND status = 'active')",
+                   AND is_verified = TRUE AND is_available = TRUE AND status = 'active' \
+                   AND home_store_id = orders.store_id) \
+                 AND (dispatch IS NULL OR dispatch <> 'offering' OR EXISTS ( \
+                   SELECT 1 FROM dispatch_offers f WHERE f.order_id = orders.id \
+                   AND f.partner_id = $1 AND f.state = 'live' AND f.expires_at > $2))",
             )
             .bind(partner_id)
             .bind(at.timestamp_millis())
@@ -193,12 +208,23 @@ impl Store {
                     Some(o) if o.status != OrderStatus::Pending || o.partner_id.is_some() => {
                         StoreError::InvalidState(o.status.as_str().to_owned())
                     }
-                    Some(_) => {
+                    Some(o) => {
                         let row = sql(PROFILE_SELECT)
                             .bind(partner_id)
                             .fetch_one(&mut tx)
                             .await?;
-                        StoreError::Ineligible(ineligibility(&profile_from_row(&row)?))
+                        let p = profile_from_row(&row)?;
+                        if p.home_store_id.as_deref() != Some(o.store_id.as_str()) {
+                            StoreError::NotFound
+                        } else if p.is_available
+                            && p.is_verified
+                            && p.status == PartnerStatus::Active
+                            && o.dispatch == DispatchState::Offering
+                        {
+                            StoreError::Ineligible("not_offered")
+                        } else {
+                            StoreError::Ineligible(ineligibility(&p))
+                        }
                     }
                 });
             }
@@ -206,7 +232,14 @@ impl Store {
                 .bind(partner_id)
                 .scalar(&mut tx)
                 .await?;
-            let change = record(
+            let ended_offer =
+                crate::dispatch::end_live_offer(&mut tx, order_id, OfferState::Accepted, at)
+                    .await?;
+            sql("UPDATE delivery_partners SET ignored_offers = 0 WHERE user_id = $1")
+                .bind(partner_id)
+                .execute(&mut tx)
+                .await?;
+            let mut change = record(
                 &mut tx,
                 order_id,
                 OrderEventKind::Accepted,
@@ -216,6 +249,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
+            change.ended_offer = ended_offer;
             Ok(change)
         })
         .await
@@ -389,6 +423,32 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
             }
+            tx.commit().await
+        })
+        .await
+    }
+
+    /// A partner's position without an order (idle, waiting for offers): kept as their
+    /// last location.
+    pub async fn save_partner_position(
+        &self,
+        partner_id: &str,
+        lat: f64,
+        lng: f64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            sql(
+                "UPDATE delivery_partners SET last_lat = $1, last_lng = $2, last_location_at = $3 \
+                 WHERE user_id = $4",
+            )
+            .bind(lat)
+            .bind(lng)
+            .bind(at.timestamp_millis())
+            .bind(partner_id)
+            .execute(&mut tx)
+            .await?;
             tx.commit().await
         })
         .await

@@ -13,12 +13,14 @@ mod addresses;
 mod catalog;
 mod db;
 mod delivery;
+mod dispatch;
 mod error;
 pub mod models;
 mod operations;
 mod orders;
 mod postgres;
 mod sqlite;
+mod stores;
 pub mod testing;
 
 pub use db::Backend;

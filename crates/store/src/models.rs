@@ -27,6 +27,8 @@ pub struct NewUser {
     pub phone: Option<String>,
     pub role: Role,
     pub password_hash: String,
+    /// A delivery partner's home store.
+    pub home_store_id: Option<String>,
 }
 
 /// Fields a user may change on their own profile; `None` leaves a field as it is.
@@ -72,7 +74,11 @@ pub struct Product {
     pub unit: String,
     pub price: Money,
     pub mrp: Money,
+    /// Stock at the store the product was read for (all stores together when read for
+    /// none); 0 where the store does not stock it.
     pub stock: i64,
+    /// Where it is shelved in that store (e.g. `A-03-2`), if known.
+    pub bin: Option<String>,
     pub brand: Option<String>,
     pub tags: Vec<String>,
     pub image_url: String,
@@ -101,7 +107,10 @@ pub struct NewProduct {
     pub unit: String,
     pub price: Money,
     pub mrp: Money,
+    /// The initial stock at each of `stores`.
     pub stock: i64,
+    /// Stores that stock it from the start (with `stock` each).
+    pub stores: Vec<String>,
     pub brand: Option<String>,
     pub tags: Vec<String>,
 }
@@ -118,6 +127,8 @@ pub struct ProductQuery {
     pub sort: ProductSort,
     /// Include deactivated products (admins).
     pub include_inactive: bool,
+    /// Whose stock to show (and filter `in_stock` on); `None`: all stores together.
+    pub store_id: Option<String>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -164,6 +175,8 @@ pub struct OrderItem {
 #[derive(Debug, Clone)]
 pub struct Order {
     pub id: String,
+    /// The dark store the order is picked from.
+    pub store_id: String,
     pub customer_id: String,
     pub partner_id: Option<String>,
     pub status: qc_domain::OrderStatus,
@@ -181,6 +194,11 @@ pub struct Order {
     pub payout: Option<Money>,
     pub distance_m: Option<i64>,
     pub last_seq: i64,
+    /// The delivery time promised at placement, and the moment it runs out.
+    pub promised_minutes: Option<i64>,
+    pub promised_at: Option<DateTime<Utc>>,
+    /// How the order reaches a partner: offers one at a time, or every partner at once.
+    pub dispatch: DispatchState,
     pub created_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub picked_up_at: Option<DateTime<Utc>>,
@@ -202,6 +220,139 @@ pub struct OrderEvent {
     pub at: DateTime<Utc>,
 }
 
+/// How a pending order reaches partners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchState {
+    /// Offered to one ranked partner at a time (the store's `auto` mode).
+    Offering,
+    /// Every available partner of the store may take it (`broadcast` mode, or escalated).
+    Broadcast,
+}
+
+impl DispatchState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DispatchState::Offering => "offering",
+            DispatchState::Broadcast => "broadcast",
+        }
+    }
+}
+
+/// Where an offer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferState {
+    Live,
+    Accepted,
+    Declined,
+    Expired,
+    /// The order was cancelled or assigned by an admin while the offer was live.
+    Withdrawn,
+}
+
+impl OfferState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferState::Live => "live",
+            OfferState::Accepted => "accepted",
+            OfferState::Declined => "declined",
+            OfferState::Expired => "expired",
+            OfferState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OfferState> {
+        [
+            OfferState::Live,
+            OfferState::Accepted,
+            OfferState::Declined,
+            OfferState::Expired,
+            OfferState::Withdrawn,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// One order offered to one partner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub id: String,
+    pub order_id: String,
+    pub partner_id: String,
+    pub partner_name: String,
+    pub store_id: String,
+    /// 1 for the first partner offered, 2 for the next, …
+    pub round: i64,
+    pub state: OfferState,
+    pub reason: Option<String>,
+    pub offered_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// What moves an order's dispatch on.
+#[derive(Debug, Clone, Copy)]
+pub enum OfferClose<'a> {
+    /// Nothing to close: the first offer (or the first after an unassign).
+    Start,
+    /// The partner holding the live offer declines it.
+    Decline {
+        partner_id: &'a str,
+        reason: Option<&'a str>,
+    },
+    /// The offer ran out (only once its time has passed).
+    Expire { offer_id: &'a str },
+}
+
+/// What [`crate::Store::advance_dispatch`] did next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DispatchStep {
+    /// A new live offer.
+    Offered(Offer),
+    /// Offers are over: every eligible partner of the store may take it now; the
+    /// reason is `rounds_exhausted` or `no_eligible_partner`.
+    Escalated(&'static str),
+    /// The order needs no more offers (taken, cancelled, or broadcast already).
+    Settled,
+    /// The offer to close was already closed (another instance, an accept): nothing done.
+    Stale,
+}
+
+/// A dispatch step with what it closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DispatchOutcome {
+    pub step: DispatchStep,
+    /// The offer the step closed (declined or expired).
+    pub closed: Option<Offer>,
+    /// A partner whose availability this step turned off (offers ignored in a row).
+    pub paused: Option<String>,
+}
+
+/// A partner who could be offered a store's order, as the database has them.
+#[derive(Debug, Clone)]
+pub struct DispatchCandidate {
+    pub partner_id: String,
+    pub name: String,
+    pub ignored_in_row: i64,
+    pub declines_recent: i64,
+    /// The last position written to the database (`lat`, `lng`, at).
+    pub last_location: Option<(f64, f64, DateTime<Utc>)>,
+    /// Since when the partner has had nothing to do (last delivery, or availability on).
+    pub idle_since: Option<DateTime<Utc>>,
+    /// Orders the partner carries now.
+    pub carrying: Vec<CarriedOrder>,
+}
+
+/// An order a partner carries.
+#[derive(Debug, Clone)]
+pub struct CarriedOrder {
+    pub id: String,
+    pub store_id: String,
+    pub status: qc_domain::OrderStatus,
+    pub dest: Option<(f64, f64)>,
+    pub promised_at: Option<DateTime<Utc>>,
+}
+
 /// What one order operation committed: the order as it now is, the event it appended
 /// to the order's timeline (built by the store in the operation's transaction), and
 /// what else changed that the caller must announce.
@@ -213,11 +364,14 @@ pub struct OrderChange {
     pub previous_partner: Option<String>,
     /// Stock of the products the change took or put back, as its transaction left it.
     pub stock: Vec<StockLevel>,
+    /// A live offer the change ended (accepted, or withdrawn by a cancel or an admin).
+    pub ended_offer: Option<Offer>,
 }
 
-/// A product's stock after a change.
+/// A product's stock at a store after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockLevel {
+    pub store_id: String,
     pub product_id: String,
     pub stock: i64,
     /// Whether the product can be ordered at all (active).
@@ -277,6 +431,8 @@ pub struct PartnerProfile {
     pub is_verified: bool,
     pub status: PartnerStatus,
     pub vehicle_type: String,
+    /// The store whose orders the partner is offered.
+    pub home_store_id: Option<String>,
     pub last_location: Option<(f64, f64, DateTime<Utc>)>,
     pub total_deliveries: i64,
     pub total_earnings: Money,
@@ -338,12 +494,29 @@ pub struct StatsSnapshot {
     pub partners_available: i64,
     /// Partners with at least one active order.
     pub partners_busy: i64,
-    pub low_stock: Vec<Product>,
+    pub low_stock: Vec<LowStock>,
+    /// Open orders past their promised time, and within 5 minutes of it.
+    pub late: i64,
+    pub at_risk: i64,
+    /// Delivered since `since`, and how many of those by their promised time.
+    pub delivered_today: i64,
+    pub on_time_today: i64,
+}
+
+/// A product running low at a store.
+#[derive(Debug, Clone)]
+pub struct LowStock {
+    pub store_id: String,
+    pub store_code: String,
+    pub product_id: String,
+    pub name: String,
+    pub stock: i64,
 }
 
 /// Filters of the admin order table.
 #[derive(Debug, Clone, Default)]
 pub struct AdminOrderFilter {
+    pub store_id: Option<String>,
     pub status: Option<qc_domain::OrderStatus>,
     /// Matches the order id, the customer's name or e-mail.
     pub search: Option<String>,
@@ -400,4 +573,72 @@ pub struct CategoryPatch {
     pub color: Option<String>,
     pub icon: Option<String>,
     pub is_active: Option<bool>,
+}
+
+/// A dark store as stored. `location` and `zone` are empty only for the store a
+/// single-store database was migrated into, until the server fills them in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreRecord {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub street: String,
+    pub location: Option<qc_domain::GeoPoint>,
+    /// A GeoJSON Polygon or MultiPolygon (checked by `qc_domain::store::Zone`).
+    pub zone: Option<serde_json::Value>,
+    pub zip_codes: Vec<String>,
+    pub timezone: String,
+    pub hours: std::collections::BTreeMap<String, Vec<qc_domain::store::Interval>>,
+    pub paused: bool,
+    /// Settings as JSON (promise figures, dispatch and fulfilment choices).
+    pub settings: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new store: every field checked by the caller.
+#[derive(Debug, Clone)]
+pub struct NewStore {
+    pub code: String,
+    pub name: String,
+    pub street: String,
+    pub location: qc_domain::GeoPoint,
+    pub zone: Option<serde_json::Value>,
+    pub zip_codes: Vec<String>,
+    pub timezone: String,
+    pub hours: std::collections::BTreeMap<String, Vec<qc_domain::store::Interval>>,
+    pub paused: bool,
+    pub settings: serde_json::Value,
+}
+
+/// What an admin changes on a store; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct StorePatch {
+    pub name: Option<String>,
+    pub street: Option<String>,
+    pub location: Option<qc_domain::GeoPoint>,
+    /// `Some(None)` removes the polygon (zip codes must then exist).
+    pub zone: Option<Option<serde_json::Value>>,
+    pub zip_codes: Option<Vec<String>>,
+    pub timezone: Option<String>,
+    pub hours: Option<std::collections::BTreeMap<String, Vec<qc_domain::store::Interval>>>,
+    pub paused: Option<bool>,
+    pub settings: Option<serde_json::Value>,
+}
+
+/// A store's open orders and riders, as the database has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreLoadRow {
+    pub store_id: String,
+    pub unpicked: i64,
+    pub waiting_for_rider: i64,
+    pub riders_available: i64,
+    pub riders_busy: i64,
+}
+
+/// Delivered today at a store, and how many of those on time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OnTime {
+    pub delivered: i64,
+    pub on_time: i64,
 }

@@ -2,9 +2,7 @@
 //! unassign / reassign, and catalog edits with a stock audit trail.
 
 use crate::accounts::user_from_row;
-use crate::catalog::{
-    PRODUCT_SELECT, category_from_row, like_pattern, product_from_row, product_in,
-};
+use crate::catalog::{category_from_row, like_pattern, product_in};
 use crate::db::{sql, sql_built};
 use crate::delivery::{PROFILE_SELECT, profile_from_row};
 use crate::models::*;
@@ -14,20 +12,28 @@ use chrono::{DateTime, Utc};
 use qc_domain::{Money, OrderEventKind, OrderStatus, Role};
 use serde_json::json;
 
+/// An open order within this of its promised time is "at risk".
+pub const AT_RISK_MS: i64 = 5 * 60 * 1_000;
+
 impl Store {
-    /// Everything the admin dashboard needs from the database, for orders since `since`.
+    /// Everything the admin dashboard needs from the database, for orders since `since`,
+    /// of one store or of all.
     pub async fn stats_snapshot(
         &self,
         since: DateTime<Utc>,
         low_stock_below: i64,
+        store: Option<&str>,
     ) -> StoreResult<StatsSnapshot> {
         let mut conn = self.read().await?;
         let since = since.timestamp_millis();
-        let rows =
-            sql("SELECT status, COUNT(*) AS n FROM orders WHERE created_at >= $1 GROUP BY status")
-                .bind(since)
-                .fetch_all(&mut conn)
-                .await?;
+        let rows = sql(
+            "SELECT status, COUNT(*) AS n FROM orders WHERE created_at >= $1 \
+             AND ($2 IS NULL OR store_id = $2) GROUP BY status",
+        )
+        .bind(since)
+        .bind(store)
+        .fetch_all(&mut conn)
+        .await?;
         let mut orders_by_status = Vec::new();
         for r in &rows {
             let status: String = r.get("status")?;
@@ -37,31 +43,61 @@ impl Store {
         }
         let revenue: i64 = sql(
             "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM orders \
-             WHERE status = 'delivered' AND delivered_at >= $1",
+             WHERE status = 'delivered' AND delivered_at >= $1 AND ($2 IS NULL OR store_id = $2)",
         )
         .bind(since)
+        .bind(store)
         .scalar(&mut conn)
         .await?;
         let delivery_seconds: Vec<i64> = sql(
             "SELECT (delivered_at - created_at) / 1000 FROM orders WHERE status = 'delivered' \
-             AND delivered_at >= $1 ORDER BY delivered_at DESC LIMIT 10000",
+             AND delivered_at >= $1 AND ($2 IS NULL OR store_id = $2) \
+             ORDER BY delivered_at DESC LIMIT 10000",
         )
         .bind(since)
+        .bind(store)
         .scalars(&mut conn)
         .await?;
         let partners = sql_built(format!(
             "SELECT COUNT(*) AS total, \
              CAST(COALESCE(SUM(CASE WHEN is_available THEN 1 ELSE 0 END), 0) AS BIGINT) AS available, \
-             (SELECT COUNT(DISTINCT partner_id) FROM orders WHERE status IN {ACTIVE}) AS busy \
-             FROM delivery_partners d JOIN users u ON u.id = d.user_id WHERE u.status = 'active'"
+             CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.partner_id = d.user_id \
+               AND o.status IN {ACTIVE}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS busy \
+             FROM delivery_partners d JOIN users u ON u.id = d.user_id WHERE u.status = 'active' \
+             AND ($1 IS NULL OR d.home_store_id = $1)"
         ))
+        .bind(store)
         .fetch_one(&mut conn)
         .await?;
-        let low = sql_built(format!(
-            "{PRODUCT_SELECT} WHERE p.is_active = TRUE AND p.stock < $1 \
-             ORDER BY p.stock ASC, p.name LIMIT 50"
-        ))
+        let now = Utc::now().timestamp_millis();
+        let promises = sql(
+            "SELECT \
+               CAST(COALESCE(SUM(CASE WHEN status IN ('pending', 'accepted', 'picked_up', 'on_the_way') \
+                 AND promised_at < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS late, \
+               CAST(COALESCE(SUM(CASE WHEN status IN ('pending', 'accepted', 'picked_up', 'on_the_way') \
+                 AND promised_at >= $1 AND promised_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS at_risk, \
+               CAST(COALESCE(SUM(CASE WHEN status = 'delivered' AND delivered_at >= $3 \
+                 THEN 1 ELSE 0 END), 0) AS BIGINT) AS delivered, \
+               CAST(COALESCE(SUM(CASE WHEN status = 'delivered' AND delivered_at >= $3 \
+                 AND (promised_at IS NULL OR delivered_at <= promised_at) THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_time \
+             FROM orders WHERE (status IN ('pending', 'accepted', 'picked_up', 'on_the_way') \
+               OR (status = 'delivered' AND delivered_at >= $3)) AND ($4 IS NULL OR store_id = $4)",
+        )
+        .bind(now)
+        .bind(now + AT_RISK_MS)
+        .bind(since)
+        .bind(store)
+        .fetch_one(&mut conn)
+        .await?;
+        let low = sql(
+            "SELECT ss.store_id, s.code AS store_code, p.id AS product_id, p.name, ss.stock \
+             FROM store_stock ss JOIN products p ON p.id = ss.product_id \
+             JOIN categories c ON c.id = p.category_id JOIN stores s ON s.id = ss.store_id \
+             WHERE p.is_active = TRUE AND c.is_active = TRUE AND ss.stock < $1 \
+             AND ($2 IS NULL OR ss.store_id = $2) ORDER BY ss.stock ASC, p.name, s.code LIMIT 50",
+        )
         .bind(low_stock_below)
+        .bind(store)
         .fetch_all(&mut conn)
         .await?;
         Ok(StatsSnapshot {
@@ -71,9 +107,21 @@ impl Store {
             partners_total: partners.get("total")?,
             partners_available: partners.get("available")?,
             partners_busy: partners.get("busy")?,
+            late: promises.get("late")?,
+            at_risk: promises.get("at_risk")?,
+            delivered_today: promises.get("delivered")?,
+            on_time_today: promises.get("on_time")?,
             low_stock: low
                 .iter()
-                .map(product_from_row)
+                .map(|r| {
+                    Ok(LowStock {
+                        store_id: r.get("store_id")?,
+                        store_code: r.get("store_code")?,
+                        product_id: r.get("product_id")?,
+                        name: r.get("name")?,
+                        stock: r.get("stock")?,
+                    })
+                })
                 .collect::<StoreResult<_>>()?,
         })
     }
@@ -83,7 +131,7 @@ impl Store {
              AND ($2 IS NULL OR o.id LIKE $2 ESCAPE '\\' OR lower(u.name) LIKE lower($2) ESCAPE '\\' \
                   OR u.email LIKE lower($2) ESCAPE '\\') \
              AND ($3 IS NULL OR o.created_at >= $3) AND ($4 IS NULL OR o.created_at < $4) \
-             AND ($5 IS NULL OR o.partner_id = $5)";
+             AND ($5 IS NULL OR o.partner_id = $5) AND ($8 IS NULL OR o.store_id = $8)";
         let search = f.search.as_deref().map(|s| like_pattern(s.trim()));
         let mut conn = self.read().await?;
         let total: i64 = sql_built(format!(
@@ -94,6 +142,9 @@ impl Store {
         .bind(f.from.map(|d| d.timestamp_millis()))
         .bind(f.to.map(|d| d.timestamp_millis()))
         .bind(&f.partner_id)
+        .bind(f.limit)
+        .bind(f.offset)
+        .bind(&f.store_id)
         .scalar(&mut conn)
         .await?;
         let rows = sql_built(format!(
@@ -107,6 +158,7 @@ impl Store {
         .bind(&f.partner_id)
         .bind(f.limit)
         .bind(f.offset)
+        .bind(&f.store_id)
         .fetch_all(&mut conn)
         .await?;
         Ok((load_orders(&mut conn, rows).await?, total))
@@ -139,20 +191,25 @@ impl Store {
         ))
     }
 
+    /// Partners (of one store, when given), by name.
     pub async fn list_partners(
         &self,
         search: Option<&str>,
+        store: Option<&str>,
         offset: i64,
         limit: i64,
     ) -> StoreResult<(Vec<PartnerRow>, i64)> {
         let search = search.map(|s| like_pattern(s.trim()));
         let filter = " WHERE ($1 IS NULL OR lower(u.name) LIKE lower($1) ESCAPE '\\' \
-                      OR u.email LIKE lower($1) ESCAPE '\\')";
+                      OR u.email LIKE lower($1) ESCAPE '\\') AND ($4 IS NULL OR d.home_store_id = $4)";
         let mut conn = self.read().await?;
         let total: i64 = sql_built(format!(
             "SELECT COUNT(*) FROM delivery_partners d JOIN users u ON u.id = d.user_id{filter}"
         ))
         .bind(&search)
+        .bind(limit)
+        .bind(offset)
+        .bind(store)
         .scalar(&mut conn)
         .await?;
         let rows = sql_built(format!(
@@ -166,6 +223,7 @@ impl Store {
         .bind(&search)
         .bind(limit)
         .bind(offset)
+        .bind(store)
         .fetch_all(&mut conn)
         .await?;
         let partners = rows
@@ -302,6 +360,9 @@ impl Store {
             } else {
                 before.status
             };
+            let ended_offer =
+                crate::dispatch::end_live_offer(&mut tx, order_id, OfferState::Withdrawn, at)
+                    .await?;
             let mut change = record(
                 &mut tx,
                 order_id,
@@ -315,6 +376,7 @@ impl Store {
             .await?;
             tx.commit().await?;
             change.previous_partner = Some(previous);
+            change.ended_offer = ended_offer;
             Ok(change)
         })
         .await
@@ -414,16 +476,18 @@ impl Store {
             if done == 0 {
                 return Err(StoreError::NotFound);
             }
-            let product = product_in(&mut tx, id).await?;
+            let product = product_in(&mut tx, id, None).await?;
             tx.commit().await?;
             Ok(product)
         })
         .await
     }
 
-    /// Change stock with a reason (kept in the stock movements); never below zero.
+    /// Change a product's stock at a store with a reason (kept in the stock movements);
+    /// never below zero. Returns the product with that store's stock.
     pub async fn change_stock(
         &self,
+        store_id: &str,
         id: &str,
         change: StockChange,
         reason: &str,
@@ -431,40 +495,68 @@ impl Store {
     ) -> StoreResult<Product> {
         self.write(|| async move {
             let mut tx = self.begin().await?;
+            sql("SELECT id FROM stores WHERE id = $1")
+                .bind(store_id)
+                .fetch_one(&mut tx)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => StoreError::Conflict("no such store".into()),
+                    other => other,
+                })?;
+            let current = product_in(&mut tx, id, Some(store_id)).await?;
+            sql(
+                "INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, 0) \
+                 ON CONFLICT (store_id, product_id) DO NOTHING",
+            )
+            .bind(store_id)
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
             // Two adjustments at once must each see the other's result.
-            tx.lock(sql("SELECT id FROM products WHERE id = $1 FOR UPDATE").bind(id))
-                .await?;
-            let current = product_in(&mut tx, id).await?;
+            let before: i64 = sql_built(format!(
+                "SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2{}",
+                tx.for_update()
+            ))
+            .bind(store_id)
+            .bind(id)
+            .scalar(&mut tx)
+            .await?;
             let new_stock = match change {
                 StockChange::Set(n) => n,
-                StockChange::Adjust(d) => current.stock.saturating_add(d),
+                StockChange::Adjust(d) => before.checked_add(d).ok_or_else(|| {
+                    StoreError::InvalidState("that stock change is too large".into())
+                })?,
             };
             if new_stock < 0 {
                 return Err(StoreError::InvalidState(format!(
-                    "stock cannot go below zero (it is {})",
-                    current.stock
+                    "stock cannot go below zero (it is {before})"
                 )));
             }
             let at = now_ms();
-            sql("UPDATE products SET stock = $1, updated_at = $2 WHERE id = $3")
+            sql("UPDATE store_stock SET stock = $1 WHERE store_id = $2 AND product_id = $3")
                 .bind(new_stock)
-                .bind(at)
+                .bind(store_id)
                 .bind(id)
                 .execute(&mut tx)
                 .await?;
-            sql("INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)")
+            sql(
+                "INSERT INTO stock_movements (product_id, store_id, delta, stock_after, reason, \
+                 actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
             .bind(id)
-            .bind(new_stock - current.stock)
+            .bind(store_id)
+            .bind(new_stock - before)
             .bind(new_stock)
             .bind(reason)
             .bind(actor_id)
             .bind(at)
             .execute(&mut tx)
             .await?;
-            let product = product_in(&mut tx, id).await?;
             tx.commit().await?;
-            Ok(product)
+            Ok(Product {
+                stock: new_stock,
+                ..current
+            })
         })
         .await
     }

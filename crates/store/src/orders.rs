@@ -44,6 +44,7 @@ fn order_from_row(r: &Row, items: Vec<OrderItem>) -> StoreResult<Order> {
     let address: String = r.get("address")?;
     Ok(Order {
         id: r.get("id")?,
+        store_id: r.get::<Option<String>, _>("store_id")?.unwrap_or_default(),
         customer_id: r.get("customer_id")?,
         partner_id: r.get("partner_id")?,
         status: OrderStatus::parse(&status).ok_or_else(|| bad_value("status", &status))?,
@@ -62,6 +63,12 @@ fn order_from_row(r: &Row, items: Vec<OrderItem>) -> StoreResult<Order> {
         payout: r.get::<Option<i64>, _>("payout")?.map(Money),
         distance_m: r.get("distance_m")?,
         last_seq: r.get("last_seq")?,
+        promised_minutes: r.get("promised_minutes")?,
+        promised_at: opt_ms(r.get("promised_at")?),
+        dispatch: match r.get::<Option<String>, _>("dispatch")?.as_deref() {
+            Some("offering") => DispatchState::Offering,
+            _ => DispatchState::Broadcast,
+        },
         created_at: from_ms(r.get("created_at")?),
         accepted_at: opt_ms(r.get("accepted_at")?),
         picked_up_at: opt_ms(r.get("picked_up_at")?),
@@ -200,28 +207,33 @@ pub(crate) async fn record(
         event,
         previous_partner: None,
         stock: Vec::new(),
+        ended_offer: None,
     })
 }
 
-/// Put the items of an order back on the shelf; the stock each product is left with.
+/// Put the items of an order back on its store's shelf; the stock each product is left
+/// with there.
 pub(crate) async fn restock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
     let mut items: Vec<&OrderItem> = order.items.iter().collect();
     items.sort_by(|a, b| a.product_id.cmp(&b.product_id));
     let mut levels = Vec::with_capacity(items.len());
     for it in items {
-        let row = sql("UPDATE products SET stock = stock + $1, \
-             sold_count = CASE WHEN sold_count > $1 THEN sold_count - $1 ELSE 0 END, \
-             updated_at = $2 WHERE id = $3 RETURNING stock, is_active")
+        let row = sql("UPDATE store_stock SET stock = stock + $1, \
+             sold = CASE WHEN sold > $1 THEN sold - $1 ELSE 0 END \
+             WHERE store_id = $2 AND product_id = $3 RETURNING stock, \
+             (SELECT p.is_active AND c.is_active FROM products p \
+              JOIN categories c ON c.id = p.category_id WHERE p.id = $3) AS active")
         .bind(i64::from(it.quantity))
-        .bind(now_ms())
+        .bind(&order.store_id)
         .bind(&it.product_id)
         .fetch_optional(tx)
         .await?;
         if let Some(r) = row {
             levels.push(StockLevel {
+                store_id: order.store_id.clone(),
                 product_id: it.product_id.clone(),
                 stock: r.get("stock")?,
-                active: r.get("is_active")?,
+                active: r.get::<Option<bool>, _>("active")?.unwrap_or(false),
             });
         }
     }
@@ -273,8 +285,8 @@ pub(crate) async fn insert_placed(
         let mut q = sql_built(format!(
             "INSERT INTO orders (id, customer_id, status, subtotal, delivery_fee, total, \
              payment_method, address, dest_lat, dest_lng, confirmation_code, notes, last_seq, \
-             created_at, updated_at) VALUES {}",
-            values(chunk.len(), 15)
+             created_at, updated_at, store_id, promised_minutes, promised_at, dispatch) VALUES {}",
+            values(chunk.len(), 19)
         ));
         for (order, _) in chunk {
             let at = order.created_at.timestamp_millis();
@@ -293,6 +305,10 @@ pub(crate) async fn insert_placed(
             q.push(1_i64);
             q.push(at);
             q.push(at);
+            q.push(order.store_id.as_str());
+            q.push(order.promised_minutes);
+            q.push(order.promised_at.map(|t| t.timestamp_millis()));
+            q.push(order.dispatch.as_str());
         }
         q.execute(tx).await?;
 
@@ -363,18 +379,20 @@ pub(crate) async fn insert_placed(
 pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
     let mut lines: Vec<&OrderItem> = order.items.iter().collect();
     lines.sort_by(|a, b| a.product_id.cmp(&b.product_id));
-    let now = now_ms();
+    let store = order.store_id.as_str();
     let mut missed = Vec::new();
     let mut taken = Vec::new();
     let mut left = Vec::with_capacity(lines.len());
     for it in lines {
         let stock: Option<i64> = sql(
-            "UPDATE products SET stock = stock - $1, sold_count = sold_count + $1, updated_at = $2 \
-             WHERE id = $3 AND stock >= $1 AND price = $4 AND is_active = TRUE \
-             AND category_id IN (SELECT id FROM categories WHERE is_active = TRUE) RETURNING stock",
+            "UPDATE store_stock SET stock = stock - $1, sold = sold + $1 \
+             WHERE store_id = $2 AND product_id = $3 AND stock >= $1 \
+             AND product_id IN (SELECT p.id FROM products p JOIN categories c \
+               ON c.id = p.category_id WHERE p.id = $3 AND p.price = $4 \
+               AND p.is_active = TRUE AND c.is_active = TRUE) RETURNING stock",
         )
         .bind(i64::from(it.quantity))
-        .bind(now)
+        .bind(store)
         .bind(&it.product_id)
         .bind(it.unit_price.minor())
         .scalar_optional(tx)
@@ -382,6 +400,7 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
         match stock {
             Some(stock) => {
                 left.push(StockLevel {
+                    store_id: store.to_owned(),
                     product_id: it.product_id.clone(),
                     stock,
                     // The decrement only matches active products.
@@ -396,20 +415,28 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
         return Ok(left);
     }
     for it in taken {
-        sql("UPDATE products SET stock = stock + $1, sold_count = sold_count - $1 WHERE id = $2")
-            .bind(i64::from(it.quantity))
-            .bind(&it.product_id)
-            .execute(tx)
-            .await?;
+        sql(
+            "UPDATE store_stock SET stock = stock + $1, sold = sold - $1 \
+             WHERE store_id = $2 AND product_id = $3",
+        )
+        .bind(i64::from(it.quantity))
+        .bind(store)
+        .bind(&it.product_id)
+        .execute(tx)
+        .await?;
     }
     let mut short = Vec::new();
     let mut stale = Vec::new();
     for it in missed {
         let row = sql(
-            "SELECT p.stock, p.price, p.is_active AND c.is_active AS is_active \
-             FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1",
+            "SELECT CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock, p.price, \
+             p.is_active AND c.is_active AS is_active \
+             FROM products p JOIN categories c ON c.id = p.category_id \
+             LEFT JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $2 \
+             WHERE p.id = $1",
         )
         .bind(&it.product_id)
+        .bind(store)
         .fetch_optional(tx)
         .await?;
         match row {
@@ -477,6 +504,7 @@ impl Store {
                 event,
                 previous_partner: None,
                 stock,
+                ended_offer: None,
             })
         })
         .await
@@ -682,6 +710,9 @@ impl Store {
                 return Err(StoreError::InvalidState(order.status.as_str().to_owned()));
             }
             let stock = restock(&mut tx, &order).await?;
+            let ended_offer =
+                crate::dispatch::end_live_offer(&mut tx, order_id, OfferState::Withdrawn, at)
+                    .await?;
             let mut change = record(
                 &mut tx,
                 order_id,
@@ -693,6 +724,7 @@ impl Store {
             .await?;
             tx.commit().await?;
             change.stock = stock;
+            change.ended_offer = ended_offer;
             Ok(change)
         })
         .await

@@ -15,6 +15,8 @@ use std::time::Duration;
 struct Backend {
     name: &'static str,
     store: SharedStore,
+    /// The dark store every helper stocks and orders from.
+    shop: String,
     _pg: Option<TempDatabase>,
     _dir: Option<std::path::PathBuf>,
 }
@@ -26,9 +28,11 @@ async fn sqlite() -> (Backend, String) {
     let url = format!("sqlite://{}/qc.db", dir.display());
     let sqlite = connect(&url, ConnectOptions::default()).await.unwrap();
     sqlite.migrate().await.unwrap();
+    let shop = shop(&sqlite, "S1").await;
     let backend = Backend {
         name: "sqlite",
         store: sqlite,
+        shop,
         _pg: None,
         _dir: Some(dir),
     };
@@ -52,9 +56,11 @@ async fn backends() -> Vec<Backend> {
             .await
             .unwrap();
             pg.migrate().await.unwrap();
+            let shop = shop(&pg, "S1").await;
             all.push(Backend {
                 name: "postgres",
                 store: pg,
+                shop,
                 _pg: Some(db),
                 _dir: None,
             });
@@ -64,8 +70,40 @@ async fn backends() -> Vec<Backend> {
     all
 }
 
-/// A user; a delivery partner is verified and available, as an admin leaves one.
+/// A dark store serving a square around Bandra, always open.
+async fn shop(store: &SharedStore, code: &str) -> String {
+    store
+        .create_store(NewStore {
+            code: code.into(),
+            name: format!("Store {code}"),
+            street: String::new(),
+            location: qc_domain::GeoPoint::parse(19.06, 72.83).unwrap(),
+            zone: Some(serde_json::json!({"type": "Polygon", "coordinates": [[
+                [72.8, 19.0], [72.9, 19.0], [72.9, 19.1], [72.8, 19.1], [72.8, 19.0]
+            ]]})),
+            zip_codes: vec![],
+            timezone: "Asia/Kolkata".into(),
+            hours: Default::default(),
+            paused: false,
+            settings: serde_json::json!({}),
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+/// The first store (the one [`backends`] creates).
+async fn first_shop(store: &SharedStore) -> String {
+    store.list_stores().await.unwrap()[0].id.clone()
+}
+
+/// A user; a delivery partner works at the first store, verified and available, as an
+/// admin leaves one.
 async fn user(store: &SharedStore, email: &str, role: Role) -> User {
+    let home_store_id = match role {
+        Role::Delivery => Some(first_shop(store).await),
+        _ => None,
+    };
     let u = store
         .create_user(NewUser {
             email: email.into(),
@@ -73,6 +111,7 @@ async fn user(store: &SharedStore, email: &str, role: Role) -> User {
             phone: None,
             role,
             password_hash: "h".into(),
+            home_store_id,
         })
         .await
         .unwrap();
@@ -108,6 +147,7 @@ async fn product(store: &SharedStore, sku: &str, price: i64, stock: i64) -> Prod
             price: Money(price),
             mrp: Money(price),
             stock,
+            stores: vec![first_shop(store).await],
             brand: None,
             tags: vec!["fruit".into()],
         })
@@ -127,7 +167,7 @@ fn address() -> Address {
     }
 }
 
-fn order_of(customer: &str, lines: &[(&Product, u32)]) -> Order {
+fn order_of(shop: &str, customer: &str, lines: &[(&Product, u32)]) -> Order {
     let now = Utc::now();
     let id = uuid::Uuid::now_v7().simple().to_string();
     let items: Vec<OrderItem> = lines
@@ -145,6 +185,10 @@ fn order_of(customer: &str, lines: &[(&Product, u32)]) -> Order {
     let subtotal = items.iter().fold(Money::ZERO, |a, i| a + i.line_total);
     Order {
         id: id.clone(),
+        store_id: shop.into(),
+        promised_minutes: Some(20),
+        promised_at: Some(now + chrono::Duration::minutes(20)),
+        dispatch: DispatchState::Broadcast,
         customer_id: customer.into(),
         partner_id: None,
         status: OrderStatus::Pending,
@@ -173,7 +217,13 @@ fn order_of(customer: &str, lines: &[(&Product, u32)]) -> Order {
 }
 
 async fn stock(store: &SharedStore, id: &str) -> i64 {
-    store.product_by_id(id).await.unwrap().unwrap().stock
+    let shop = first_shop(store).await;
+    store
+        .product_by_id(id, Some(&shop))
+        .await
+        .unwrap()
+        .unwrap()
+        .stock
 }
 
 #[tokio::test]
@@ -188,7 +238,8 @@ async fn accounts() {
                     name: "B".into(),
                     phone: None,
                     role: Role::Customer,
-                    password_hash: "h".into()
+                    password_hash: "h".into(),
+                    home_store_id: None,
                 })
                 .await,
                 Err(StoreError::Conflict(_))
@@ -259,6 +310,7 @@ async fn catalog_queries() {
                 price: Money(1),
                 mrp: Money(1),
                 stock: 0,
+                stores: vec![],
                 brand: None,
                 tags: vec![]
             })
@@ -313,23 +365,71 @@ async fn catalog_queries() {
             .unwrap();
         assert_eq!((page[0].price.minor(), total), (300, 3));
         let by_ids = s
-            .products_by_ids(&[a.id.clone(), bp.id.clone(), "nope".into()])
+            .products_by_ids(&[a.id.clone(), bp.id.clone(), "nope".into()], &b.shop)
             .await
             .unwrap();
         assert_eq!(by_ids.len(), 2);
         s.set_product_active(&a.id, false).await.unwrap();
         assert_eq!(s.list_products(&q(&|_| {})).await.unwrap().1, 2);
         assert_eq!(s.list_categories().await.unwrap()[0].product_count, 2);
-        assert_eq!(s.set_stock(&bp.id, 42).await.unwrap().stock, 42);
+        s.set_store_stock(&b.shop, &bp.id, 42, Some("B1-04"))
+            .await
+            .unwrap();
+        let shelved = s
+            .product_by_id(&bp.id, Some(&b.shop))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((shelved.stock, shelved.bin.as_deref()), (42, Some("B1-04")));
         let changed = s
-            .change_stock(&bp.id, StockChange::Adjust(-2), "damaged", "admin")
+            .change_stock(&b.shop, &bp.id, StockChange::Adjust(-2), "damaged", "admin")
             .await
             .unwrap();
         assert_eq!(changed.stock, 40);
         assert!(matches!(
-            s.change_stock(&bp.id, StockChange::Adjust(-41), "x", "admin")
+            s.change_stock(&b.shop, &bp.id, StockChange::Adjust(-41), "x", "admin")
                 .await,
             Err(StoreError::InvalidState(_))
+        ));
+
+        // A second store: its stock is its own, in lists, lookups and filters.
+        let other = shop(s, "S2").await;
+        assert_eq!(
+            s.product_by_id(&bp.id, Some(&other))
+                .await
+                .unwrap()
+                .unwrap()
+                .stock,
+            0,
+            "{}: a product not stocked at a store has none there",
+            b.name
+        );
+        s.change_stock(&other, &bp.id, StockChange::Set(7), "delivery", "admin")
+            .await
+            .unwrap();
+        assert_eq!(stock(s, &bp.id).await, 40, "{}", b.name);
+        let (at_other, _) = s
+            .list_products(&q(&|q| {
+                q.store_id = Some(other.clone());
+                q.in_stock = true;
+            }))
+            .await
+            .unwrap();
+        assert_eq!(
+            at_other
+                .iter()
+                .map(|p| (p.sku.as_str(), p.stock))
+                .collect::<Vec<_>>(),
+            [("B", 7)],
+            "{}",
+            b.name
+        );
+        let all_stores = s.product_by_id(&bp.id, None).await.unwrap().unwrap();
+        assert_eq!(all_stores.stock, 47, "{}: no store named sums them", b.name);
+        assert!(matches!(
+            s.change_stock("no-such-store", &bp.id, StockChange::Set(1), "x", "admin")
+                .await,
+            Err(StoreError::Conflict(_))
         ));
         let up = s
             .update_product(
@@ -385,7 +485,7 @@ async fn placing_and_cancelling_orders() {
         let c = user(s, "c@x.io", Role::Customer).await;
         let a = product(s, "A", 1_000, 3).await;
         let p2 = product(s, "B", 500, 10).await;
-        let order = order_of(&c.id, &[(&a, 2), (&p2, 1)]);
+        let order = order_of(&b.shop, &c.id, &[(&a, 2), (&p2, 1)]);
         s.place_order(&order, None, 0).await.unwrap();
         assert_eq!(
             (stock(s, &a.id).await, stock(s, &p2.id).await),
@@ -400,7 +500,7 @@ async fn placing_and_cancelling_orders() {
         );
         assert_eq!(stored.address, address());
 
-        let short = order_of(&c.id, &[(&a, 2), (&p2, 20)]);
+        let short = order_of(&b.shop, &c.id, &[(&a, 2), (&p2, 20)]);
         match s.place_order(&short, None, 0).await {
             Err(StoreError::OutOfStock(lines)) => {
                 assert_eq!(lines.len(), 2, "{}: every short line is named", b.name);
@@ -420,7 +520,7 @@ async fn placing_and_cancelling_orders() {
         );
         assert!(s.order_by_id(&short.id).await.unwrap().is_none());
 
-        let mut stale = order_of(&c.id, &[(&p2, 1)]);
+        let mut stale = order_of(&b.shop, &c.id, &[(&p2, 1)]);
         stale.items[0].unit_price = Money(1);
         assert!(matches!(
             s.place_order(&stale, None, 0).await,
@@ -494,7 +594,7 @@ async fn idempotency_keys() {
                 .unwrap(),
             IdempotencyClaim::Mismatch
         );
-        let order = order_of(&c.id, &[(&p, 1)]);
+        let order = order_of(&b.shop, &c.id, &[(&p, 1)]);
         let record = IdempotencyRecord {
             user_id: c.id.clone(),
             key: "k".into(),
@@ -561,7 +661,7 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
         let scarce = product(s, "S", 1_000, 10).await;
         let results = join_all((0..60).map(|_| {
             let s = s.clone();
-            let order = order_of(&c.id, &[(&scarce, 1)]);
+            let order = order_of(&b.shop, &c.id, &[(&scarce, 1)]);
             tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
@@ -582,7 +682,7 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
             } else {
                 vec![(&y, 2), (&x, 1)]
             };
-            let order = order_of(&c.id, &lines);
+            let order = order_of(&b.shop, &c.id, &lines);
             tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
@@ -606,7 +706,7 @@ async fn no_oversell_and_no_deadlock_under_concurrency() {
             } else {
                 vec![(&plenty, 2), (&few, 1)]
             };
-            let order = order_of(&d.id, &lines);
+            let order = order_of(&b.shop, &d.id, &lines);
             tokio::spawn(async move { s.place_order(&order, None, 0).await })
         }))
         .await;
@@ -662,7 +762,7 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
         for i in 0..20 {
             partners.push(user(s, &format!("p{i}@x.io"), Role::Delivery).await);
         }
-        let order = order_of(&c.id, &[(&p, 1)]);
+        let order = order_of(&b.shop, &c.id, &[(&p, 1)]);
         s.place_order(&order, None, 0).await.unwrap();
         // Not verified, or not available: refused, and the order stays on offer.
         let newbie = s
@@ -672,6 +772,7 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
                 phone: None,
                 role: Role::Delivery,
                 password_hash: "h".into(),
+                home_store_id: Some(b.shop.clone()),
             })
             .await
             .unwrap();
@@ -790,7 +891,7 @@ async fn exactly_one_partner_wins_and_the_flow_only_goes_forward() {
             (e.today, e.total, e.deliveries_total, e.recent.len()),
             (Money(4_200), Money(4_200), 1, 1)
         );
-        let snap = s.stats_snapshot(day, 5).await.unwrap();
+        let snap = s.stats_snapshot(day, 5, None).await.unwrap();
         assert_eq!(snap.revenue, order.total);
         assert_eq!(snap.delivery_seconds.len(), 1);
         assert_eq!(snap.partners_total, 21, "the twenty and the unverified one");
@@ -805,7 +906,7 @@ async fn wrong_codes_lock_and_admins_move_orders() {
         let p1 = user(s, "p1@x.io", Role::Delivery).await;
         let p2 = user(s, "p2@x.io", Role::Delivery).await;
         let prod = product(s, "A", 1_000, 10).await;
-        let order = order_of(&c.id, &[(&prod, 1)]);
+        let order = order_of(&b.shop, &c.id, &[(&prod, 1)]);
         s.place_order(&order, None, 0).await.unwrap();
         s.accept_order(&order.id, &p1.id, 5, None, Utc::now())
             .await
@@ -874,7 +975,7 @@ async fn wrong_codes_lock_and_admins_move_orders() {
             .order;
         assert_eq!(cancelled.status, OrderStatus::Cancelled);
         assert_eq!(stock(s, &prod.id).await, 10);
-        let rows = s.list_partners(None, 0, 10).await.unwrap().0;
+        let rows = s.list_partners(None, None, 0, 10).await.unwrap().0;
         assert_eq!(rows.len(), 2);
         let (users, total) = s
             .list_users(&UserFilter {
@@ -941,7 +1042,7 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
                     // is gone: those lines must be put back.
                     vec![(&plenty, 3), (&few, 1)]
                 };
-                let order = order_of(&customer, &lines);
+                let order = order_of(&b.shop, &customer, &lines);
                 async move { store.place_order(&order, None, 0).await }
             }))
             .await
@@ -988,5 +1089,542 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
         assert_eq!(events[0].kind, qc_domain::OrderEventKind::Created);
         assert_eq!(o.last_seq, 1);
         assert!(!o.items.is_empty());
+    }
+}
+
+/// Many stores: stock is per store (also under concurrent orders at both), partners are
+/// offered and may accept only their home store's orders, loads, on-time figures and
+/// stats are per store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stores_keep_their_own_stock_orders_and_riders() {
+    for b in backends().await {
+        let s = &b.store;
+        let (one, two) = (b.shop.clone(), shop(s, "S2").await);
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let scarce = product(s, "S", 1_000, 3).await;
+        s.set_store_stock(&two, &scarce.id, 4, None).await.unwrap();
+        let results = join_all((0..20).map(|i| {
+            let s = s.clone();
+            let at = if i % 2 == 0 { &one } else { &two };
+            let order = order_of(at, &c.id, &[(&scarce, 1)]);
+            tokio::spawn(async move { s.place_order(&order, None, 0).await })
+        }))
+        .await;
+        let placed: Vec<&OrderChange> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().and_then(|r| r.as_ref().ok()))
+            .collect();
+        let at = |store: &str| placed.iter().filter(|c| c.order.store_id == store).count();
+        assert_eq!((at(&one), at(&two)), (3, 4), "{}", b.name);
+        for c in &placed {
+            assert!(
+                c.stock.iter().all(|l| l.store_id == c.order.store_id),
+                "{}: stock reported for another store",
+                b.name
+            );
+        }
+        for store in [&one, &two] {
+            let p = s
+                .product_by_id(&scarce.id, Some(store))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(p.stock, 0, "{}", b.name);
+        }
+
+        // Riders: one per store; each is offered only their store's orders.
+        let r1 = user(s, "r1@x.io", Role::Delivery).await;
+        let r2 = user(s, "r2@x.io", Role::Delivery).await;
+        s.set_partner_store(&r2.id, &two).await.unwrap();
+        assert!(matches!(
+            s.set_partner_store(&r2.id, "nope").await,
+            Err(StoreError::Conflict(_))
+        ));
+        let offered = s.available_orders(&one, 50).await.unwrap();
+        assert_eq!(offered.len(), 3, "{}", b.name);
+        assert!(offered.iter().all(|o| o.store_id == one));
+        assert_eq!(s.available_orders(&two, 50).await.unwrap().len(), 4);
+        let theirs = offered[0].id.clone();
+        assert!(
+            matches!(
+                s.accept_order(&theirs, &r2.id, 5, None, Utc::now()).await,
+                Err(StoreError::NotFound)
+            ),
+            "{}: a rider of another store accepted",
+            b.name
+        );
+        s.accept_order(&theirs, &r1.id, 5, None, Utc::now())
+            .await
+            .unwrap();
+
+        let loads = s.store_loads().await.unwrap();
+        let load = |id: &str| loads.iter().find(|l| l.store_id == id).cloned().unwrap();
+        assert_eq!(
+            load(&one),
+            StoreLoadRow {
+                store_id: one.clone(),
+                unpicked: 3,
+                waiting_for_rider: 2,
+                riders_available: 0,
+                riders_busy: 1,
+            },
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            (
+                load(&two).unpicked,
+                load(&two).waiting_for_rider,
+                load(&two).riders_available
+            ),
+            (4, 4, 1)
+        );
+
+        // Deliver it after its promise: late, in that store's figures only.
+        let at = Utc::now();
+        for (from, to) in [
+            (OrderStatus::Accepted, OrderStatus::PickedUp),
+            (OrderStatus::PickedUp, OrderStatus::OnTheWay),
+        ] {
+            s.advance_order(&theirs, &r1.id, from, to, at)
+                .await
+                .unwrap();
+        }
+        let late_at = at + chrono::Duration::minutes(45);
+        s.confirm_delivery(&theirs, &r1.id, "4321", 5, Money(100), late_at)
+            .await
+            .unwrap();
+        let day = at - chrono::Duration::hours(1);
+        assert_eq!(
+            s.on_time(&one, day).await.unwrap(),
+            OnTime {
+                delivered: 1,
+                on_time: 0
+            },
+            "{}",
+            b.name
+        );
+        assert_eq!(s.on_time(&two, day).await.unwrap().delivered, 0);
+        let total =
+            |snap: &StatsSnapshot| snap.orders_by_status.iter().map(|(_, n)| n).sum::<i64>();
+        let all = s.stats_snapshot(day, 5, None).await.unwrap();
+        let only_two = s.stats_snapshot(day, 5, Some(&two)).await.unwrap();
+        assert_eq!((total(&all), total(&only_two)), (7, 4), "{}", b.name);
+        assert_eq!((only_two.delivered_today, only_two.partners_total), (0, 1));
+        assert!(
+            only_two.low_stock.iter().all(|l| l.store_id == two),
+            "{}",
+            b.name
+        );
+        let (orders, n) = s
+            .admin_orders(&AdminOrderFilter {
+                store_id: Some(two.clone()),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((orders.len(), n), (4, 4));
+        let (partners, n) = s.list_partners(None, Some(&two), 0, 10).await.unwrap();
+        assert_eq!((partners.len(), n), (1, 1), "{}", b.name);
+
+        // Open orders past their promise are late; within 5 minutes of it, at risk.
+        let more = product(s, "M", 100, 10).await;
+        let mut late = order_of(&one, &c.id, &[(&more, 1)]);
+        late.promised_at = Some(Utc::now() - chrono::Duration::minutes(1));
+        s.place_order(&late, None, 0).await.unwrap();
+        let mut close = order_of(&one, &c.id, &[(&more, 1)]);
+        close.promised_at = Some(Utc::now() + chrono::Duration::minutes(3));
+        s.place_order(&close, None, 0).await.unwrap();
+        let snap = s.stats_snapshot(day, 5, Some(&one)).await.unwrap();
+        assert_eq!((snap.late, snap.at_risk), (1, 1), "{}", b.name);
+        let snap = s.stats_snapshot(day, 5, Some(&two)).await.unwrap();
+        assert_eq!((snap.late, snap.at_risk), (0, 0), "{}", b.name);
+    }
+}
+
+/// Dispatch: offers go one at a time to the first ranked partner who may take one; a
+/// decline or an expiry moves on exactly once; a partner never gets an order twice;
+/// only the offer's holder may accept while offering; rounds run out into broadcast;
+/// three ignored offers pause a partner; one live offer per order under concurrency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dispatch_offers_one_partner_at_a_time() {
+    for b in backends().await {
+        let s = &b.store;
+        let n = b.name;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let p = product(s, "A", 1_000, 100).await;
+        let mut riders: Vec<User> = Vec::new();
+        for i in 0..4 {
+            riders.push(user(s, &format!("r{i}@x.io"), Role::Delivery).await);
+        }
+        let ids: Vec<String> = riders.iter().map(|r| r.id.clone()).collect();
+        let offering = |s: &SharedStore| {
+            let mut o = order_of(&b.shop, &c.id, &[(&p, 1)]);
+            o.dispatch = DispatchState::Offering;
+            let s = s.clone();
+            async move {
+                s.place_order(&o, None, 0).await.unwrap();
+                o.id
+            }
+        };
+        let secs = chrono::Duration::seconds;
+        let t0 = Utc::now();
+        let order = offering(s).await;
+        // Nothing offered yet: nobody may accept, and the list does not show it.
+        assert!(
+            matches!(
+                s.accept_order(&order, &ids[0], 5, None, t0).await,
+                Err(StoreError::Ineligible("not_offered"))
+            ),
+            "{n}"
+        );
+        assert!(
+            s.available_orders(&b.shop, 10).await.unwrap().is_empty(),
+            "{n}"
+        );
+        let step = s
+            .advance_dispatch(&order, OfferClose::Start, &ids, 3, secs(20), 5, t0)
+            .await
+            .unwrap();
+        let DispatchStep::Offered(first) = &step.step else {
+            panic!("{n}: {step:?}")
+        };
+        assert_eq!(
+            (first.partner_id.as_str(), first.round),
+            (ids[0].as_str(), 1)
+        );
+        // A second start finds the live offer: nothing more.
+        let again = s
+            .advance_dispatch(&order, OfferClose::Start, &ids, 3, secs(20), 5, t0)
+            .await
+            .unwrap();
+        assert_eq!(again.step, DispatchStep::Stale, "{n}");
+        // Another partner may not take it while it is offered to the first.
+        assert!(matches!(
+            s.accept_order(&order, &ids[1], 5, None, t0).await,
+            Err(StoreError::Ineligible("not_offered"))
+        ));
+        // A decline by someone who does not hold it is refused; by the holder, moves on.
+        assert!(matches!(
+            s.advance_dispatch(
+                &order,
+                OfferClose::Decline {
+                    partner_id: &ids[2],
+                    reason: None
+                },
+                &ids,
+                3,
+                secs(20),
+                5,
+                t0
+            )
+            .await,
+            Err(StoreError::NotFound)
+        ));
+        let step = s
+            .advance_dispatch(
+                &order,
+                OfferClose::Decline {
+                    partner_id: &ids[0],
+                    reason: Some("too far"),
+                },
+                &ids,
+                3,
+                secs(20),
+                5,
+                t0,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            step.closed.as_ref().map(|o| o.state),
+            Some(OfferState::Declined)
+        );
+        let DispatchStep::Offered(second) = &step.step else {
+            panic!("{n}: {step:?}")
+        };
+        assert_eq!(
+            second.partner_id, ids[1],
+            "{n}: never the same partner twice"
+        );
+        // Expiry: not before its time; then exactly once, whoever tries.
+        let early = s
+            .advance_dispatch(
+                &order,
+                OfferClose::Expire {
+                    offer_id: &second.id,
+                },
+                &ids,
+                3,
+                secs(20),
+                5,
+                t0,
+            )
+            .await
+            .unwrap();
+        assert_eq!(early.step, DispatchStep::Stale, "{n}");
+        let later = t0 + secs(21);
+        assert_eq!(s.due_offers(later, 10).await.unwrap().len(), 1);
+        let expiries = join_all((0..4).map(|_| {
+            let s = s.clone();
+            let (order, id, ids) = (order.clone(), second.id.clone(), ids.clone());
+            async move {
+                s.advance_dispatch(
+                    &order,
+                    OfferClose::Expire { offer_id: &id },
+                    &ids,
+                    3,
+                    secs(20),
+                    5,
+                    later,
+                )
+                .await
+                .unwrap()
+            }
+        }))
+        .await;
+        let moved: Vec<&DispatchOutcome> = expiries
+            .iter()
+            .filter(|o| o.step != DispatchStep::Stale)
+            .collect();
+        assert_eq!(moved.len(), 1, "{n}: {expiries:?}");
+        let DispatchStep::Offered(third) = &moved[0].step else {
+            panic!("{n}: {moved:?}")
+        };
+        assert_eq!(
+            (third.partner_id.as_str(), third.round),
+            (ids[2].as_str(), 3)
+        );
+        // The holder accepts: the offer is accepted with the order.
+        let won = s
+            .accept_order(&order, &ids[2], 5, None, later)
+            .await
+            .unwrap();
+        assert_eq!(
+            won.ended_offer.map(|o| (o.id, o.state)),
+            Some((third.id.clone(), OfferState::Accepted))
+        );
+        let history = s.order_offers(&order).await.unwrap();
+        assert_eq!(
+            history.iter().map(|o| o.state).collect::<Vec<_>>(),
+            [
+                OfferState::Declined,
+                OfferState::Expired,
+                OfferState::Accepted
+            ],
+            "{n}"
+        );
+        assert_eq!(history[0].reason.as_deref(), Some("too far"));
+
+        // Rounds run out: escalated to broadcast, and then anyone of the store may take it.
+        let order = offering(s).await;
+        let two = &ids[..2];
+        let mut now = t0;
+        let mut offer = match s
+            .advance_dispatch(&order, OfferClose::Start, two, 2, secs(5), 5, now)
+            .await
+            .unwrap()
+            .step
+        {
+            DispatchStep::Offered(o) => o,
+            other => panic!("{n}: {other:?}"),
+        };
+        now += secs(6);
+        let step = s
+            .advance_dispatch(
+                &order,
+                OfferClose::Expire {
+                    offer_id: &offer.id,
+                },
+                two,
+                2,
+                secs(5),
+                5,
+                now,
+            )
+            .await
+            .unwrap();
+        offer = match step.step {
+            DispatchStep::Offered(o) => o,
+            other => panic!("{n}: {other:?}"),
+        };
+        now += secs(6);
+        let step = s
+            .advance_dispatch(
+                &order,
+                OfferClose::Expire {
+                    offer_id: &offer.id,
+                },
+                two,
+                2,
+                secs(5),
+                5,
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            step.step,
+            DispatchStep::Escalated("rounds_exhausted"),
+            "{n}"
+        );
+        assert_eq!(
+            s.available_orders(&b.shop, 10).await.unwrap().len(),
+            1,
+            "{n}: broadcast now"
+        );
+        s.accept_order(&order, &ids[3], 5, None, now).await.unwrap();
+
+        // Nobody eligible: escalated at once.
+        let order = offering(s).await;
+        let step = s
+            .advance_dispatch(&order, OfferClose::Start, &[], 5, secs(5), 5, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            step.step,
+            DispatchStep::Escalated("no_eligible_partner"),
+            "{n}"
+        );
+
+        // Three offers ignored in a row pause the partner.
+        let lazy = user(s, "lazy@x.io", Role::Delivery).await;
+        let just_lazy = vec![lazy.id.clone()];
+        let mut paused = None;
+        for round in 0..3 {
+            let order = offering(s).await;
+            let o = match s
+                .advance_dispatch(&order, OfferClose::Start, &just_lazy, 5, secs(5), 5, now)
+                .await
+                .unwrap()
+                .step
+            {
+                DispatchStep::Offered(o) => o,
+                other => panic!("{n} round {round}: {other:?}"),
+            };
+            now += secs(6);
+            let step = s
+                .advance_dispatch(
+                    &order,
+                    OfferClose::Expire { offer_id: &o.id },
+                    &just_lazy,
+                    5,
+                    secs(5),
+                    5,
+                    now,
+                )
+                .await
+                .unwrap();
+            paused = step.paused.clone();
+            if round < 2 {
+                assert!(paused.is_none(), "{n}");
+            }
+        }
+        assert_eq!(paused.as_deref(), Some(lazy.id.as_str()), "{n}");
+        assert!(
+            !s.partner_profile(&lazy.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .is_available
+        );
+
+        // Concurrent accept, decline and expiry of one live offer: one outcome, never two
+        // live offers.
+        for _ in 0..5 {
+            let order = offering(s).await;
+            let holder = ids[0].clone();
+            // An expiry counts as an ignored offer: three would pause the holder.
+            s.set_availability(&holder, true).await.unwrap();
+            let o = match s
+                .advance_dispatch(&order, OfferClose::Start, &ids[..1], 5, secs(1), 50, now)
+                .await
+                .unwrap()
+                .step
+            {
+                DispatchStep::Offered(o) => o,
+                other => panic!("{n}: {other:?}"),
+            };
+            let (s1, s2, s3) = (s.clone(), s.clone(), s.clone());
+            let (o1, o2, o3) = (order.clone(), order.clone(), order.clone());
+            let (h1, h2) = (holder.clone(), holder.clone());
+            let (ids2, ids3) = (ids.clone(), ids.clone());
+            let id3 = o.id.clone();
+            let at = now + chrono::Duration::milliseconds(999);
+            let (accept, decline, expire) = tokio::join!(
+                tokio::spawn(async move { s1.accept_order(&o1, &h1, 50, None, at).await }),
+                tokio::spawn(async move {
+                    s2.advance_dispatch(
+                        &o2,
+                        OfferClose::Decline {
+                            partner_id: &h2,
+                            reason: None,
+                        },
+                        &ids2,
+                        5,
+                        secs(1),
+                        50,
+                        at,
+                    )
+                    .await
+                }),
+                tokio::spawn(async move {
+                    s3.advance_dispatch(
+                        &o3,
+                        OfferClose::Expire { offer_id: &id3 },
+                        &ids3,
+                        5,
+                        secs(1),
+                        50,
+                        at + secs(1),
+                    )
+                    .await
+                }),
+            );
+            let (accept, decline, expire) = (accept.unwrap(), decline.unwrap(), expire.unwrap());
+            let closed = [
+                accept.is_ok(),
+                decline.is_ok(),
+                expire.as_ref().is_ok_and(|o| o.step != DispatchStep::Stale),
+            ];
+            assert_eq!(
+                closed.iter().filter(|x| **x).count(),
+                1,
+                "{n}: {accept:?} {decline:?} {expire:?}"
+            );
+            let live = s.live_offers(None).await.unwrap();
+            assert!(
+                live.iter().filter(|l| l.order_id == order).count() <= 1,
+                "{n}"
+            );
+            if accept.is_ok() {
+                let o = s.order_by_id(&order).await.unwrap().unwrap();
+                assert_eq!(o.partner_id.as_deref(), Some(holder.as_str()));
+            }
+            now += secs(3);
+        }
+
+        // Cancelling withdraws the live offer.
+        let order = offering(s).await;
+        s.advance_dispatch(&order, OfferClose::Start, &ids[1..], 5, secs(30), 50, now)
+            .await
+            .unwrap();
+        let cancelled = s
+            .cancel_order(&order, &Canceller::System, Some("x"), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            cancelled.ended_offer.map(|o| o.state),
+            Some(OfferState::Withdrawn),
+            "{n}"
+        );
+        assert!(
+            s.live_offers(Some(&b.shop))
+                .await
+                .unwrap()
+                .iter()
+                .all(|o| o.order_id != order)
+        );
     }
 }

@@ -2,11 +2,13 @@
 
 pub mod catalog;
 pub mod dispatch;
+pub mod dispatch_auto;
 pub mod fanout;
 pub mod flood;
 pub mod idle;
 pub mod orders;
 pub mod race;
+pub mod stores;
 
 use crate::report::Row;
 use crate::stats;
@@ -15,8 +17,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Scenario names for `--only`, in run order.
-pub const ALL: [&str; 8] = [
-    "startup", "catalog", "orders", "race", "idle", "fanout", "dispatch", "flood",
+/// `stores` runs last: after it there are a thousand stores (and registering a partner
+/// would need a store named).
+pub const ALL: [&str; 10] = [
+    "startup",
+    "catalog",
+    "orders",
+    "race",
+    "idle",
+    "fanout",
+    "dispatch",
+    "dispatch-auto",
+    "flood",
+    "stores",
 ];
 
 /// `concurrency` workers, each sending its next request when the previous one answered,

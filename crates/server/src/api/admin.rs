@@ -19,7 +19,7 @@ pub struct OrdersByStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PartnerCounts {
     pub total: i64,
-    /// Connected right now.
+    /// Connected right now (at every store, also when the figures are for one).
     pub online: i64,
     /// Availability switched on.
     pub available: i64,
@@ -33,6 +33,9 @@ pub struct LowStockItem {
     pub product_id: String,
     pub name: String,
     pub stock: i64,
+    /// The store it runs low at.
+    pub store_id: String,
+    pub store_code: String,
 }
 
 /// The live operations picture (also pushed as `stats:updated`).
@@ -47,9 +50,27 @@ pub struct StatsView {
     pub partners: PartnerCounts,
     pub customers_online: i64,
     pub low_stock: Vec<LowStockItem>,
+    /// Open orders past their promised time.
+    pub late_orders: i64,
+    /// Open orders within 5 minutes of their promised time.
+    pub at_risk_orders: i64,
+    /// Of the orders delivered today, the share delivered by their promised time.
+    pub on_time_rate_today: Option<f64>,
+    /// The store these figures are for (all stores when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<String>,
     #[schema(value_type = String)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Query of `GET /api/admin/stats`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Only this store's figures (all stores when absent).
+    pub store_id: Option<String>,
 }
 
 /// `{success, stats}`; `stats:updated` carries `{stats}`.
@@ -74,6 +95,8 @@ pub struct AdminOrderQuery {
     /// Placed before (RFC 3339 or YYYY-MM-DD, UTC; a date means the end of that day).
     pub to: Option<String>,
     pub partner_id: Option<String>,
+    /// Only this store's orders.
+    pub store_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,6 +127,8 @@ pub struct AdminOrderDetail {
     pub trail: Vec<LocationView>,
     pub customer: Option<PersonView>,
     pub partner: Option<PersonView>,
+    /// Every offer made to a partner (dispatch in `auto` mode), in order.
+    pub offers: Vec<super::OfferHistoryView>,
 }
 
 /// `{reason}` for cancel and unassign.
@@ -150,12 +175,14 @@ pub struct UsersResponse {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PartnerQuery {
     pub search: Option<String>,
     pub page: Option<i64>,
     pub limit: Option<i64>,
+    /// Only partners of this home store.
+    pub store_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -168,6 +195,8 @@ pub struct AdminPartnerView {
     pub is_available: bool,
     pub is_verified: bool,
     pub status: String,
+    /// The store whose orders the partner is offered.
+    pub home_store: Option<super::StoreRef>,
     pub online: bool,
     pub active_orders: i64,
     pub active_order_id: Option<String>,
@@ -204,13 +233,15 @@ pub struct OnlineUsersResponse {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AdminProductQuery {
     pub search: Option<String>,
     pub category: Option<String>,
     pub page: Option<i64>,
     pub limit: Option<i64>,
+    /// Stock of this store (all stores together when absent).
+    pub store_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -227,8 +258,10 @@ pub struct CreateProductRequest {
     pub price: i64,
     /// Minor units; defaults to the price.
     pub mrp: Option<i64>,
+    /// Initial stock at `storeId` (at every store when absent).
     #[serde(default)]
     pub stock: i64,
+    pub store_id: Option<String>,
     pub brand: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -252,6 +285,9 @@ pub struct UpdateProductRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StockRequest {
+    /// The store whose stock changes; required when there is more than one store.
+    #[serde(rename = "storeId")]
+    pub store_id: Option<String>,
     pub set: Option<i64>,
     pub adjust: Option<i64>,
     pub reason: String,

@@ -19,6 +19,9 @@ pub struct RegisterRequest {
     /// `customer` (default) or `delivery`. `admin` is refused with 403.
     #[schema(example = "customer")]
     pub role: Option<String>,
+    /// Delivery partners: the home store whose orders they will be offered (one of
+    /// `GET /api/stores`); required when there is more than one store.
+    pub store_id: Option<String>,
 }
 
 /// `POST /api/auth/login`

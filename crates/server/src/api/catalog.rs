@@ -26,6 +26,13 @@ pub struct ProductListQuery {
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20; larger values are capped at 100).
     pub limit: Option<i64>,
+    /// Whose stock: a store; or a saved address (`addressId`) or a point (`lat`, `lng`),
+    /// whose serving store is used. Without any: the store of the customer's default
+    /// address, else the first store.
+    pub store_id: Option<String>,
+    pub address_id: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -52,12 +59,16 @@ pub struct ProductView {
     /// Maximum retail price (the struck-through price).
     #[schema(example = 5500)]
     pub mrp: i64,
+    /// Stock at the store the catalog was read for.
     pub stock: i64,
     pub in_stock: bool,
     pub brand: Option<String>,
     pub tags: Vec<String>,
     pub image_url: String,
     pub is_active: bool,
+    /// Where it is shelved at that store (admins and pickers), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
 }
 
 impl From<&Product> for ProductView {
@@ -76,11 +87,12 @@ impl From<&Product> for ProductView {
             price: p.price.minor(),
             mrp: p.mrp.minor(),
             stock: p.stock,
-            in_stock: p.stock > 0 && p.is_active,
+            in_stock: p.stock > 0 && p.orderable(),
             brand: p.brand.clone(),
             tags: p.tags.clone(),
             image_url: p.image_url.clone(),
             is_active: p.is_active,
+            bin: p.bin.clone(),
         }
     }
 }
@@ -91,6 +103,9 @@ pub struct ProductsResponse {
     pub success: bool,
     pub products: Vec<ProductView>,
     pub pagination: Pagination,
+    /// The store whose stock `stock` and `inStock` are (absent for admins' all-stores view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<super::StoreRef>,
 }
 
 /// `{success, product}`
@@ -98,6 +113,8 @@ pub struct ProductsResponse {
 pub struct ProductResponse {
     pub success: bool,
     pub product: ProductView,
+    /// The store whose stock `product.stock` is.
+    pub store: super::StoreRef,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,9 +169,15 @@ pub struct CartLineRequest {
 
 /// `POST /api/customer/cart/validate`
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CartValidateRequest {
     pub items: Vec<CartLineRequest>,
+    /// Which store's stock (see the product list); by default the store of the
+    /// customer's default address.
+    pub store_id: Option<String>,
+    pub address_id: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
 }
 
 /// What the store can do for one cart line right now.
@@ -186,6 +209,8 @@ pub struct CartValidateResponse {
     pub subtotal: i64,
     pub delivery_fee: i64,
     pub total: i64,
+    /// The store the cart was checked against.
+    pub store: super::StoreRef,
 }
 
 /// A catalog page as served: the response, and its JSON once rendered (a cached page is

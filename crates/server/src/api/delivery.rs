@@ -14,7 +14,7 @@ pub struct AvailabilityRequest {
     pub available: bool,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationView {
     pub lat: f64,
@@ -38,6 +38,8 @@ pub struct PartnerView {
     pub total_earnings: i64,
     pub active_orders: i64,
     pub last_location: Option<LocationView>,
+    /// The store whose orders this partner is offered.
+    pub home_store: Option<super::StoreRef>,
 }
 
 impl From<&PartnerProfile> for PartnerView {
@@ -55,6 +57,7 @@ impl From<&PartnerProfile> for PartnerView {
             last_location: p
                 .last_location
                 .map(|(lat, lng, at)| LocationView { lat, lng, at }),
+            home_store: None,
         }
     }
 }
@@ -89,6 +92,10 @@ pub struct PartnerOrderView {
     /// Only for the assigned partner while the order is active.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<ContactView>,
+    /// In the partner's active orders: which drop-off this is (1 first), in the order
+    /// that keeps every promise with the shortest trip (docs/ARCHITECTURE.md, stacking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -168,13 +175,14 @@ pub struct StatusUpdateRequest {
     pub confirmation_code: Option<String>,
 }
 
-/// `{lat, lng, orderId}` from the assigned partner.
+/// `{lat, lng, orderId}` from the assigned partner; without `orderId`, an available
+/// partner's idle position (for dispatch).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LocationUpdate {
     pub lat: f64,
     pub lng: f64,
-    pub order_id: String,
+    pub order_id: Option<String>,
 }
 
 /// One delivered order's payout.
@@ -224,6 +232,9 @@ pub struct TrackingView {
     pub distance_meters: Option<i64>,
     pub eta_seconds: Option<u64>,
     pub last_seq: i64,
+    /// The delivery time promised at placement: shown beside the live ETA.
+    pub promised_minutes: Option<i64>,
+    pub promised_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `{success, tracking}`

@@ -106,6 +106,7 @@ pub struct LocationEvent {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StockLevel {
+    pub store_id: String,
     pub product_id: String,
     pub stock: i64,
     pub in_stock: bool,

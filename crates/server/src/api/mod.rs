@@ -6,18 +6,31 @@ mod admin;
 mod auth;
 mod catalog;
 mod delivery;
+mod dispatch;
 mod events;
 mod orders;
+mod stores;
 
 pub use admin::*;
 pub use auth::*;
 pub use catalog::*;
 pub use delivery::*;
+pub use dispatch::*;
 pub use events::*;
 pub use orders::*;
+pub use stores::*;
 
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// For `Option<Option<T>>` fields: absent → `None`, `null` → `Some(None)`.
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}
 
 /// Page information of a list answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -102,6 +102,9 @@ pub struct PlaceOrderRequest {
     pub payment_method: Option<String>,
     /// A note for the rider (at most 500 characters).
     pub notes: Option<String>,
+    /// The store the cart was built for (its catalog and stock): when the address is
+    /// served by another store, the order is refused with `store_mismatch`.
+    pub store_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -133,6 +136,8 @@ pub struct OrderView {
     pub order_number: String,
     /// `pending`, `accepted`, `picked_up`, `on_the_way`, `delivered` or `cancelled`.
     pub status: String,
+    /// The dark store it is picked from.
+    pub store: Option<super::StoreRef>,
     pub customer_id: String,
     pub partner: Option<PartnerRef>,
     pub items: Vec<OrderItemView>,
@@ -150,6 +155,11 @@ pub struct OrderView {
     pub cancel_reason: Option<String>,
     /// The newest event's `seq`; fetch `/events?after=` from here after a reconnect.
     pub last_seq: i64,
+    /// The delivery time promised at placement, in minutes, and the moment it runs out.
+    pub promised_minutes: Option<i64>,
+    pub promised_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Delivered after the promise, or not delivered and past it.
+    pub late: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub accepted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub picked_up_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -171,6 +181,7 @@ impl OrderView {
             id: o.id.clone(),
             order_number: order_number(&o.id),
             status: o.status.as_str().to_owned(),
+            store: None,
             customer_id: o.customer_id.clone(),
             partner,
             items: o
@@ -197,6 +208,16 @@ impl OrderView {
             notes: o.notes.clone(),
             cancel_reason: o.cancel_reason.clone(),
             last_seq: o.last_seq,
+            promised_minutes: o.promised_minutes,
+            promised_at: o.promised_at,
+            late: match (o.promised_at, o.delivered_at) {
+                (Some(p), Some(d)) => d > p,
+                (Some(p), None) => {
+                    o.status.is_active_delivery() && chrono::Utc::now() > p
+                        || o.status == qc_domain::OrderStatus::Pending && chrono::Utc::now() > p
+                }
+                (None, _) => false,
+            },
             created_at: o.created_at,
             accepted_at: o.accepted_at,
             picked_up_at: o.picked_up_at,

@@ -57,6 +57,15 @@ pub async fn register(
         return Err(errors.into());
     };
     errors.into_result()?;
+    // A partner works for one store: the one chosen, or the only one.
+    let home_store_id = match role {
+        Role::Delivery => Some(
+            super::stores::given_or_only(state, req.store_id.as_deref())?
+                .id()
+                .to_owned(),
+        ),
+        _ => None,
+    };
     let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
     let user = state
         .store
@@ -66,6 +75,7 @@ pub async fn register(
             phone: phone.map(Phone::into_inner),
             role,
             password_hash,
+            home_store_id,
         })
         .await
         .map_err(|e| match e {
@@ -288,7 +298,11 @@ pub async fn set_blocked(
 pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersResponse> {
     let (page, limit, offset) = page_params(q.page, q.limit)?;
     let search = q.search.as_deref().filter(|s| !s.trim().is_empty());
-    let (rows, total) = state.store.list_partners(search, offset, limit).await?;
+    let store = q.store_id.as_deref().filter(|s| !s.is_empty());
+    let (rows, total) = state
+        .store
+        .list_partners(search, store, offset, limit)
+        .await?;
     let online = state.broadcast.online_users().await;
     Ok(PartnersResponse {
         success: true,
@@ -296,6 +310,7 @@ pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersRespo
             .into_iter()
             .map(|r| {
                 let p = r.profile;
+                let remembered = state.riders.get(&p.user_id);
                 AdminPartnerView {
                     online: online.contains_key(&p.user_id),
                     id: p.user_id,
@@ -305,13 +320,29 @@ pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersRespo
                     is_available: p.is_available,
                     is_verified: p.is_verified,
                     status: p.status.as_str().to_owned(),
+                    home_store: p
+                        .home_store_id
+                        .as_deref()
+                        .and_then(|s| state.stores.get(s))
+                        .map(|s| super::stores::store_ref(&s)),
                     active_orders: p.active_orders,
                     active_order_id: r.active_order_id,
-                    last_location: p.last_location.map(|(lat, lng, at)| LocationView {
-                        lat,
-                        lng,
-                        at,
-                    }),
+                    // The freshest of the row and this instance's memory (idle
+                    // positions reach the row only every 30 s).
+                    last_location: {
+                        let row =
+                            p.last_location
+                                .map(|(lat, lng, at)| LocationView { lat, lng, at });
+                        match (row, remembered) {
+                            (Some(r), Some((_, at))) if at <= r.at => Some(r),
+                            (_, Some((pt, at))) => Some(LocationView {
+                                lat: pt.lat,
+                                lng: pt.lng,
+                                at,
+                            }),
+                            (r, None) => r,
+                        }
+                    },
                     total_deliveries: p.total_deliveries,
                     total_earnings: p.total_earnings.minor(),
                 }
@@ -338,14 +369,51 @@ pub async fn set_partner_flags(
             }
             other => other.into(),
         })?;
-    if suspended == Some(true) {
+    if !p.is_available {
+        // Suspended or unverified: no more offers, at once.
         state
             .broadcast
-            .set_partner_available(partner_id, false)
+            .set_partner_available(partner_id, p.home_store_id.as_deref(), None, false)
             .await;
     }
     state.broadcast.stats_changed();
-    Ok(PartnerView::from(&p))
+    state.stores.load_changed();
+    Ok(super::views::partner_profile_view(state, &p))
+}
+
+/// Move a partner to another home store: from now on they are offered its orders.
+pub async fn set_partner_store(
+    state: &AppState,
+    partner_id: &str,
+    store_id: &str,
+) -> Result<PartnerView> {
+    let before = state
+        .store
+        .partner_profile(partner_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("partner_not_found", "No such delivery partner."))?;
+    let p = state
+        .store
+        .set_partner_store(partner_id, store_id)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::not_found("store_not_found", "No such store."),
+            StoreError::NotFound => {
+                AppError::not_found("partner_not_found", "No such delivery partner.")
+            }
+            other => other.into(),
+        })?;
+    state
+        .broadcast
+        .set_partner_available(
+            partner_id,
+            p.home_store_id.as_deref(),
+            before.home_store_id.as_deref(),
+            p.is_available && p.is_verified,
+        )
+        .await;
+    state.stores.load_changed();
+    Ok(super::views::partner_profile_view(state, &p))
 }
 
 /// Create an admin account. Never reachable over HTTP.
@@ -371,6 +439,7 @@ pub async fn create_admin(
             phone: None,
             role: Role::Admin,
             password_hash,
+            home_store_id: None,
         })
         .await
         .map_err(|e| match e {

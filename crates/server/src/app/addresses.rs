@@ -23,25 +23,24 @@ pub fn parse_address(a: &AddressRequest, prefix: &str) -> Result<Address, Valida
     )
 }
 
-/// Whether the store delivers to an address: within `QC_SERVICE_RADIUS_KM` of it, when
-/// the address has coordinates. Checked when an address is saved and when an order is
-/// placed, so no delivery (and no payout) is ever priced across a city.
+/// Whether any store serves an address (its point, else its zip code): an address
+/// nobody serves is refused when it is saved and when an order is placed, so no
+/// delivery (and no payout) is ever priced across a city. A store that is closed or busy
+/// right now still serves the address.
 pub fn check_serviceable(state: &AppState, address: &qc_domain::Address) -> Result<()> {
-    let Some(point) = address.point() else {
-        return Ok(());
-    };
-    let km = state.config.store_location.distance_m(point) / 1_000.0;
-    let radius = state.config.service_radius_km;
-    if km <= radius {
-        return Ok(());
+    let place = super::stores::Place::of(address);
+    match state.stores.quote(
+        place.point,
+        place.zip.as_deref(),
+        qc_domain::store::TYPICAL_ITEMS,
+        chrono::Utc::now(),
+    ) {
+        Ok(_) | Err((_, Some(_))) => Ok(()),
+        Err((_, None)) => Err(AppError::unprocessable(
+            "not_serviceable",
+            "We don't deliver to this address yet: it is outside the area our stores serve.",
+        )),
     }
-    Err(AppError::unprocessable(
-        "not_serviceable",
-        format!(
-            "We don't deliver to this address yet: it is {km:.1} km from our store, and we \
-             deliver within {radius:.1} km."
-        ),
-    ))
 }
 
 fn not_found() -> AppError {

@@ -30,10 +30,22 @@ fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
     })
 }
 
-/// Browse the catalog: filters, search, sort and pages. Pages are served from the
-/// short-lived catalog cache, which every catalog or stock change made through this
-/// instance clears (see [`super::cache`]).
-pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Arc<ProductsPage>> {
+/// Browse a store's catalog: filters, search, sort and pages, with that store's stock
+/// (the store is resolved from the query, see [`super::stores::resolve`]). Pages are
+/// served from the short-lived catalog cache, which every catalog or stock change made
+/// through this instance clears (see [`super::cache`]).
+pub async fn list_products(
+    state: &AppState,
+    who: &AuthUser,
+    q: ProductListQuery,
+) -> Result<Arc<ProductsPage>> {
+    let hint = StoreHint {
+        store_id: q.store_id.clone(),
+        address_id: q.address_id.clone(),
+        lat: q.lat,
+        lng: q.lng,
+    };
+    let store = super::stores::resolve(state, who, &hint).await?;
     let (page, limit, offset) = page_params(q.page, q.limit)?;
     let mut errors = ValidationErrors::new();
     for (field, v) in [("minPrice", q.min_price), ("maxPrice", q.max_price)] {
@@ -62,6 +74,7 @@ pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Arc<
         max_price: q.max_price.map(Money),
         sort: parse_sort(q.sort.as_deref())?,
         include_inactive: false,
+        store_id: Some(store.id().to_owned()),
         offset,
         limit,
     };
@@ -75,15 +88,22 @@ pub async fn list_products(state: &AppState, q: ProductListQuery) -> Result<Arc<
         success: true,
         products: products.iter().map(ProductView::from).collect(),
         pagination: Pagination::new(page, limit, total),
+        store: Some(super::stores::store_ref(&store)),
     }));
     state.catalog.insert(&key, ticket, Arc::clone(&page));
     Ok(page)
 }
 
-/// One active product.
-pub async fn product(state: &AppState, id: &str) -> Result<ProductView> {
-    match state.store.product_by_id(id).await? {
-        Some(p) if p.orderable() => Ok(ProductView::from(&p)),
+/// One product customers may see, with the stock of the store the hint resolves to.
+pub async fn product(
+    state: &AppState,
+    who: &AuthUser,
+    id: &str,
+    hint: &StoreHint,
+) -> Result<(ProductView, StoreRef)> {
+    let store = super::stores::resolve(state, who, hint).await?;
+    match state.store.product_by_id(id, Some(store.id())).await? {
+        Some(p) if p.orderable() => Ok((ProductView::from(&p), super::stores::store_ref(&store))),
         _ => Err(AppError::not_found("product_not_found", "No such product.")),
     }
 }
@@ -103,8 +123,16 @@ fn too_large() -> AppError {
 /// are left and the current price; plus server-computed totals of what can be had.
 pub async fn validate_cart(
     state: &AppState,
+    who: &AuthUser,
     req: CartValidateRequest,
 ) -> Result<CartValidateResponse> {
+    let hint = StoreHint {
+        store_id: req.store_id,
+        address_id: req.address_id,
+        lat: req.lat,
+        lng: req.lng,
+    };
+    let store = super::stores::resolve(state, who, &hint).await?;
     let raw: Vec<(String, i64)> = req
         .items
         .into_iter()
@@ -112,7 +140,7 @@ pub async fn validate_cart(
         .collect();
     let lines = normalise_cart(&raw, state.config.order_limits)?;
     let ids: Vec<String> = lines.iter().map(|l| l.product_id.clone()).collect();
-    let products = state.store.products_by_ids(&ids).await?;
+    let products = state.store.products_by_ids(&ids, store.id()).await?;
     let mut subtotal = Money::ZERO;
     let mut items = Vec::with_capacity(lines.len());
     for line in &lines {
@@ -162,16 +190,27 @@ pub async fn validate_cart(
         subtotal: totals.subtotal.minor(),
         delivery_fee: totals.delivery_fee.minor(),
         total: totals.total.minor(),
+        store: super::stores::store_ref(&store),
     })
 }
 
 pub async fn products(state: &AppState, q: AdminProductQuery) -> Result<ProductsResponse> {
     let (page, limit, offset) = page_params(q.page, q.limit)?;
+    let store = match q.store_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(
+            state
+                .stores
+                .get(id)
+                .ok_or_else(|| AppError::not_found("store_not_found", "No such store."))?,
+        ),
+        None => None,
+    };
     let query = ProductQuery {
         category: q.category.filter(|c| !c.trim().is_empty()),
         search: q.search.filter(|s| !s.trim().is_empty()),
         include_inactive: true,
         sort: qc_store::ProductSort::Name,
+        store_id: store.as_ref().map(|s| s.id().to_owned()),
         offset,
         limit,
         ..Default::default()
@@ -181,6 +220,7 @@ pub async fn products(state: &AppState, q: AdminProductQuery) -> Result<Products
         success: true,
         products: products.iter().map(ProductView::from).collect(),
         pagination: Pagination::new(page, limit, total),
+        store: store.map(|s| super::stores::store_ref(&s)),
     })
 }
 
@@ -211,6 +251,23 @@ pub async fn create_product(state: &AppState, req: CreateProductRequest) -> Resu
         e.push("stock", "must be between 0 and 1000000");
     }
     e.into_result()?;
+    // The initial stock goes to the given store, or to every store.
+    let stores: Vec<String> = match req.store_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => vec![
+            state
+                .stores
+                .get(id)
+                .ok_or_else(|| AppError::not_found("store_not_found", "No such store."))?
+                .id()
+                .to_owned(),
+        ],
+        None => state
+            .stores
+            .all()
+            .iter()
+            .map(|s| s.id().to_owned())
+            .collect(),
+    };
     let product = state
         .store
         .create_product(NewProduct {
@@ -222,6 +279,7 @@ pub async fn create_product(state: &AppState, req: CreateProductRequest) -> Resu
             price: Money(req.price),
             mrp: Money(req.mrp.unwrap_or(req.price)),
             stock: req.stock,
+            stores,
             brand: req.brand.filter(|b| !b.trim().is_empty()),
             tags: req.tags,
         })
@@ -284,20 +342,38 @@ pub async fn update_product(
     // must not get the old page.
     state.catalog_changed();
     if deactivating || req.is_active == Some(true) {
-        publish(state, &product).await;
+        publish_everywhere(state, &product.id).await;
     }
     Ok(ProductView::from(&product))
 }
 
-async fn publish(state: &AppState, p: &qc_store::Product) {
+/// Tell open catalogs and carts a product's stock at one store.
+async fn publish(state: &AppState, store_id: &str, p: &qc_store::Product) {
     state
         .broadcast
         .inventory(vec![StockLevel {
+            store_id: store_id.to_owned(),
             product_id: p.id.clone(),
             stock: p.stock,
-            in_stock: p.stock > 0 && p.is_active,
+            in_stock: p.stock > 0 && p.orderable(),
         }])
         .await;
+}
+
+/// Tell open catalogs and carts a product's stock at every store (it was switched on
+/// or off).
+async fn publish_everywhere(state: &AppState, product_id: &str) {
+    for store in state.stores.all() {
+        match state
+            .store
+            .product_by_id(product_id, Some(store.id()))
+            .await
+        {
+            Ok(Some(p)) => publish(state, store.id(), &p).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read stock for inventory:updated"),
+        }
+    }
 }
 
 /// Set or adjust stock with a reason; open catalogs and carts hear `inventory:updated`.
@@ -308,6 +384,7 @@ pub async fn change_stock(
     req: StockRequest,
 ) -> Result<ProductView> {
     let reason = reason(&req.reason)?;
+    let store = super::stores::given_or_only(state, req.store_id.as_deref())?;
     let change = match (req.set, req.adjust) {
         (Some(n), None) if (0..=1_000_000).contains(&n) => StockChange::Set(n),
         (None, Some(d)) if d != 0 && d.abs() <= 1_000_000 => StockChange::Adjust(d),
@@ -321,11 +398,11 @@ pub async fn change_stock(
     };
     let product = state
         .store
-        .change_stock(id, change, &reason, &admin.id)
+        .change_stock(store.id(), id, change, &reason, &admin.id)
         .await
         .map_err(product_err)?;
     state.catalog_changed();
-    publish(state, &product).await;
+    publish(state, store.id(), &product).await;
     Ok(ProductView::from(&product))
 }
 

@@ -4,7 +4,7 @@
 //! — the caches first, so a client that refetches on the event never reads old data.
 
 use super::AppState;
-use super::views::{offer_view, partner_view};
+use super::views::partner_view;
 use crate::api::{PartnerOrderView, PartnerRef, StockLevel};
 use qc_domain::OrderEventKind;
 use qc_store::OrderChange;
@@ -32,10 +32,10 @@ pub async fn order_changed(
     if !change.stock.is_empty() {
         state.catalog_changed();
     }
+    // The store's queue and riders changed: its promise will say so.
+    state.stores.load_changed();
     match event.kind {
-        OrderEventKind::Created => {
-            rt.order_created(&offer_view(state, order)).await;
-        }
+        OrderEventKind::Created => super::dispatch::start(state, order).await,
         OrderEventKind::Accepted => {
             let partner = named_partner(change);
             let built;
@@ -58,8 +58,8 @@ pub async fn order_changed(
             let previous = change.previous_partner.as_deref().unwrap_or_default();
             let reason = event.payload["reason"].as_str().unwrap_or_default();
             rt.order_unassigned(order, event, previous, reason).await;
-            // Offered to everyone again.
-            rt.order_created(&offer_view(state, order)).await;
+            // Offered to the store's partners again.
+            super::dispatch::start(state, order).await;
         }
         OrderEventKind::CodeLocked => rt.code_locked(order, event).await,
         OrderEventKind::CodeReset => rt.code_reset(order, event).await,
@@ -78,11 +78,15 @@ pub async fn order_changed(
                 .await;
         }
     }
+    if let Some(offer) = &change.ended_offer {
+        super::dispatch::offer_ended(state, order, offer).await;
+    }
     if !change.stock.is_empty() {
         let levels = change
             .stock
             .iter()
             .map(|l| StockLevel {
+                store_id: l.store_id.clone(),
                 product_id: l.product_id.clone(),
                 stock: l.stock,
                 in_stock: l.stock > 0 && l.active,

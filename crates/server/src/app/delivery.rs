@@ -34,7 +34,10 @@ async fn profile(state: &AppState, who: &AuthUser) -> Result<PartnerProfile> {
 }
 
 pub async fn me(state: &AppState, who: &AuthUser) -> Result<PartnerView> {
-    Ok(PartnerView::from(&profile(state, who).await?))
+    Ok(super::views::partner_profile_view(
+        state,
+        &profile(state, who).await?,
+    ))
 }
 
 /// Why this partner may not take orders now, if anything stops them: suspended or not
@@ -66,16 +69,21 @@ pub async fn set_availability(
     let p = state.store.set_availability(&who.id, available).await?;
     state
         .broadcast
-        .set_partner_available(&who.id, available)
+        .set_partner_available(&who.id, p.home_store_id.as_deref(), None, available)
         .await;
-    Ok(PartnerView::from(&p))
+    state.stores.load_changed();
+    Ok(super::views::partner_profile_view(state, &p))
 }
 
 /// Pending orders that nobody has taken yet, as offers (no customer details), for a
 /// verified partner whose availability is on.
 pub async fn available_orders(state: &AppState, who: &AuthUser) -> Result<Vec<OfferView>> {
-    eligibility(&profile(state, who).await?, true)?;
-    let orders = state.store.available_orders(100).await?;
+    let me = profile(state, who).await?;
+    eligibility(&me, true)?;
+    let Some(store) = me.home_store_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let orders = state.store.available_orders(store, 100).await?;
     Ok(orders.iter().map(|o| offer_view(state, o)).collect())
 }
 
@@ -93,6 +101,19 @@ pub async fn active_orders(state: &AppState, who: &AuthUser) -> Result<Vec<Partn
             contact(state, o).await?,
             Some(me_ref(who)),
         ));
+    }
+    if out.len() > 1 {
+        let order = super::dispatch::stop_order(state, &who.id, &orders);
+        let mut ranked: Vec<Option<PartnerOrderView>> = out.into_iter().map(Some).collect();
+        out = Vec::with_capacity(ranked.len());
+        for (n, i) in order.into_iter().enumerate() {
+            if let Some(mut v) = ranked[i].take() {
+                v.stop = Some(n as i64 + 1);
+                out.push(v);
+            }
+        }
+    } else if let Some(v) = out.first_mut() {
+        v.stop = Some(1);
     }
     Ok(out)
 }
@@ -354,8 +375,11 @@ pub async fn record_location(
     who: &AuthUser,
     update: LocationUpdate,
 ) -> Result<LocationView> {
+    let Some(order_id) = update.order_id.as_deref() else {
+        // No order: an idle position, for dispatch.
+        return super::dispatch::record_position(state, who, update.lat, update.lng).await;
+    };
     let point = GeoPoint::parse(update.lat, update.lng)?;
-    let order_id = update.order_id.as_str();
     let at = Utc::now();
     // A fix farther from the order's previous one than a rider can travel is refused:
     // it never reaches the trail, the customer's map or the ETA.
@@ -408,6 +432,8 @@ pub async fn record_location(
         .location(order_id, &who.id, &customer_id, &view)
         .await;
     share_position(state, order_id, &view).await;
+    // Where the partner is counts for dispatch too (stacking a second order).
+    state.riders.update(&who.id, point, at);
     if state.locations.update(order_id, &who.id, point, at) {
         state
             .store

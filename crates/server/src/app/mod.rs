@@ -13,10 +13,13 @@ pub mod cache;
 pub mod catalog;
 pub mod changes;
 pub mod delivery;
+pub mod directory;
+pub mod dispatch;
 pub mod locations;
 pub mod orders;
 pub mod sessions;
 pub mod stats;
+pub mod stores;
 pub mod views;
 
 use crate::api::ProductsPage;
@@ -90,7 +93,11 @@ pub struct Services {
     /// Per-address and per-user rate limits.
     pub limits: Limits,
     pub broadcast: Arc<Broadcaster>,
+    /// The stores, parsed, with their live load (see [`directory`]).
+    pub stores: Arc<directory::Directory>,
     pub locations: Arc<locations::Locations>,
+    /// Partners' last positions, for dispatch (see [`dispatch`]).
+    pub riders: Arc<dispatch::Riders>,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The account behind a token, by user id (see [`cache`]).
     pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
@@ -125,8 +132,13 @@ impl AppState {
             ),
             limits: Limits::new(&config),
             broadcast: Arc::new(broadcast),
+            stores: Arc::new(directory::Directory::new(
+                store.clone(),
+                config.rider_speed_kmh,
+            )),
             metrics,
             locations: Arc::new(locations::Locations::default()),
+            riders: Arc::new(dispatch::Riders::default()),
             users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
             catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
             config: Arc::new(config),

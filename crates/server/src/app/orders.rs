@@ -5,7 +5,8 @@
 
 use super::addresses::parse_address;
 use super::changes::order_changed;
-use super::views::{order_view, partner_ref, person};
+use super::directory::Quote;
+use super::views::{full_view, order_view, partner_ref, person, pickup_of};
 use super::{AppState, page_params, reason};
 use crate::api::*;
 use crate::auth::AuthUser;
@@ -106,8 +107,8 @@ pub async fn place_order(
             .hit(&who.id)
             .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
         let plan = validate(state, who, &req).await?;
-        super::addresses::check_serviceable(state, &plan.address)?;
-        create(state, who, plan, key.as_deref()).await
+        let quote = choose_store(state, &plan, req.store_id.as_deref())?;
+        create(state, who, plan, &quote, key.as_deref()).await
     }
     .await;
     if result.is_err()
@@ -189,9 +190,41 @@ async fn validate(state: &AppState, who: &AuthUser, req: &PlaceOrderRequest) -> 
     }
 }
 
-async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>) -> Result<Placed> {
+/// The store that delivers to the order's address (coordinates, else zip code) and what
+/// it promises; refused when nobody serves it (422 `not_serviceable`), when its store is
+/// closed or busy (409), or when the cart was built for another store (409
+/// `store_mismatch`).
+fn choose_store(state: &AppState, plan: &Plan, cart_store: Option<&str>) -> Result<Quote> {
+    let place = super::stores::Place::of(&plan.address);
+    let items: u32 = plan.lines.iter().map(|l| l.quantity).sum();
+    let quote = state
+        .stores
+        .quote(place.point, place.zip.as_deref(), items, Utc::now())
+        .map_err(|(why, q)| super::stores::refusal_error(why, q.as_ref()))?;
+    if let Some(cart) = cart_store.filter(|s| !s.is_empty())
+        && cart != quote.store.id()
+    {
+        return Err(AppError::Conflict {
+            code: "store_mismatch",
+            message: format!(
+                "This address is served by {}: check your cart against its stock first.",
+                quote.store.record.name
+            ),
+            details: Some(serde_json::json!({ "store": super::stores::store_ref(&quote.store) })),
+        });
+    }
+    Ok(quote)
+}
+
+async fn create(
+    state: &AppState,
+    who: &AuthUser,
+    plan: Plan,
+    quote: &Quote,
+    key: Option<&str>,
+) -> Result<Placed> {
     let ids: Vec<String> = plan.lines.iter().map(|l| l.product_id.clone()).collect();
-    let products = state.store.products_by_ids(&ids).await?;
+    let products = state.store.products_by_ids(&ids, quote.store.id()).await?;
     let mut unavailable = Vec::new();
     let mut items = Vec::with_capacity(plan.lines.len());
     let mut subtotal = Money::ZERO;
@@ -232,9 +265,12 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         });
     }
     let totals = state.config.fees.totals(subtotal).ok_or_else(too_large)?;
-    let now = Utc::now();
+    // Milliseconds, as stored: the answer to the placement and every later read agree.
+    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 3);
+    let promised = i64::from(quote.promise.minutes);
     let order = Order {
         id: uuid::Uuid::now_v7().simple().to_string(),
+        store_id: quote.store.id().to_owned(),
         customer_id: who.id.clone(),
         partner_id: None,
         status: OrderStatus::Pending,
@@ -252,6 +288,12 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
         payout: None,
         distance_m: None,
         last_seq: 1,
+        promised_minutes: Some(promised),
+        promised_at: Some(now + chrono::Duration::minutes(promised)),
+        dispatch: match quote.store.settings.dispatch.dispatch_mode {
+            qc_domain::dispatch::DispatchMode::Auto => qc_store::DispatchState::Offering,
+            qc_domain::dispatch::DispatchMode::Broadcast => qc_store::DispatchState::Broadcast,
+        },
         created_at: now,
         accepted_at: None,
         picked_up_at: None,
@@ -262,7 +304,7 @@ async fn create(state: &AppState, who: &AuthUser, plan: Plan, key: Option<&str>)
     };
     let body = serde_json::to_string(&OrderResponse {
         success: true,
-        order: OrderView::new(&order, None, true),
+        order: full_view(state, &order, None),
     })
     .map_err(|e| AppError::Internal(e.into()))?;
     let idem = key.map(|k| IdempotencyRecord {
@@ -395,7 +437,7 @@ pub async fn tracking(
 ) -> Result<crate::api::TrackingView> {
     use crate::api::{LocationPoint, LocationView, TrackingView};
     let order = own_order(state, who, order_id).await?;
-    let store = state.config.store_location;
+    let store = pickup_of(state, &order);
     let destination = order.address.point();
     let mut location = None;
     if order.status.is_active_delivery() {
@@ -445,6 +487,8 @@ pub async fn tracking(
         distance_meters: distance.map(|d| d.round() as i64),
         eta_seconds: distance.map(|d| qc_domain::geo::eta_seconds(d, state.config.rider_speed_kmh)),
         last_seq: order.last_seq,
+        promised_minutes: order.promised_minutes,
+        promised_at: order.promised_at,
     })
 }
 
@@ -505,6 +549,7 @@ pub async fn admin_orders(
 ) -> Result<(Vec<OrderView>, Pagination)> {
     let (page, limit, offset) = page_params(q.page, q.limit)?;
     let filter = AdminOrderFilter {
+        store_id: q.store_id.filter(|s| !s.is_empty()),
         status: parse_status(q.status.as_deref())?,
         search: q.search.filter(|s| !s.trim().is_empty()),
         from: q
@@ -537,6 +582,7 @@ pub async fn order_detail(state: &AppState, order_id: &str) -> Result<AdminOrder
         .ok_or_else(order_not_found)?;
     let timeline = state.store.order_events(order_id, 0, 1_000).await?;
     let trail = state.store.location_trail(order_id, 2_000).await?;
+    let offers = state.store.order_offers(order_id).await?;
     Ok(AdminOrderDetail {
         success: true,
         order: order_view(state, &order).await?,
@@ -560,6 +606,7 @@ pub async fn order_detail(state: &AppState, order_id: &str) -> Result<AdminOrder
             .collect(),
         customer: person(state, Some(&order.customer_id)).await?,
         partner: person(state, order.partner_id.as_deref()).await?,
+        offers: offers.iter().map(OfferHistoryView::from).collect(),
     })
 }
 

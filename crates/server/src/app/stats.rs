@@ -14,18 +14,28 @@ const STATS_EVERY: Duration = Duration::from_secs(2);
 /// Products below this stock show up as low stock.
 pub const LOW_STOCK_BELOW: i64 = 5;
 
-fn start_of_today() -> DateTime<Utc> {
+pub fn start_of_today() -> DateTime<Utc> {
     let now = Utc::now();
     now.date_naive()
         .and_hms_opt(0, 0, 0)
         .map_or(now, |d| Utc.from_utc_datetime(&d))
 }
 
-/// The dashboard numbers, from the database plus live presence.
-pub async fn stats(state: &AppState) -> Result<StatsView> {
+/// The dashboard numbers (of one store, or of all), from the database plus live
+/// presence.
+pub async fn stats(state: &AppState, store: Option<&str>) -> Result<StatsView> {
+    let store = store.filter(|s| !s.is_empty());
+    if let Some(id) = store
+        && state.store.store_by_id(id).await?.is_none()
+    {
+        return Err(crate::error::AppError::not_found(
+            "store_not_found",
+            "No such store.",
+        ));
+    }
     let snap = state
         .store
-        .stats_snapshot(start_of_today(), LOW_STOCK_BELOW)
+        .stats_snapshot(start_of_today(), LOW_STOCK_BELOW, store)
         .await?;
     let mut orders = OrdersByStatus::default();
     for (status, n) in &snap.orders_by_status {
@@ -59,12 +69,19 @@ pub async fn stats(state: &AppState) -> Result<StatsView> {
         low_stock: snap
             .low_stock
             .iter()
-            .map(|p| LowStockItem {
-                product_id: p.id.clone(),
-                name: p.name.clone(),
-                stock: p.stock,
+            .map(|l| LowStockItem {
+                product_id: l.product_id.clone(),
+                name: l.name.clone(),
+                stock: l.stock,
+                store_id: l.store_id.clone(),
+                store_code: l.store_code.clone(),
             })
             .collect(),
+        late_orders: snap.late,
+        at_risk_orders: snap.at_risk,
+        on_time_rate_today: (snap.delivered_today > 0)
+            .then(|| snap.on_time_today as f64 / snap.delivered_today as f64),
+        store_id: store.map(str::to_owned),
         generated_at: Some(Utc::now()),
     })
 }
@@ -79,7 +96,7 @@ pub fn spawn_pusher(state: &AppState) {
             dirty.notified().await;
             let rt = &state.broadcast;
             if rt.presence.local_admins() > 0 {
-                match stats(&state).await {
+                match stats(&state, None).await {
                     Ok(stats) => {
                         let online = rt.online_counts().await;
                         rt.admin_stats(&stats, online).await;

@@ -5,18 +5,43 @@
 use super::AppState;
 use crate::api::{
     ContactView, DropoffArea, LocationPoint, OfferView, OrderView, PartnerOrderView, PartnerRef,
-    PersonView, order_number,
+    PersonView, StoreRef, order_number,
 };
 use crate::auth::AuthUser;
 use crate::error::Result;
 use qc_store::Order;
 
+/// Where an order is picked up: its store (the configured location for an order whose
+/// store is gone).
+pub fn pickup_of(state: &AppState, order: &Order) -> qc_domain::GeoPoint {
+    state
+        .stores
+        .get(&order.store_id)
+        .map_or(state.config.store_location, |s| s.location)
+}
+
 /// Store → customer distance of an order, when the address has coordinates.
 pub fn delivery_distance(state: &AppState, order: &Order) -> Option<i64> {
+    let from = pickup_of(state, order);
     order
         .address
         .point()
-        .map(|p| state.config.store_location.distance_m(p).round() as i64)
+        .map(|p| from.distance_m(p).round() as i64)
+}
+
+/// The store of an order, named.
+pub fn store_of(state: &AppState, order: &Order) -> Option<StoreRef> {
+    state
+        .stores
+        .get(&order.store_id)
+        .map(|s| super::stores::store_ref(&s))
+}
+
+/// An order as its customer and admins see it (with its store, without the partner).
+pub fn full_view(state: &AppState, order: &Order, partner: Option<PartnerRef>) -> OrderView {
+    let mut v = OrderView::new(order, partner, true);
+    v.store = store_of(state, order);
+    v
 }
 
 /// The partner's view of an order; `contact` adds the customer's name and phone.
@@ -27,9 +52,11 @@ pub fn partner_view(
     partner: Option<PartnerRef>,
 ) -> PartnerOrderView {
     let distance = order.distance_m.or_else(|| delivery_distance(state, order));
-    let store = state.config.store_location;
+    let store = pickup_of(state, order);
+    let mut view = OrderView::new(order, partner, false);
+    view.store = store_of(state, order);
     PartnerOrderView {
-        order: OrderView::new(order, partner, false),
+        order: view,
         distance_meters: distance,
         estimated_payout: order
             .payout
@@ -40,6 +67,7 @@ pub fn partner_view(
             lng: store.lng,
         },
         customer: contact,
+        stop: None,
     }
 }
 
@@ -49,7 +77,7 @@ const OFFER_GRID_DEG: f64 = 0.005;
 /// An order as offered to partners before one accepts: no customer, no exact address.
 pub fn offer_view(state: &AppState, order: &Order) -> OfferView {
     let distance = order.distance_m.or_else(|| delivery_distance(state, order));
-    let store = state.config.store_location;
+    let store = pickup_of(state, order);
     let minutes = distance.map(|d| {
         let secs = qc_domain::geo::eta_seconds(d as f64, state.config.rider_speed_kmh);
         i64::try_from(secs.div_ceil(60)).unwrap_or(i64::MAX)
@@ -83,6 +111,21 @@ pub fn offer_view(state: &AppState, order: &Order) -> OfferView {
 }
 
 /// The caller as the partner named on an order.
+/// A partner's profile with their home store named.
+pub fn partner_profile_view(
+    state: &AppState,
+    p: &qc_store::PartnerProfile,
+) -> crate::api::PartnerView {
+    crate::api::PartnerView {
+        home_store: p
+            .home_store_id
+            .as_deref()
+            .and_then(|s| state.stores.get(s))
+            .map(|s| super::stores::store_ref(&s)),
+        ..crate::api::PartnerView::from(p)
+    }
+}
+
 pub fn me_ref(who: &AuthUser) -> PartnerRef {
     PartnerRef {
         id: who.id.clone(),
@@ -115,11 +158,7 @@ pub async fn partner_ref(state: &AppState, order: &Order) -> Result<Option<Partn
 
 /// The full view of an order, with its partner named (customers and admins).
 pub async fn order_view(state: &AppState, order: &Order) -> Result<OrderView> {
-    Ok(OrderView::new(
-        order,
-        partner_ref(state, order).await?,
-        true,
-    ))
+    Ok(full_view(state, order, partner_ref(state, order).await?))
 }
 
 /// A person on an order, for admins.

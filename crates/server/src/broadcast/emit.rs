@@ -1,7 +1,7 @@
 //! Server → client events, sent after the store has committed. Delivery is
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
 
-use super::{ADMINS, AVAILABLE_PARTNERS, Broadcaster, on_io, role_room, user_room};
+use super::{ADMINS, Broadcaster, available_room, on_io, role_room, user_room};
 use crate::api::*;
 use qc_domain::Role;
 use qc_store::{Order, OrderEvent};
@@ -25,13 +25,14 @@ impl Broadcaster {
         rooms
     }
 
-    pub async fn order_created(&self, view: &OfferView) {
+    /// A new order on offer, to its store's available partners and admins.
+    pub async fn order_created(&self, store_id: &str, view: &OfferView) {
         self.stats_changed();
         let data = OrderCreatedEvent {
             order: view.clone(),
         };
         self.send(
-            vec![AVAILABLE_PARTNERS.to_owned(), ADMINS.to_owned()],
+            vec![available_room(store_id), ADMINS.to_owned()],
             "order:created",
             &data,
         )
@@ -75,7 +76,7 @@ impl Broadcaster {
         };
         let partner_room = user_room(&partner.id);
         if let Err(e) = on_io!(&self.io, io => {
-            io.to(AVAILABLE_PARTNERS).except(partner_room.clone()).emit("order:taken", &taken).await
+            io.to(available_room(&order.store_id)).except(partner_room.clone()).emit("order:taken", &taken).await
         }) {
             tracing::debug!(error = %e, "emit order:taken failed");
         }
@@ -116,7 +117,7 @@ impl Broadcaster {
         };
         let mut rooms = Self::order_audience(order);
         if was_on_offer {
-            rooms.push(AVAILABLE_PARTNERS.to_owned());
+            rooms.push(available_room(&order.store_id));
         }
         self.send(rooms, "order:cancelled", &data).await;
     }
@@ -260,18 +261,67 @@ impl Broadcaster {
         .await;
     }
 
-    /// Put every socket of a partner in (or out of) the room that receives new orders.
-    pub async fn set_partner_available(&self, user_id: &str, available: bool) {
+    /// An order offered to one partner (dispatch `auto`).
+    pub async fn offer(&self, partner_id: &str, offer: &OrderOfferEvent) {
+        self.send(vec![user_room(partner_id)], "order:offer", offer)
+            .await;
+    }
+
+    /// A partner's offer ended without their accept (expired, or withdrawn).
+    pub async fn offer_ended(&self, partner_id: &str, data: &OfferExpiredEvent) {
+        self.send(vec![user_room(partner_id)], "order:offer-expired", data)
+            .await;
+    }
+
+    /// A partner's availability was turned off for offers left to expire in a row.
+    pub async fn auto_paused(&self, partner_id: &str, data: &AutoPausedEvent) {
+        self.send(vec![user_room(partner_id)], "partner:auto-paused", data)
+            .await;
+    }
+
+    /// A step of an order's dispatch, for admins; `escalated` also as
+    /// `dispatch:escalated`.
+    pub async fn dispatch_updated(&self, data: &DispatchUpdatedEvent) {
+        self.stats_changed();
+        self.send(vec![ADMINS.to_owned()], "dispatch:updated", data)
+            .await;
+        if data.state == "escalated" {
+            self.send(vec![ADMINS.to_owned()], "dispatch:escalated", data)
+                .await;
+        }
+    }
+
+    /// Where an available partner is (no order), for the admins' map.
+    pub async fn partner_position(&self, data: &PartnerPositionEvent) {
+        self.send(vec![ADMINS.to_owned()], "partner:location", data)
+            .await;
+    }
+
+    /// Put every socket of a partner in (or out of) the room of their store's new
+    /// orders; `previous`: a store whose room they leave (their home store changed).
+    pub async fn set_partner_available(
+        &self,
+        user_id: &str,
+        store_id: Option<&str>,
+        previous: Option<&str>,
+        available: bool,
+    ) {
         self.stats_changed();
         let room = user_room(user_id);
-        let result = on_io!(&self.io, io => {
-            let op = io.to(room.clone());
-            if available {
-                op.join(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
-            } else {
-                op.leave(AVAILABLE_PARTNERS).await.map_err(|e| e.to_string())
+        let mut leave: Vec<String> = previous.map(available_room).into_iter().collect();
+        if !available && let Some(s) = store_id {
+            leave.push(available_room(s));
+        }
+        let join = store_id.filter(|_| available).map(available_room);
+        let result: Result<(), String> = on_io!(&self.io, io => async {
+            for r in leave {
+                io.to(room.clone()).leave(r).await.map_err(|e| e.to_string())?;
             }
-        });
+            if let Some(r) = join {
+                io.to(room.clone()).join(r).await.map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }.await);
         if let Err(e) = result {
             tracing::debug!(error = %e, "room change failed");
         }

@@ -4,8 +4,8 @@
 //! handlers that call services live in `crate::socket`, above the services.
 //!
 //! Rooms are joined by the server only: `user:{id}` (every socket of a user),
-//! `role:{role}`, `admins`, `partners:available` and `presence:{role}:{id}` (for online
-//! counts). Order events are addressed to the order's customer and partner through their
+//! `role:{role}`, `admins`, `partners:available:{store}` (a store's available partners)
+//! and `presence:{role}:{id}` (for online counts). Order events are addressed to the order's customer and partner through their
 //! user rooms, so membership never has to follow an order's state.
 //!
 //! One instance uses the in-process adapter; with `REDIS_URL` set, the Redis adapter
@@ -29,7 +29,10 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 pub const ADMINS: &str = "admins";
-pub const AVAILABLE_PARTNERS: &str = "partners:available";
+/// The room of a store's available partners: where its new orders are offered.
+pub fn available_room(store_id: &str) -> String {
+    format!("partners:available:{store_id}")
+}
 
 pub type RedisAdapter = socketioxide_redis::CustomRedisAdapter<Emitter, ReconnectingDriver>;
 

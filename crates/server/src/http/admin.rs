@@ -2,7 +2,7 @@
 //! catalog and stock, metrics. Every route is behind the admin role guard.
 
 use crate::api::*;
-use crate::app::{AppState, accounts, catalog, orders, stats as stats_svc};
+use crate::app::{AppState, accounts, catalog, dispatch, orders, stats as stats_svc, stores};
 use crate::auth::AuthUser;
 use crate::error::{ErrorEnvelope, Result};
 use crate::http::extract::{AppJson, AppPath, AppQuery};
@@ -12,6 +12,17 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// A zone of 2,000 vertices written with full precision is about 80 KB: the store
+/// editor takes bodies up to this (everything else keeps `QC_BODY_LIMIT_BYTES`).
+pub const STORE_BODY_LIMIT: usize = 512 * 1024;
+
+fn store_editor() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_stores, create_store))
+        .routes(routes!(get_store, update_store))
+        .layer(axum::extract::DefaultBodyLimit::max(STORE_BODY_LIMIT))
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -28,6 +39,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partners))
         .routes(routes!(verify_partner))
         .routes(routes!(suspend_partner))
+        .routes(routes!(set_partner_store))
+        .merge(store_editor())
+        .routes(routes!(store_load))
+        .routes(routes!(dispatch_board))
         .routes(routes!(online_users))
         .routes(routes!(products, create_product))
         .routes(routes!(update_product))
@@ -39,12 +54,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Orders today by status, revenue, delivery times, partners and customers online, low
 /// stock. Also pushed to admin sockets as `stats:updated` (at most every 2 s).
-#[utoipa::path(get, path = "/stats", tag = "admin", security(("bearer_auth" = [])),
-    responses((status = 200, body = StatsResponse), (status = 403, body = ErrorEnvelope)))]
-async fn stats(State(state): State<AppState>) -> Result<Json<StatsResponse>> {
+#[utoipa::path(get, path = "/stats", tag = "admin", params(StatsQuery), security(("bearer_auth" = [])),
+    responses((status = 200, body = StatsResponse), (status = 403, body = ErrorEnvelope),
+        (status = 404, description = "`store_not_found`", body = ErrorEnvelope)))]
+async fn stats(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<StatsQuery>,
+) -> Result<Json<StatsResponse>> {
     Ok(Json(StatsResponse {
         success: true,
-        stats: stats_svc::stats(&state).await?,
+        stats: stats_svc::stats(&state, q.store_id.as_deref()).await?,
     }))
 }
 
@@ -225,6 +244,116 @@ async fn suspend_partner(
     Ok(Json(PartnerResponse {
         success: true,
         partner,
+    }))
+}
+
+/// Move a partner to another home store: from now on they are offered that store's
+/// orders (their open orders stay theirs).
+#[utoipa::path(put, path = "/partners/{id}/store", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = PartnerStoreRequest,
+    responses((status = 200, body = PartnerResponse),
+        (status = 404, description = "`partner_not_found` or `store_not_found`", body = ErrorEnvelope)))]
+async fn set_partner_store(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<PartnerStoreRequest>,
+) -> Result<Json<PartnerResponse>> {
+    let partner = accounts::set_partner_store(&state, &id, &req.store_id).await?;
+    Ok(Json(PartnerResponse {
+        success: true,
+        partner,
+    }))
+}
+
+/// Every store with its zone, hours, settings and state now.
+#[utoipa::path(get, path = "/stores", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = AdminStoresResponse)))]
+async fn list_stores(State(state): State<AppState>) -> Result<Json<AdminStoresResponse>> {
+    Ok(Json(AdminStoresResponse {
+        success: true,
+        stores: stores::admin_list(&state).await?,
+    }))
+}
+
+/// Open a store: code, name, location, and a zone (GeoJSON polygon) and/or zip codes.
+/// Hours default to always open.
+#[utoipa::path(post, path = "/stores", tag = "admin", security(("bearer_auth" = [])),
+    request_body = StoreRequest,
+    responses((status = 201, body = AdminStoreResponse),
+        (status = 400, description = "`validation_error`, `invalid_zone` or `invalid_hours`", body = ErrorEnvelope),
+        (status = 409, description = "`store_code_taken`", body = ErrorEnvelope)))]
+async fn create_store(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<StoreRequest>,
+) -> Result<(StatusCode, Json<AdminStoreResponse>)> {
+    let store = stores::admin_create(&state, req).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AdminStoreResponse {
+            success: true,
+            store,
+        }),
+    ))
+}
+
+/// One store.
+#[utoipa::path(get, path = "/stores/{id}", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = AdminStoreResponse), (status = 404, body = ErrorEnvelope)))]
+async fn get_store(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<AdminStoreResponse>> {
+    Ok(Json(AdminStoreResponse {
+        success: true,
+        store: stores::admin_get(&state, &id).await?,
+    }))
+}
+
+/// Change a store: zone, zip codes, hours, settings, or pause/resume (`paused`). Takes
+/// effect for the next order at once.
+#[utoipa::path(put, path = "/stores/{id}", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])), request_body = StoreRequest,
+    responses((status = 200, body = AdminStoreResponse),
+        (status = 400, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+async fn update_store(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<StoreRequest>,
+) -> Result<Json<AdminStoreResponse>> {
+    Ok(Json(AdminStoreResponse {
+        success: true,
+        store: stores::admin_update(&state, &id, req).await?,
+    }))
+}
+
+/// A store's live load: open orders, orders waiting for a rider, riders free and busy,
+/// the promise it makes now, and today's on-time rate.
+#[utoipa::path(get, path = "/stores/{id}/load", tag = "admin", params(("id" = String, Path)),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = StoreLoadResponse), (status = 404, body = ErrorEnvelope)))]
+async fn store_load(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<StoreLoadResponse>> {
+    Ok(Json(StoreLoadResponse {
+        success: true,
+        load: stores::load(&state, &id).await?,
+    }))
+}
+
+/// Orders waiting for a partner, with where their dispatch stands: `offered` (to whom,
+/// until when, which round), `waiting` or `broadcast`. Live as `dispatch:updated`.
+#[utoipa::path(get, path = "/dispatch", tag = "admin", params(DispatchBoardQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = DispatchBoardResponse), (status = 404, body = ErrorEnvelope)))]
+async fn dispatch_board(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<DispatchBoardQuery>,
+) -> Result<Json<DispatchBoardResponse>> {
+    Ok(Json(DispatchBoardResponse {
+        success: true,
+        orders: dispatch::board(&state, q.store_id.as_deref()).await?,
     }))
 }
 

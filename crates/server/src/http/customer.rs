@@ -2,7 +2,7 @@
 //! customer role guard; handlers parse, call one service, and shape the answer.
 
 use crate::api::*;
-use crate::app::{AppState, addresses, catalog, orders};
+use crate::app::{AppState, addresses, catalog, orders, stores};
 use crate::auth::AuthUser;
 use crate::error::{AppError, ErrorEnvelope, Result};
 use crate::http::extract::{AppJson, AppPath, AppQuery};
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_product))
         .routes(routes!(list_categories))
         .routes(routes!(validate_cart))
+        .routes(routes!(serviceability))
         .routes(routes!(list_addresses, create_address))
         .routes(routes!(update_address, delete_address))
         .routes(routes!(set_default_address))
@@ -34,10 +35,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = ProductsResponse), (status = 400, body = ErrorEnvelope)))]
 async fn list_products(
     State(state): State<AppState>,
+    who: AuthUser,
     AppQuery(q): AppQuery<ProductListQuery>,
 ) -> Result<axum::response::Response> {
-    use axum::response::IntoResponse;
-    let page = catalog::list_products(&state, q).await?;
+    let page = catalog::list_products(&state, &who, q).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -48,18 +49,21 @@ async fn list_products(
         .into_response())
 }
 
-/// One product.
-#[utoipa::path(get, path = "/products/{id}", tag = "customer", params(("id" = String, Path)),
-    security(("bearer_auth" = [])),
+/// One product, with the stock of the store the query names (as for the list).
+#[utoipa::path(get, path = "/products/{id}", tag = "customer",
+    params(("id" = String, Path), StoreHint), security(("bearer_auth" = [])),
     responses((status = 200, body = ProductResponse), (status = 404, body = ErrorEnvelope)))]
 async fn get_product(
     State(state): State<AppState>,
+    who: AuthUser,
     AppPath(id): AppPath<String>,
+    AppQuery(hint): AppQuery<StoreHint>,
 ) -> Result<Json<ProductResponse>> {
-    let product = catalog::product(&state, &id).await?;
+    let (product, store) = catalog::product(&state, &who, &id, &hint).await?;
     Ok(Json(ProductResponse {
         success: true,
         product,
+        store,
     }))
 }
 
@@ -80,9 +84,24 @@ async fn list_categories(State(state): State<AppState>) -> Result<Json<Categorie
     responses((status = 200, body = CartValidateResponse), (status = 400, body = ErrorEnvelope)))]
 async fn validate_cart(
     State(state): State<AppState>,
+    who: AuthUser,
     AppJson(req): AppJson<CartValidateRequest>,
 ) -> Result<Json<CartValidateResponse>> {
-    Ok(Json(catalog::validate_cart(&state, req).await?))
+    Ok(Json(catalog::validate_cart(&state, &who, req).await?))
+}
+
+/// Does any store deliver here now, from which store, and by when? Give `lat` and
+/// `lng`, a `zipCode`, or a saved `addressId`.
+#[utoipa::path(get, path = "/serviceability", tag = "customer", params(ServiceabilityQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = ServiceabilityResponse), (status = 400, body = ErrorEnvelope),
+        (status = 404, description = "`address_not_found`", body = ErrorEnvelope)))]
+async fn serviceability(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppQuery(q): AppQuery<ServiceabilityQuery>,
+) -> Result<Json<ServiceabilityResponse>> {
+    Ok(Json(stores::serviceability(&state, Some(&who), q).await?))
 }
 
 /// The caller's saved addresses (default first).

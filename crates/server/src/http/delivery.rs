@@ -2,7 +2,7 @@
 //! earnings. Behind the delivery role guard; the socket events call the same services.
 
 use crate::api::*;
-use crate::app::{AppState, delivery};
+use crate::app::{AppState, delivery, dispatch};
 use crate::auth::AuthUser;
 use crate::error::{ErrorEnvelope, Result};
 use crate::http::extract::{AppJson, AppPath, AppQuery};
@@ -18,6 +18,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(active_orders))
         .routes(routes!(order_history))
         .routes(routes!(accept_order))
+        .routes(routes!(decline_order))
+        .routes(routes!(my_offers))
+        .routes(routes!(set_position))
         .routes(routes!(update_status))
         .routes(routes!(earnings))
 }
@@ -101,7 +104,7 @@ async fn order_history(
     params(("orderId" = String, Path)), security(("bearer_auth" = [])),
     responses((status = 200, body = PartnerOrderResponse),
         (status = 403, description = "`partner_not_verified`, `partner_suspended`", body = ErrorEnvelope),
-        (status = 409, description = "`order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable`", body = ErrorEnvelope),
+        (status = 409, description = "`order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable`, `not_offered` (offered to another partner right now)", body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)))]
 async fn accept_order(
     State(state): State<AppState>,
@@ -112,6 +115,70 @@ async fn accept_order(
     Ok(Json(PartnerOrderResponse {
         success: true,
         order,
+    }))
+}
+
+/// Decline the order offered to you (`order:offer`): it goes to the next partner.
+/// Same service as the `order:decline` socket event.
+#[utoipa::path(post, path = "/orders/{orderId}/decline", tag = "delivery",
+    params(("orderId" = String, Path)), security(("bearer_auth" = [])),
+    request_body = DeclineRequest,
+    responses((status = 200, body = MessageResponse),
+        (status = 404, description = "`offer_not_found`: no live offer of this order for you", body = ErrorEnvelope)))]
+async fn decline_order(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(order_id): AppPath<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<MessageResponse>> {
+    // The body is optional: no reason is a reason too.
+    let req: DeclineRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        DeclineRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            crate::error::AppError::bad_request(
+                "invalid_body",
+                format!("Invalid request body: {e}"),
+            )
+        })?
+    };
+    dispatch::decline(&state, &who, &order_id, req.reason.as_deref()).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "Declined: the order goes to another partner.".into(),
+    }))
+}
+
+/// Orders offered to you right now (each also came as `order:offer`), with when each
+/// offer runs out.
+#[utoipa::path(get, path = "/offers", tag = "delivery", security(("bearer_auth" = [])),
+    responses((status = 200, body = OrderOffersResponse)))]
+async fn my_offers(
+    State(state): State<AppState>,
+    who: AuthUser,
+) -> Result<Json<OrderOffersResponse>> {
+    Ok(Json(OrderOffersResponse {
+        success: true,
+        offers: dispatch::my_offers(&state, &who).await?,
+    }))
+}
+
+/// Where you are while waiting for orders (also `delivery:location-update` without an
+/// `orderId`): dispatch offers orders to the partners nearest the store, so send it
+/// every few seconds while available. Positions older than 2 minutes do not count.
+#[utoipa::path(put, path = "/location", tag = "delivery", security(("bearer_auth" = [])),
+    request_body = PositionRequest,
+    responses((status = 200, body = PositionResponse),
+        (status = 422, description = "`implausible_location`", body = ErrorEnvelope)))]
+async fn set_position(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppJson(req): AppJson<PositionRequest>,
+) -> Result<Json<PositionResponse>> {
+    let location = dispatch::record_position(&state, &who, req.lat, req.lng).await?;
+    Ok(Json(PositionResponse {
+        success: true,
+        location,
     }))
 }
 

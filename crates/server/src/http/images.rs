@@ -20,7 +20,11 @@ async fn product_image(
 ) -> Result<Response> {
     let not_found = || AppError::not_found("image_not_found", "No such image.");
     let id = file.strip_suffix(".svg").ok_or_else(not_found)?;
-    let p = state.store.product_by_id(id).await?.ok_or_else(not_found)?;
+    let p = state
+        .store
+        .product_by_id(id, None)
+        .await?
+        .ok_or_else(not_found)?;
     let svg = render(&p.name, &p.unit, &p.category_color);
     let mut res = svg.into_response();
     let h = res.headers_mut();

@@ -9,6 +9,7 @@ pub mod guard;
 pub mod health;
 pub mod images;
 pub mod prometheus;
+pub mod stores;
 pub mod web;
 
 use crate::app::AppState;
@@ -48,6 +49,7 @@ use utoipa_swagger_ui::SwaggerUi;
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "stores", description = "Dark stores and serviceability (no sign-in needed)"),
         (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
         (name = "admin", description = "Operations: stats, orders, users, partners, catalog and stock, metrics (admin role)"),
         (name = "delivery", description = "Availability, offers, accept, status flow and earnings (delivery role)"),
@@ -89,6 +91,7 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .nest("/api/admin", admin)
         .nest("/api/customer", customer)
         .nest("/api/delivery", delivery)
+        .nest("/api/stores", stores::router())
         .merge(health::router())
         .split_for_parts()
 }

@@ -11,9 +11,9 @@
 //! one closes the oldest.
 
 use crate::api::{AvailabilityRequest, LocationUpdate};
-use crate::app::{AppState, delivery, sessions};
+use crate::app::{AppState, delivery, dispatch, sessions};
 use crate::auth::{AuthUser, Session};
-use crate::broadcast::{ADMINS, AVAILABLE_PARTNERS, Io, presence_room, role_room, user_room};
+use crate::broadcast::{ADMINS, Io, available_room, presence_room, role_room, user_room};
 use crate::error::AppError;
 use qc_domain::{PartnerStatus, Role};
 use serde::Deserialize;
@@ -154,12 +154,14 @@ async fn setup<A: Adapter>(s: &SocketRef<A>, state: &AppState, session: &Session
     match user.role {
         Role::Admin => s.join(ADMINS),
         Role::Delivery => {
-            let available = matches!(
-                state.store.partner_profile(&user.id).await,
-                Ok(Some(p)) if p.is_available && p.status == PartnerStatus::Active
-            );
-            if available {
-                s.join(AVAILABLE_PARTNERS);
+            // Offers of the partner's home store, when they may take them.
+            if let Ok(Some(p)) = state.store.partner_profile(&user.id).await
+                && p.is_available
+                && p.is_verified
+                && p.status == PartnerStatus::Active
+                && let Some(store) = &p.home_store_id
+            {
+                s.join(available_room(store));
             }
             register_partner_events(s, state);
         }
@@ -228,6 +230,13 @@ struct OrderRef {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Decline {
+    order_id: String,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct StatusChange {
     order_id: String,
     status: String,
@@ -277,6 +286,9 @@ macro_rules! partner_event {
 fn register_partner_events<A: Adapter>(s: &SocketRef<A>, st: &AppState) {
     partner_event!(s, st, "order:accept", location: false, |state, user, req: OrderRef| {
         delivery::accept(state, user, &req.order_id)
+    });
+    partner_event!(s, st, "order:decline", location: false, |state, user, req: Decline| {
+        dispatch::decline(state, user, &req.order_id, req.reason.as_deref())
     });
     partner_event!(s, st, "order:status-update", location: false, |state, user, req: StatusChange| {
         delivery::update_status(state, user, &req.order_id, &req.status, req.confirmation_code.as_deref())

@@ -300,7 +300,7 @@ async fn stock_changes_reach_open_catalogs() {
     let pushed = s.expect("inventory:updated", WAIT).await.unwrap();
     assert_eq!(
         pushed["products"][0],
-        json!({"productId": product, "stock": 25, "inStock": true})
+        json!({"productId": product, "stock": 25, "inStock": true, "storeId": app.main_store()})
     );
     let r = app
         .post(

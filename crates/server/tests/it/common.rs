@@ -35,6 +35,11 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_on(None, extra).await
 }
 
+/// The app on a PostgreSQL database made beforehand.
+pub async fn spawn_pg(db: qc_store::testing::TempDatabase, extra: &[(&str, &str)]) -> TestApp {
+    spawn_on(Some(db), extra).await
+}
+
 /// The app on SQLite, and on PostgreSQL too when `QC_TEST_POSTGRES_URL` is set: for the
 /// race tests, which must hold on both backends.
 pub async fn spawn_all(extra: &[(&str, &str)]) -> Vec<TestApp> {
@@ -83,6 +88,22 @@ async fn spawn_on(pg: Option<qc_store::testing::TempDatabase>, extra: &[(&str, &
     }
     let config = Config::from_vars(&vars).unwrap();
     let state = quickcommerce::build_state(config).await.unwrap();
+    // Tests place many orders with no rider online: the main store takes them whatever
+    // the wait (tests of the promise and of `store_busy` set their own maximum).
+    for s in state.stores.all() {
+        state
+            .store
+            .update_store(
+                s.id(),
+                qc_store::StorePatch {
+                    settings: Some(json!({"maxPromiseMinutes": 0})),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    state.stores.reload().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -229,6 +250,11 @@ impl TestApp {
     /// Create a user straight in the store and issue a token (for tests that need many
     /// users; registration itself is tested over HTTP in `auth.rs`).
     pub async fn user(&self, email: &str, role: qc_domain::Role) -> (String, String) {
+        // A partner works at the first store (the only one, unless a test adds more).
+        let home_store_id = match role {
+            qc_domain::Role::Delivery => Some(self.main_store()),
+            _ => None,
+        };
         let u = self
             .state
             .store
@@ -238,6 +264,7 @@ impl TestApp {
                 phone: None,
                 role,
                 password_hash: test_hash().to_owned(),
+                home_store_id,
             })
             .await
             .unwrap();
@@ -253,7 +280,18 @@ impl TestApp {
         self.user(email, qc_domain::Role::Customer).await.0
     }
 
-    /// A product in a test category; returns its id.
+    /// The id of the store every test app starts with ("Main store", from the
+    /// configured location and radius).
+    pub fn main_store(&self) -> String {
+        let all = self.state.stores.all();
+        all.iter()
+            .find(|s| s.record.code == "MAIN")
+            .or(all.first())
+            .map(|s| s.record.id.clone())
+            .expect("the app has a store")
+    }
+
+    /// A product in a test category stocked at the main store; returns its id.
     pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
         self.state
             .store
@@ -279,6 +317,7 @@ impl TestApp {
                 price: qc_domain::Money(price),
                 mrp: qc_domain::Money(price),
                 stock,
+                stores: vec![self.main_store()],
                 brand: None,
                 tags: vec![],
             })
@@ -287,10 +326,15 @@ impl TestApp {
             .id
     }
 
+    /// A product's stock at the main store.
     pub async fn stock(&self, product_id: &str) -> i64 {
+        self.stock_at(&self.main_store(), product_id).await
+    }
+
+    pub async fn stock_at(&self, store_id: &str, product_id: &str) -> i64 {
         self.state
             .store
-            .product_by_id(product_id)
+            .product_by_id(product_id, Some(store_id))
             .await
             .unwrap()
             .unwrap()
@@ -298,9 +342,7 @@ impl TestApp {
     }
 
     pub async fn seed_catalog(&self) {
-        quickcommerce::seed::catalog(&self.state.store)
-            .await
-            .unwrap();
+        quickcommerce::seed::catalog(&self.state).await.unwrap();
     }
 }
 

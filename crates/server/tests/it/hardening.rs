@@ -683,7 +683,7 @@ async fn products_of_a_deactivated_category_are_hidden_and_not_orderable() {
         let category = app
             .state
             .store
-            .product_by_id(&product)
+            .product_by_id(&product, None)
             .await
             .unwrap()
             .unwrap()

@@ -183,7 +183,11 @@ async fn a_failed_attempt_does_not_burn_the_key() {
     let body = order_body(&[(&p, 2)]);
     let (s, _, _) = place(&app, &t, &body, Some("retry-me")).await;
     assert_eq!(s, StatusCode::CONFLICT);
-    app.state.store.set_stock(&p, 5).await.unwrap();
+    app.state
+        .store
+        .set_store_stock(&app.main_store(), &p, 5, None)
+        .await
+        .unwrap();
     let (s, ok, replayed) = place(&app, &t, &body, Some("retry-me")).await;
     assert_eq!(s, StatusCode::CREATED, "{ok}");
     assert!(!replayed);

@@ -38,8 +38,19 @@ fn found(bin: &str) -> bool {
 /// workers), SIGKILL if it lingers.
 struct Proc(Child);
 
+impl Proc {
+    /// SIGKILL: no graceful shutdown, nothing flushed.
+    fn kill9(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(Some(_))) {
+            return;
+        }
         let pid = self.0.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         for _ in 0..50 {
@@ -172,7 +183,16 @@ struct World {
 }
 
 impl World {
+    /// The store the instances created at start-up.
+    async fn main_store(&self) -> String {
+        self.store.list_stores().await.unwrap()[0].id.clone()
+    }
+
     async fn user(&self, email: &str, role: Role) -> (String, String) {
+        let home_store_id = match role {
+            Role::Delivery => Some(self.main_store().await),
+            _ => None,
+        };
         let u = self
             .store
             .create_user(NewUser {
@@ -181,6 +201,7 @@ impl World {
                 phone: None,
                 role,
                 password_hash: "x".into(),
+                home_store_id,
             })
             .await
             .unwrap();
@@ -278,6 +299,7 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
             price: qc_domain::Money(20_000),
             mrp: qc_domain::Money(20_000),
             stock: 100,
+            stores: vec![world.main_store().await],
             brand: None,
             tags: vec![],
         })
@@ -461,5 +483,137 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
     }
     assert!(delivered, "events did not flow again after Redis came back");
     drop(redis);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Dispatch across instances: the instance that made an offer is killed (SIGKILL) while
+/// the offer is live; the other instance's sweeper ends it on time and offers the order
+/// to the next partner — exactly once, ranked with positions shared through Redis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_offer_outlives_the_instance_that_made_it() {
+    let Ok(pg_base) = std::env::var("QC_TEST_POSTGRES_URL") else {
+        eprintln!("dispatch scale-out test skipped: QC_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    if !found("redis-server") {
+        eprintln!("dispatch scale-out test skipped: redis-server is needed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("qc-dispatch-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = TempDatabase::create(&pg_base).await.unwrap();
+    let redis_port = free_port();
+    let _redis = start_redis(redis_port, &dir);
+    let redis_url = format!("redis://127.0.0.1:{redis_port}");
+    let prefix = format!("qcd{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let (a, b) = (free_port(), free_port());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut inst_a = start_instance(a, &db.url, &redis_url, &prefix, &dir).await;
+    let _inst_b = start_instance(b, &db.url, &redis_url, &prefix, &dir).await;
+    let store = qc_store::connect(&db.url, qc_store::ConnectOptions::default())
+        .await
+        .unwrap();
+    let world = World {
+        store,
+        tokens: TokenService::new(SECRET.as_bytes(), Duration::from_secs(3600)),
+    };
+    let main = world.main_store().await;
+    world
+        .store
+        .upsert_category(NewCategory {
+            slug: "f".into(),
+            name: "Fruit".into(),
+            description: String::new(),
+            color: "#2e7d32".into(),
+            icon: String::new(),
+            sort_order: 0,
+        })
+        .await
+        .unwrap();
+    let product = world
+        .store
+        .create_product(NewProduct {
+            sku: "PEAR".into(),
+            name: "Pears".into(),
+            description: String::new(),
+            category: "f".into(),
+            unit: "1 kg".into(),
+            price: qc_domain::Money(20_000),
+            mrp: qc_domain::Money(20_000),
+            stock: 100,
+            stores: vec![main.clone()],
+            brand: None,
+            tags: vec![],
+        })
+        .await
+        .unwrap();
+    let (admin, _) = world.user("admin@x.io", Role::Admin).await;
+    let (customer, _) = world.user("c@x.io", Role::Customer).await;
+    let http = reqwest::Client::new();
+    let r = http
+        .put(format!("http://127.0.0.1:{a}/api/admin/stores/{main}"))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"settings": {"dispatchMode": "auto", "offerTimeoutSecs": 3,
+                                   "maxPromiseMinutes": 0}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // The near partner talks to A, the far one to B; positions through each.
+    let (near, _) = world.user("near@x.io", Role::Delivery).await;
+    let (far, _) = world.user("far@x.io", Role::Delivery).await;
+    for (token, port, lat) in [(&near, a, 19.0605), (&far, b, 19.0700)] {
+        let r = http
+            .put(format!("http://127.0.0.1:{port}/api/delivery/location"))
+            .bearer_auth(token)
+            .json(&json!({"lat": lat, "lng": 72.8295}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let mut far_socket = socket(b, &far).await;
+    let (status, placed) = place(a, &customer, &product.id).await;
+    assert_eq!(status, 201, "{placed}");
+    let order_id = placed["order"]["id"].as_str().unwrap().to_owned();
+    let offers = world.store.order_offers(&order_id).await.unwrap();
+    assert_eq!(offers.len(), 1);
+    let near_id = offers[0].partner_id.clone();
+    assert_ne!(
+        near_id,
+        world
+            .store
+            .user_by_email("far@x.io")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        "the nearer partner is offered first"
+    );
+    // A dies with the offer live; B carries the cascade on.
+    inst_a.kill9();
+    let offer = far_socket
+        .expect("order:offer", Duration::from_secs(8))
+        .await
+        .unwrap();
+    assert_eq!(offer["order"]["id"], order_id.as_str());
+    assert_eq!(offer["round"], 2);
+    let again = far_socket.drain(Duration::from_secs(1)).await;
+    assert!(
+        again.iter().all(|e| e.name != "order:offer"),
+        "offered twice: {again:?}"
+    );
+    let offers = world.store.order_offers(&order_id).await.unwrap();
+    assert_eq!(
+        offers.iter().map(|o| o.state.as_str()).collect::<Vec<_>>(),
+        ["expired", "live"]
+    );
+    let ack = far_socket
+        .emit_with_ack("order:accept", &json!({"orderId": order_id}), WAIT)
+        .await
+        .unwrap();
+    assert_eq!(ack["success"], true, "{ack}");
     let _ = std::fs::remove_dir_all(&dir);
 }

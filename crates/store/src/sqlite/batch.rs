@@ -162,6 +162,7 @@ async fn place_many(store: &Store, jobs: &[Job]) -> StoreResult<Vec<Outcome>> {
                 event,
                 previous_partner: None,
                 stock,
+                ended_offer: None,
             })
         })
         .collect();
