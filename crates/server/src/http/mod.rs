@@ -22,6 +22,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -110,8 +112,12 @@ pub fn app(state: AppState) -> Router {
     let socket_io = state.broadcast.layer();
     let gate_state = state.clone();
     let metrics = state.metrics.clone();
+    // API answers above 1 KiB are gzipped for clients that ask (not Socket.io, which is
+    // a layer outside this router; not images).
+    let compress =
+        CompressionLayer::new().compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES));
     let router = Router::new()
-        .merge(api)
+        .merge(api.layer(compress))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(images::router())
         .route("/metrics", axum::routing::get(prometheus::metrics))

@@ -203,3 +203,93 @@ async fn committed_openapi_document_is_current() {
         "docs/openapi.json is stale: run `make openapi`"
     );
 }
+
+#[tokio::test]
+async fn built_files_go_out_precompressed_with_cache_headers_and_api_json_gzipped() {
+    // A built web app: a hashed asset with its Brotli and gzip versions beside it.
+    let web = std::env::temp_dir().join(format!("qc-web-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(web.join("assets")).unwrap();
+    std::fs::write(web.join("index.html"), "<!doctype html><title>QC</title>").unwrap();
+    std::fs::write(web.join("index.html.gz"), b"gz-index").unwrap();
+    std::fs::write(web.join("assets/app-1a2b3c.js"), "console.log(1)").unwrap();
+    std::fs::write(web.join("assets/app-1a2b3c.js.br"), b"br-bytes").unwrap();
+    std::fs::write(web.join("assets/app-1a2b3c.js.gz"), b"gz-bytes").unwrap();
+    let app = crate::common::spawn_with(&[("QC_WEB_DIR", web.to_str().unwrap())]).await;
+    let get = |path: &str, encoding: &str| {
+        app.client
+            .get(format!("{}{path}", app.base))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+
+    let r = get("/assets/app-1a2b3c.js", "gzip, deflate, br")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "content-encoding"), "br");
+    assert_eq!(
+        header(&r, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&r, "content-type").contains("javascript"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"br-bytes");
+    let r = get("/assets/app-1a2b3c.js", "gzip").await.unwrap();
+    assert_eq!(header(&r, "content-encoding"), "gzip");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"gz-bytes");
+    let r = get("/assets/app-1a2b3c.js", "identity").await.unwrap();
+    assert_eq!(header(&r, "content-encoding"), "");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"console.log(1)");
+
+    // index.html and client routes: revalidated every time, compressed too.
+    for path in ["/", "/orders/abc"] {
+        let r = get(path, "gzip").await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-cache", "{path}");
+        assert_eq!(header(&r, "content-encoding"), "gzip", "{path}");
+    }
+    // A hashed file that does not exist is a 404, not cached for a year.
+    let r = get("/assets/missing-000.js", "gzip").await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_ne!(
+        header(&r, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+
+    // API JSON above 1 KiB is gzipped for clients that ask, and only for them.
+    for i in 0..12 {
+        app.product(&format!("Product number {i} with a long name"), 1_000, 5)
+            .await;
+    }
+    let c = app.customer("c@example.com").await;
+    let url = format!("{}/api/customer/products?limit=50", app.base);
+    let r = app
+        .client
+        .get(&url)
+        .bearer_auth(&c)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "content-encoding"), "gzip");
+    assert_eq!(&r.bytes().await.unwrap()[..2], &[0x1f, 0x8b], "gzip magic");
+    let r = app.client.get(&url).bearer_auth(&c).send().await.unwrap();
+    assert_eq!(header(&r, "content-encoding"), "");
+    assert!(r.json::<serde_json::Value>().await.unwrap()["success"] == json!(true));
+    // Small answers are not worth it.
+    let r = app
+        .client
+        .get(format!("{}/health", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "content-encoding"), "");
+    let _ = std::fs::remove_dir_all(&web);
+}
