@@ -343,10 +343,13 @@ impl Store {
         .bind(declines_since.timestamp_millis())
         .fetch_all(&mut conn)
         .await?;
+        // From the store's partners to their orders (CROSS JOIN keeps SQLite from
+        // walking every active order of every store instead).
         let carried = sql_built(format!(
             "SELECT o.id, o.partner_id, o.status, o.store_id, o.dest_lat, o.dest_lng, \
-               o.promised_at FROM orders o JOIN delivery_partners d ON d.user_id = o.partner_id \
-             WHERE d.home_store_id = $1 AND d.is_available = TRUE AND o.status IN {ACTIVE}"
+               o.promised_at FROM delivery_partners d CROSS JOIN orders o \
+             WHERE d.home_store_id = $1 AND d.is_available = TRUE \
+               AND o.partner_id = d.user_id AND o.status IN {ACTIVE}"
         ))
         .bind(store_id)
         .fetch_all(&mut conn)

@@ -432,8 +432,9 @@ pub async fn record_location(
         .location(order_id, &who.id, &customer_id, &view)
         .await;
     share_position(state, order_id, &view).await;
-    // Where the partner is counts for dispatch too (stacking a second order).
-    state.riders.update(&who.id, point, at);
+    // Where the partner is counts for dispatch too (stacking a second order), on every
+    // instance.
+    super::dispatch::position_seen(state, &who.id, point, at, false).await?;
     if state.locations.update(order_id, &who.id, point, at) {
         state
             .store

@@ -295,8 +295,9 @@ impl Directory {
         now: DateTime<Utc>,
     ) -> Result<Quote, (Refusal, Option<Quote>)> {
         let snap = self.snap();
-        // A store serves the address if its area holds the point or it lists the zip
-        // code (an admin's explicit choice, also for addresses with a point).
+        // A store serves the address if its area holds the point, or it lists the zip
+        // code and the point cannot say (the address has none, or the store has no
+        // drawn area): a pin far outside a zone is not served for its zip code.
         let mut candidates: Vec<Arc<StoreInfo>> = match point {
             Some(p) => snap
                 .stores
@@ -309,6 +310,9 @@ impl Directory {
         if let Some(listed) = zip.and_then(|z| snap.by_zip.get(&qc_domain::store::normalise_zip(z)))
         {
             for s in listed {
+                if point.is_some() && s.zone.has_area() {
+                    continue;
+                }
                 if !candidates.iter().any(|c| c.id() == s.id()) {
                     candidates.push(s.clone());
                 }

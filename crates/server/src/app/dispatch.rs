@@ -135,7 +135,7 @@ pub async fn record_position(
             ),
         ));
     }
-    position_seen(state, &who.id, point, at).await?;
+    position_seen(state, &who.id, point, at, true).await?;
     Ok(LocationView {
         lat: point.lat,
         lng: point.lng,
@@ -143,13 +143,15 @@ pub async fn record_position(
     })
 }
 
-/// A partner's position (idle, or a delivery fix): memory always; the row, Redis and the
-/// admins' map now and then.
+/// A partner's position: memory always; Redis now and then (other instances rank with
+/// it). For an idle position (`idle`) also the row and the admins' map now and then; a
+/// delivery fix has its own trail write and `delivery:location` to admins.
 pub async fn position_seen(
     state: &AppState,
     partner_id: &str,
     point: GeoPoint,
     at: DateTime<Utc>,
+    idle: bool,
 ) -> Result<()> {
     let due = state.riders.update(partner_id, point, at);
     if due.share
@@ -171,7 +173,7 @@ pub async fn position_seen(
             tracing::debug!(error = %e, "could not share a rider position");
         }
     }
-    if due.tell {
+    if idle && due.tell {
         state
             .broadcast
             .partner_position(&PartnerPositionEvent {
@@ -182,7 +184,7 @@ pub async fn position_seen(
             })
             .await;
     }
-    if due.save {
+    if idle && due.save {
         state
             .store
             .save_partner_position(partner_id, point.lat, point.lng, at)

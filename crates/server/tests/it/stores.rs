@@ -524,6 +524,27 @@ async fn refusals_not_serviceable_closed_paused_and_busy() {
             "{b}: {}",
             r.body
         );
+        // A pin far outside Shivajinagar's drawn zone is not served because its zip
+        // code is listed there: the pin wins (the zip code is for addresses without
+        // one, or for stores without a drawn zone).
+        let mut far = order_at(&milk, 1, (18.60, 73.70));
+        far["deliveryAddress"]["zipCode"] = json!("411005");
+        let r = app.post("/api/customer/orders", Some(&c), far).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "not_serviceable"),
+            "{b}: {}",
+            r.body
+        );
+        let mut no_pin = order_at(&milk, 1, (0.0, 0.0));
+        no_pin["deliveryAddress"]["zipCode"] = json!("411005");
+        no_pin["deliveryAddress"]
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "lat" && k != "lng");
+        let r = app.post("/api/customer/orders", Some(&c), no_pin).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        assert_eq!(r.body["order"]["store"]["id"], json!(shivajinagar), "{b}");
 
         // Closed by its hours: open only an hour that is not now (UTC).
         let now = chrono::Utc::now();
