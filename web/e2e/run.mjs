@@ -3,15 +3,31 @@
 //
 // Starts `quickcommerce serve --demo` on a free port with a fresh temporary database,
 // serving web/dist (built first unless E2E_SKIP_BUILD=1), and drives Debian's Chromium
-// with playwright-core: a customer orders, two partners race to accept an offer that
+// with playwright-core. The demo stores dispatch automatically (one rider at a time), so
+// the main flow first switches Bandra West (BDW, the store of riders 1 and 2 and of HOME)
+// to broadcast in the admin's store dialog: a customer orders, two partners (whose
+// positions reach dispatch from the browser's geolocation) race to accept an offer that
 // names no customer (exactly one wins), the customer follows the rider live (moving in
 // plausible steps: the server refuses GPS jumps), five wrong codes lock the delivery
 // until an admin resets the code, the partner delivers with the new code, and an admin's
 // dashboard and orders table follow along without a reload. Then the customer path again
 // on a phone-sized screen (an address out of the delivery area is refused, a password
-// change keeps the session, a blocked customer is sent to sign in and finds the cart
-// again), a tab closed for too many sockets, and a new partner who waits for
-// verification, goes online once verified, and is then blocked.
+// change keeps the session), the admin's partners, users and catalog pages, then auto
+// dispatch: BDW back to auto in the store dialog, rider 2 ~40 m and rider 1 ~380 m from
+// the store; a customer orders, only rider 2 gets the offer card (countdown; phone size),
+// the admin's dispatch board shows who holds it, rider 2 declines with a reason, rider 1
+// gets round 2 and accepts, the admin reads the offer history in the order drawer and
+// sees idle riders by name on the partners map; an order assigned from the dispatch board
+// tells the rider holding its offer it was withdrawn; Ravi takes a second order and his
+// route lists both pickups, then the drops. Then a blocked customer is sent to sign in
+// and finds the cart again, a tab closed for too many sockets, a new partner who picks a
+// home store, waits for verification, goes online once verified, and is then blocked.
+// Last the dark stores: a phone customer shops in Bandra and moves to the Andheri address
+// (Andheri West's name, promise and stock, the cart re-checked, kept and the change
+// explained); an admin pauses Andheri West (ADW) on the Stores page and the customer sees
+// it closed, then open again once resumed.
+//
+// Only Bandra and Andheri West (open 24 h) are used, so the run passes at any hour.
 //
 // Env: QC_BIN (default ../target/debug/quickcommerce from web/), CHROMIUM_PATH
 // (default /usr/bin/chromium), E2E_SKIP_BUILD=1, E2E_HEADFUL=1.
@@ -31,9 +47,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(WEB, 'e2e', 'artifacts');
 const WAIT = 15_000;
 const STORE = { latitude: 19.0596, longitude: 72.8295 };
+/** Inside Bandra West's zone (BDW, the store of riders 1 and 2). */
 const HOME = { lat: 19.072, lng: 72.851 };
-/** About 27 km from the store: outside the default 8 km service radius. */
-const FAR = { lat: 19.3, lng: 72.85 };
+/** North of every zone: no store serves it. */
+const FAR = { lat: 19.3, lng: 72.85, zip: '401105' };
+/** Vile Parle: the gap between the Bandra and Andheri West zones. */
+const GAP = { latitude: 19.09, longitude: 72.84 };
+/** How long a customer's screen may take to see a store change (it checks every 20 s). */
+const SERVICE_WAIT = 30_000;
 /** One degree of latitude in metres (for GPS steps the server finds plausible). */
 const M_PER_DEG_LAT = 111_195;
 /** Sockets one user may hold on the e2e server (the default is 10): the oldest is closed. */
@@ -164,22 +185,28 @@ async function addAddressAndPlaceOrder(page, street, { tryFarFirst = false } = {
   await page.getByTestId('address-street').fill(street);
   await page.getByTestId('address-zip').fill('400050');
   if (tryFarFirst) {
-    // Outside the delivery area: refused in the dialog, in words, not as a generic error.
+    // Outside the delivery area (and a PIN code no store lists: a listed one is served
+    // wherever the pin is): refused in the dialog, in words, not as a generic error.
+    await page.getByTestId('address-zip').fill(FAR.zip);
     await page.getByTestId('address-lat').fill(String(FAR.lat));
     await page.getByTestId('address-lng').fill(String(FAR.lng));
     await page.getByTestId('address-save').click();
     const refusal = page.getByTestId('address-not-serviceable');
     await refusal.waitFor({ timeout: WAIT });
     const words = await refusal.innerText();
-    assert(/deliver/i.test(words) && /km/.test(words) && !/not_serviceable/.test(words), `unexpected refusal: "${words}"`);
+    assert(/don't deliver/i.test(words) && !/not_serviceable/.test(words), `unexpected refusal: "${words}"`);
     await shot(page, 'phone-address-not-serviceable');
   }
+  await page.getByTestId('address-zip').fill('400050');
   await page.getByTestId('address-lat').fill(String(HOME.lat));
   await page.getByTestId('address-lng').fill(String(HOME.lng));
   await page.getByTestId('address-save').click();
   await form.waitFor({ state: 'detached', timeout: WAIT });
   await page.locator(`${byTest('address-option')} input[type=radio]:checked`).waitFor({ timeout: WAIT });
   await page.getByTestId('summary-total').last().waitFor({ timeout: WAIT });
+  // A long address line must not widen the page (on a phone it zooms out and taps land wrong).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `checkout is ${overflow}px wider than the screen`);
   const placeOrder = page.getByTestId('place-order');
   await until(page, () => !document.querySelector('[data-testid="place-order"]')?.hasAttribute('disabled'));
   await placeOrder.click();
@@ -210,6 +237,67 @@ async function searchAndAdd(page, term) {
   await target.getByTestId('qty-increase').click();
   await until(page, () => document.querySelector('[data-testid="cart-count"] .MuiBadge-badge')?.textContent === '2');
   return productId;
+}
+
+/** Choose a store (by code) in one of the admin's store selects. */
+async function pickStore(page, testId, code) {
+  await page.getByTestId(testId).click();
+  await page.locator(`[role="option"][data-store-code="${code}"]`).click();
+  await page.locator('[role="listbox"]').waitFor({ state: 'detached', timeout: WAIT });
+}
+
+/** The store the customer's location bar names, and its state. */
+async function locationBar(page) {
+  const bar = page.getByTestId('location-bar');
+  return {
+    code: await bar.getAttribute('data-store-code'),
+    tone: await bar.getAttribute('data-tone'),
+    minutes: await bar.getAttribute('data-minutes'),
+    text: (await bar.innerText()).replace(/\s+/g, ' ').trim(),
+  };
+}
+
+function untilBar(page, code, tone, timeout = WAIT) {
+  return until(
+    page,
+    ([c, t]) => {
+      const bar = document.querySelector('[data-testid="location-bar"]');
+      return bar?.getAttribute('data-store-code') === c && bar?.getAttribute('data-tone') === t;
+    },
+    [code, tone],
+    timeout,
+  );
+}
+
+/** Switch a store's dispatch mode in the admin's store dialog (Stores page), and check it on the Dispatch page. */
+async function setDispatchMode(page, base, code, mode) {
+  await page.goto(`${base}/admin/stores`);
+  const card = page.locator(`${byTest('store-card')}[data-store-code="${code}"]`);
+  await card.waitFor({ timeout: WAIT });
+  await card.getByTestId('store-edit').click();
+  await page.getByTestId('store-dispatch-toggle').click();
+  await page.getByTestId(`dispatch-mode-${mode}`).click();
+  await until(page, (m) => document.querySelector(`[data-testid="dispatch-mode-${m}"]`)?.getAttribute('aria-pressed') === 'true', mode);
+  await shot(page, `admin-store-dispatch-${mode}`);
+  await page.getByTestId('store-save').click();
+  await page.getByTestId('store-save').waitFor({ state: 'detached', timeout: WAIT });
+  const storeId = await card.getAttribute('data-store-id');
+  await page.goto(`${base}/admin/dispatch?store=${storeId}`);
+  await until(page, (m) => document.querySelector('[data-testid="dispatch-mode"]')?.getAttribute('data-mode') === m, mode);
+  return storeId;
+}
+
+/** Wait until a partner's screen has sent its idle position successfully after `since` (ms). */
+function untilPositionSent(page, since, timeout = 45_000) {
+  return until(
+    page,
+    (t) => {
+      const el = document.querySelector('[data-testid="idle-position"]');
+      return el && Number(el.getAttribute('data-sent') || 0) > t;
+    },
+    since,
+    timeout,
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -317,6 +405,11 @@ async function runScenarios(browser, base, problems) {
       await shot(customer, 'login');
       await login(customer, base, 'demo-customer', '/');
       await customer.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      // Location first: the default address (Home, Bandra) and its store's promise.
+      await untilBar(customer, 'BDW', 'open');
+      const bar = await locationBar(customer);
+      assert(/Delivery in \d+ min · from Bandra West/.test(bar.text) && /Home/.test(bar.text), `location bar says "${bar.text}"`);
+      assert((await customer.getByTestId('product-grid').getAttribute('data-store-code')) === 'BDW', 'the catalog is not Bandra West\'s');
       await shot(customer, 'customer-catalog');
     });
 
@@ -324,8 +417,16 @@ async function runScenarios(browser, base, problems) {
       await login(riders[0], base, 'demo-rider1', '/partner');
       await login(riders[1], base, 'demo-rider2', '/partner');
       for (const rider of riders) {
+        const home = rider.getByTestId('home-store');
+        await home.waitFor({ timeout: WAIT });
+        assert((await home.getAttribute('data-store-code')) === 'BDW', 'the partner does not see Bandra West as home store');
         await rider.getByTestId('availability-switch').locator('input').click();
         await until(rider, () => /online and receiving/.test(document.querySelector('[data-testid="availability-text"]')?.textContent ?? ''));
+        // Available: the position goes to dispatch (from the browser's GPS here, not simulated).
+        await until(rider, () => {
+          const el = document.querySelector('[data-testid="idle-position"]');
+          return el?.getAttribute('data-state') === 'gps' && Number(el.getAttribute('data-sent') || 0) > 0;
+        });
       }
     });
 
@@ -338,6 +439,13 @@ async function runScenarios(browser, base, problems) {
       await adminOrders.locator(`${byTest('empty-state')}, ${byTest('admin-orders-table')}`).first().waitFor({ timeout: WAIT });
     });
 
+    await step('admin switches Bandra West to broadcast dispatch (every rider at once) in the store dialog', async () => {
+      // The demo stores offer orders one rider at a time (auto); this flow is the race.
+      await setDispatchMode(adminOrders, base, 'BDW', 'broadcast');
+      await adminOrders.goto(`${base}/admin/orders`);
+      await adminOrders.locator(`${byTest('empty-state')}, ${byTest('admin-orders-table')}`).first().waitFor({ timeout: WAIT });
+    });
+
     await step('customer searches, adds to cart and checks out', async () => {
       productId = await searchAndAdd(customer, 'dal');
       assert(productId, 'no product id on the card');
@@ -345,6 +453,10 @@ async function runScenarios(browser, base, problems) {
       assert(orderId, 'no order id on the tracking page');
       code = await text(customer, 'confirmation-code');
       assert(/^\d{4}$/.test(code), `unexpected confirmation code "${code}"`);
+      // The promise made at placement, beside the live ETA, and the store it comes from.
+      const promise = await text(customer, 'promise');
+      assert(/^Arriving by .+ · promised \d+ min$/.test(promise), `promise shown as "${promise}"`);
+      assert(/From Bandra West/.test(await text(customer, 'order-store')), 'the order does not say its store');
       await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'pending');
     });
 
@@ -529,6 +641,9 @@ async function runScenarios(browser, base, problems) {
       assert(/Delivery code locked/.test(timeline) && /New delivery code sent/.test(timeline), `timeline lacks the code events: ${timeline}`);
       assert(!/order\.|picked_up|on_the_way|\(delivery\)/.test(timeline), `timeline shows raw codes: ${timeline}`);
       await adminOrders.locator(`${byTest('detail-map')} ${byTest('marker-destination')}`).waitFor({ timeout: WAIT });
+      assert(/Bandra West \(BDW\)/.test(await text(adminOrders, 'detail-store')), 'the drawer does not show the store');
+      assert(/Promised: by .+\(\d+ min\)/.test(await text(adminOrders, 'detail-promise')), 'the drawer does not show the promise');
+      assert((await row.getAttribute('data-store-code')) === 'BDW', 'the orders table has no store');
       await shot(adminOrders, 'admin-orders');
     });
   });
@@ -663,6 +778,8 @@ async function runScenarios(browser, base, problems) {
 
     await step('a stock change in the catalog editor reaches customers live', async () => {
       await adminOrders.getByTestId('nav-catalog').click();
+      // Stock is per store: the watcher shops at Bandra West.
+      await pickStore(adminOrders, 'catalog-store-filter', 'BDW');
       await adminOrders.getByTestId('admin-product-search').fill('milk');
       const productId = await watcher.locator(byTest('product-card')).first().getAttribute('data-product-id');
       const row = adminOrders.locator(`${byTest('admin-product-row')}[data-product-id="${productId}"]`);
@@ -681,6 +798,167 @@ async function runScenarios(browser, base, problems) {
         productId,
       );
       await shot(adminOrders, 'admin-catalog');
+    });
+  });
+
+  // -------------------------------------------------------------- auto dispatch
+  await scenario('Auto dispatch: the nearer rider is offered the order first, declines; the other accepts', async () => {
+    // Rider 2 (Sana) waits ~40 m from Bandra West, rider 1 (Ravi) ~380 m: 1 and 2 minutes away.
+    const near = riders[1];
+    const far = riders[0];
+    const nearCtx = riderCtx[1];
+    const farCtx = riderCtx[0];
+    let storeId = null;
+    let dispatchOrder = null;
+    await step('admin switches Bandra West back to auto dispatch (one rider at a time)', async () => {
+      storeId = await setDispatchMode(adminOrders, base, 'BDW', 'auto');
+    });
+
+    await step('both riders are available at different places and their positions reach dispatch', async () => {
+      await near.setViewportSize({ width: 390, height: 844 });
+      for (const [page, ctx, metres] of [
+        [near, nearCtx, 40],
+        [far, farCtx, 380],
+      ]) {
+        await page.goto(`${base}/partner`);
+        await until(page, () => /online and receiving/.test(document.querySelector('[data-testid="availability-text"]')?.textContent ?? ''));
+        const since = await page.evaluate(() => Date.now());
+        await ctx.setGeolocation({ latitude: Number((STORE.latitude + metres / M_PER_DEG_LAT).toFixed(6)), longitude: STORE.longitude });
+        await untilPositionSent(page, since);
+      }
+    });
+
+    await step('a customer orders: only the nearer rider gets the offer card, with a countdown', async () => {
+      await customer.goto(`${base}/`);
+      await customer.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      await searchAndAdd(customer, 'rice');
+      dispatchOrder = await addAddressAndPlaceOrder(customer, '3 Turner Road, Bandra West');
+      const card = near.locator(`${byTest('offer-card')}[data-order-id="${dispatchOrder}"]`);
+      await card.waitFor({ timeout: WAIT });
+      const seconds = Number(await card.getByTestId('offer-countdown').getAttribute('data-seconds'));
+      assert(seconds > 0 && seconds <= 20, `countdown shows ${seconds} s`);
+      const words = await card.innerText();
+      assert(/Earn ₹/.test(words) && /Drop-off: .*400050/.test(words) && !/Turner Road|Customer/i.test(words), `offer card says "${words}"`);
+      assert((await far.locator(`${byTest('offer-card')}[data-order-id="${dispatchOrder}"]`).count()) === 0, 'the farther rider got the offer too');
+      assert((await far.locator(`${byTest('available-order')}[data-order-id="${dispatchOrder}"]`).count()) === 0, 'the order was broadcast');
+      await until(near, () => Number(document.querySelector('[data-testid="offer-countdown"]')?.getAttribute('data-seconds')) < 20);
+      await shot(near, 'phone-partner-offer');
+    });
+
+    await step("the admin's dispatch board shows the live offer: who has it and the seconds left", async () => {
+      await adminOrders.goto(`${base}/admin/dispatch?store=${storeId}`);
+      const row = adminOrders.locator(`${byTest('dispatch-row')}[data-order-id="${dispatchOrder}"]`);
+      await row.waitFor({ timeout: WAIT });
+      await until(adminOrders, (id) => document.querySelector(`[data-testid="dispatch-row"][data-order-id="${id}"]`)?.getAttribute('data-state') === 'offered', dispatchOrder);
+      assert(/Sana Rider · round 1 · \d+ s/.test(await row.getByTestId('dispatch-offer').innerText()), 'the board does not say who has the offer');
+      await shot(adminOrders, 'admin-dispatch-board');
+    });
+
+    await step('the nearer rider declines with a reason: the offer goes to the other rider', async () => {
+      const card = near.locator(`${byTest('offer-card')}[data-order-id="${dispatchOrder}"]`);
+      await card.getByTestId('offer-decline').click();
+      await card.locator(`${byTest('decline-reason')}[data-reason="too_far"]`).click();
+      await card.waitFor({ state: 'detached', timeout: WAIT });
+      const next = far.locator(`${byTest('offer-card')}[data-order-id="${dispatchOrder}"]`);
+      await next.waitFor({ timeout: WAIT });
+      assert((await next.getAttribute('data-round')) === '2', 'the second offer is not round 2');
+      assert(/offer 2/i.test(await next.innerText()), 'the card does not say it is a second offer');
+    });
+
+    await step('the other rider accepts: the order is theirs and the customer sees them', async () => {
+      await far.locator(`${byTest('offer-card')}[data-order-id="${dispatchOrder}"] ${byTest('offer-accept')}`).click();
+      await far.locator(`${byTest('active-order')}[data-order-id="${dispatchOrder}"]`).waitFor({ timeout: WAIT });
+      await until(customer, () => document.querySelector('[data-testid="order-status"]')?.getAttribute('data-status') === 'accepted');
+      assert((await text(customer, 'partner-name')).includes('Ravi'), 'the customer does not see Ravi');
+      await adminOrders.locator(`${byTest('dispatch-row')}[data-order-id="${dispatchOrder}"]`).waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    await step('the admin sees the offer history in the order drawer', async () => {
+      await adminOrders.goto(`${base}/admin/orders`);
+      const row = adminOrders.locator(`${byTest('admin-order-row')}[data-order-id="${dispatchOrder}"]`);
+      await row.waitFor({ timeout: WAIT });
+      await row.click();
+      const history = adminOrders.getByTestId('offer-history');
+      await history.waitFor({ timeout: WAIT });
+      const rows = await history.getByTestId('offer-history-row').evaluateAll((els) =>
+        els.map((e) => ({ round: e.getAttribute('data-round'), state: e.getAttribute('data-state'), text: e.textContent })),
+      );
+      assert(rows.length === 2, `expected 2 offers, got ${JSON.stringify(rows)}`);
+      assert(rows[0].round === '1' && rows[0].state === 'declined' && /Sana/.test(rows[0].text) && /Too far for me/.test(rows[0].text), `first offer: ${JSON.stringify(rows[0])}`);
+      assert(rows[1].round === '2' && rows[1].state === 'accepted' && /Ravi/.test(rows[1].text), `second offer: ${JSON.stringify(rows[1])}`);
+      await shot(adminOrders, 'admin-offer-history');
+      await adminOrders.getByRole('button', { name: 'Close order detail' }).click();
+      await adminOrders.getByTestId('order-detail').waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    await step('idle riders are on the partners map with their names', async () => {
+      await adminOrders.goto(`${base}/admin/partners?store=${storeId}`);
+      await adminOrders.getByTestId('partners-table').waitFor({ timeout: WAIT });
+      // Sana (idle since she declined) and Ravi (now carrying the order), by name on the map.
+      await until(adminOrders, () => {
+        const words = document.querySelector('[data-testid="riders-map"]')?.textContent ?? '';
+        return /Sana Rider · idle/.test(words) && /Ravi Rider · delivering/.test(words);
+      });
+      await shot(adminOrders, 'admin-partners-idle-riders');
+    });
+
+    await step('an admin assigns a new order from the dispatch board: the rider holding its offer is told it was withdrawn', async () => {
+      await adminOrders.goto(`${base}/admin/dispatch?store=${storeId}`);
+      await adminOrders.getByTestId('dispatch-mode').waitFor({ timeout: WAIT });
+      await customer.goto(`${base}/`);
+      await customer.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      await searchAndAdd(customer, 'milk');
+      const second = await addAddressAndPlaceOrder(customer, '5 Chapel Road, Bandra West');
+      // Whoever ranks first now (a decline counts against Sana for a while) holds the offer.
+      const row = adminOrders.locator(`${byTest('dispatch-row')}[data-order-id="${second}"][data-state="offered"]`);
+      await row.waitFor({ timeout: WAIT });
+      const holder = await until(
+        adminOrders,
+        (id) => document.querySelector(`[data-testid="dispatch-row"][data-order-id="${id}"] [data-testid="dispatch-offer"]`)?.textContent?.match(/(Sana|Ravi)/)?.[1] ?? false,
+        second,
+      ).then((h) => h.jsonValue());
+      const [holderPage, other, otherName] = holder === 'Sana' ? [near, far, 'Ravi Rider'] : [far, near, 'Sana Rider'];
+      await holderPage.locator(`${byTest('offer-card')}[data-order-id="${second}"]`).waitFor({ timeout: WAIT });
+      await row.getByTestId('dispatch-assign').click();
+      await adminOrders.getByTestId('reassign-partner').click();
+      await adminOrders.locator('[role="option"]', { hasText: otherName }).click();
+      await adminOrders.getByTestId('reason-input').fill('Rider is already at the store');
+      await adminOrders.getByTestId('reason-confirm').click();
+      await other.locator(`${byTest('active-order')}[data-order-id="${second}"]`).waitFor({ timeout: WAIT });
+      const ended = holderPage.getByTestId('offer-ended');
+      await ended.waitFor({ timeout: WAIT });
+      assert((await ended.getAttribute('data-reason')) === 'withdrawn' && /no longer offered to you/.test(await ended.innerText()), 'the holder is not told the offer was withdrawn');
+      assert((await holderPage.locator(`${byTest('offer-card')}[data-order-id="${second}"]`).count()) === 0, 'the withdrawn offer card stayed');
+      await shot(holderPage, 'partner-offer-withdrawn');
+      await adminOrders.getByRole('button', { name: 'Close order detail' }).click();
+      await adminOrders.getByTestId('order-detail').waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    await step('a rider takes a second order (stacked): the route lists both pickups first, then the drops', async () => {
+      await customer.goto(`${base}/`);
+      await customer.getByTestId('product-card').first().waitFor({ timeout: WAIT });
+      await searchAndAdd(customer, 'atta');
+      const third = await addAddressAndPlaceOrder(customer, '9 Waterfield Road, Bandra West');
+      // Offered to Ravi when his first drop can still be kept on time, else broadcast to both.
+      const how = await until(
+        far,
+        (id) =>
+          document.querySelector(`[data-testid="offer-card"][data-order-id="${id}"]`)
+            ? 'offer'
+            : document.querySelector(`[data-testid="available-order"][data-order-id="${id}"]`)
+              ? 'broadcast'
+              : false,
+        third,
+      ).then((h) => h.jsonValue());
+      console.log(`      the second order reached Ravi as ${how === 'offer' ? 'an offer to him alone' : 'a broadcast (escalated)'}`);
+      await far.locator(`[data-order-id="${third}"] ${how === 'offer' ? byTest('offer-accept') : byTest('accept-order')}`).click();
+      await far.locator(`${byTest('active-order')}[data-order-id="${third}"]`).waitFor({ timeout: WAIT });
+      const stops = far.getByTestId('trip-stops');
+      await stops.waitFor({ timeout: WAIT });
+      const kinds = await stops.getByTestId('trip-stop').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      assert(JSON.stringify(kinds) === JSON.stringify(['pickup', 'pickup', 'drop', 'drop']), `stops in order: ${kinds}`);
+      await far.setViewportSize({ width: 390, height: 844 });
+      await shot(far, 'phone-partner-stacked-route');
     });
   });
 
@@ -760,6 +1038,9 @@ async function runScenarios(browser, base, problems) {
     await step('a new delivery partner registers and lands on the partner dashboard', async () => {
       await signup.goto(`${base}/register`);
       await signup.getByRole('radio', { name: 'Deliver as a partner' }).check();
+      // Several stores: a partner picks the home store whose orders they will get.
+      await signup.getByTestId('register-store').click();
+      await signup.locator('[role="option"][data-store-code="BDW"]').click();
       await signup.getByLabel('Full name').fill('Meera Rider');
       await signup.getByLabel('E-mail').fill(`meera.${Date.now()}@example.com`);
       await signup.getByLabel('Phone').fill('9820012345');
@@ -768,6 +1049,7 @@ async function runScenarios(browser, base, problems) {
       await signup.waitForURL((url) => url.pathname === '/partner', { timeout: WAIT });
       await signup.getByTestId('availability-switch').waitFor({ timeout: WAIT });
       await until(signup, () => document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') === 'connected');
+      await until(signup, () => document.querySelector('[data-testid="home-store"]')?.getAttribute('data-store-code') === 'BDW');
     });
 
     await step('until an admin verifies them they cannot go online, and are told why', async () => {
@@ -805,6 +1087,68 @@ async function runScenarios(browser, base, problems) {
       await reason.waitFor({ timeout: WAIT });
       assert(/blocked/.test(await reason.innerText()), `unexpected reason: ${await reason.innerText()}`);
       await shot(signup, 'partner-blocked');
+    });
+  });
+
+  // -------------------------------------------------------------- many dark stores
+  const shopCtx = await newContext(browser, base, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const shop = await shopCtx.newPage();
+  pages.set('shop', shop);
+  watchConsole(shop, 'shop', problems);
+  await scenario('Dark stores: a phone customer moves from Bandra to Andheri West; an admin pauses Andheri West', async () => {
+    await step('in Bandra the phone customer sees Bandra West, its promise and its stock', async () => {
+      await login(shop, base, 'demo-customer', '/');
+      await untilBar(shop, 'BDW', 'open');
+      const bar = await locationBar(shop);
+      assert(/Delivery in \d+ min · from Bandra West/.test(bar.text), `location bar says "${bar.text}"`);
+      await until(shop, () => document.querySelector('[data-testid="product-grid"]')?.getAttribute('data-store-code') === 'BDW');
+      await searchAndAdd(shop, 'dal');
+      await shot(shop, 'phone-stores-bandra');
+    });
+
+    await step('choosing the Andheri address switches to Andheri West: the cart is re-checked and the change explained', async () => {
+      await shop.getByTestId('location-bar').click();
+      await shop.getByTestId('location-sheet').waitFor({ timeout: WAIT });
+      await shot(shop, 'phone-location-sheet');
+      await shop.locator(`${byTest('location-address')}[data-label="Parents"]`).click();
+      await untilBar(shop, 'ADW', 'open');
+      const bar = await locationBar(shop);
+      assert(/from Andheri West/.test(bar.text) && /Parents/.test(bar.text), `location bar says "${bar.text}"`);
+      const notice = shop.getByTestId('store-change-notice');
+      await notice.waitFor({ timeout: WAIT });
+      const words = (await notice.innerText()).replace(/\s+/g, ' ');
+      assert(/Now shopping from Andheri West/.test(words) && /checked your cart/.test(words), `notice says "${words}"`);
+      await until(shop, () => document.querySelector('[data-testid="product-grid"]')?.getAttribute('data-store-code') === 'ADW');
+      await until(shop, () => Number(document.querySelector('[data-testid="cart-count"] .MuiBadge-badge')?.textContent) > 0);
+      const overflow = await shop.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `page is ${overflow}px wider than the phone screen`);
+      await shot(shop, 'phone-stores-andheri');
+    });
+
+    await step('an admin pauses Andheri West: the customer sees it closed, in words', async () => {
+      await adminOrders.goto(`${base}/admin/stores`);
+      const card = adminOrders.locator(`${byTest('store-card')}[data-store-code="ADW"]`);
+      await card.waitFor({ timeout: WAIT });
+      await card.getByTestId('store-pause-toggle').click();
+      await adminOrders.getByTestId('store-pause-confirm').click();
+      await until(adminOrders, () => document.querySelector('[data-testid="store-card"][data-store-code="ADW"]')?.getAttribute('data-paused') === 'true');
+      await shot(adminOrders, 'admin-stores-paused');
+      await untilBar(shop, 'ADW', 'closed', SERVICE_WAIT);
+      const bar = await locationBar(shop);
+      assert(/closed/i.test(bar.text) && !/store_closed/.test(bar.text), `location bar says "${bar.text}"`);
+      await shot(shop, 'phone-store-closed');
+    });
+
+    await step('resumed, Andheri West is open again for the customer', async () => {
+      const card = adminOrders.locator(`${byTest('store-card')}[data-store-code="ADW"]`);
+      await card.getByTestId('store-pause-toggle').click();
+      await until(adminOrders, () => document.querySelector('[data-testid="store-card"][data-store-code="ADW"]')?.getAttribute('data-paused') === 'false');
+      await untilBar(shop, 'ADW', 'open', SERVICE_WAIT);
     });
   });
 }

@@ -141,12 +141,15 @@ export function AppShell({
   title,
   nav,
   actions,
+  subbar,
   children,
   maxWidth = 'lg',
 }: {
   title: string;
   nav: NavItem[];
   actions?: ReactNode;
+  /** A row under the top bar (the customer's delivery location). */
+  subbar?: ReactNode;
   children: ReactNode;
   maxWidth?: 'sm' | 'md' | 'lg' | 'xl' | false;
 }) {
@@ -170,6 +173,7 @@ export function AppShell({
           {actions}
           <AccountMenu />
         </Toolbar>
+        {subbar}
         <Tabs
           value={activeTab(nav, pathname)}
           variant="scrollable"

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
   apiClient,
+  busyMinutes,
+  mismatchStore,
   configureApiClient,
   errorMessage,
   fieldLabel,
@@ -37,9 +39,34 @@ describe('error messages', () => {
     );
   });
 
+  it('says every store refusal in words, with the store and minutes from the details', () => {
+    for (const code of ['not_serviceable', 'store_closed', 'store_busy', 'store_mismatch', 'store_not_found', 'invalid_zone', 'invalid_hours', 'store_code_taken', 'no_store', 'not_offered', 'offer_not_found', 'offer_expired', 'offer_withdrawn']) {
+      const text = errorMessage(err(code, 'the zone is not a valid polygon'));
+      expect(text).not.toContain(code);
+      expect(text).toMatch(/^[A-Z]/);
+    }
+    expect(errorMessage(err('not_serviceable', 'x', 422))).toMatch(/don't deliver here yet/);
+    expect(errorMessage(err('store_busy', 'x', 409, { promise: { minutes: 52 } }))).toMatch(/very busy.*about 52 min/);
+    expect(busyMinutes(err('store_busy', 'x', 409, { promise: { minutes: 52 } }))).toBe(52);
+    expect(busyMinutes(err('store_busy', 'x', 409, {}))).toBeNull();
+    const mismatch = err('store_mismatch', 'x', 409, { store: { id: 's2', name: 'Andheri West', code: 'ADW' } });
+    expect(errorMessage(mismatch)).toMatch(/delivered from Andheri West/);
+    expect(mismatchStore(mismatch)).toEqual({ id: 's2', name: 'Andheri West', code: 'ADW' });
+    expect(mismatchStore(err('store_busy'))).toBeNull();
+    expect(errorMessage(err('store_closed', 'x', 409))).toMatch(/closed right now/);
+    // The server's specifics, as a sentence of ours.
+    expect(errorMessage(err('invalid_zone', 'the zone is not a valid polygon: exterior ring has a self-intersection'))).toBe(
+      'This delivery zone cannot be used. The zone is not a valid polygon: exterior ring has a self-intersection.',
+    );
+    expect(errorMessage(err('invalid_hours', 'mon: "25:00"–"23:00" is not HH:MM–HH:MM'))).toMatch(/^Check the opening hours\. Mon: /);
+    expect(fieldLabel('storeId')).toBe('Store');
+    expect(fieldLabel('settings.maxPromiseMinutes')).toBe('Longest promise (min)');
+  });
+
   it("keeps the server's specifics where they matter", () => {
-    const far = "We don't deliver to this address yet: it is 12.3 km from our store, and we deliver within 8.0 km.";
-    expect(errorMessage(err('not_serviceable', far, 422))).toBe(far);
+    // Zones, not a radius: the server has no distance to tell any more, our words say it.
+    const far = "We don't deliver to this address yet: it is outside the area our stores serve.";
+    expect(errorMessage(err('not_serviceable', far, 422))).toBe("We don't deliver here yet: this place is outside the areas our stores serve.");
     const open = 'You already have 3 orders on their way. Place a new one when one of them is delivered or cancelled.';
     expect(errorMessage(err('too_many_open_orders', open, 429))).toBe(open);
     expect(errorMessage(err('invalid_confirmation_code', 'That code is wrong. 4 attempts left.'))).toBe('That code is wrong. 4 attempts left.');

@@ -211,6 +211,59 @@ const HUMAN_MESSAGES: Record<string, string> = {
   internal_error: 'Something went wrong on our side. Please try again.',
   service_unavailable: 'The service is busy right now. Please try again in a moment.',
   payload_too_large: 'That is too much to send at once.',
+  not_serviceable: "We don't deliver here yet: this place is outside the areas our stores serve.",
+  store_not_found: 'That store no longer exists. Please pick another one.',
+  store_code_taken: 'Another store already uses this code. Choose a different one.',
+  no_store: 'No store is set up yet, so nothing can be ordered. Please try again later.',
+  not_offered: 'This order is being offered to another rider right now. It reaches everyone if nobody takes it.',
+  offer_not_found: 'This offer is no longer yours: it expired or went to another rider.',
+  offer_expired: 'This offer expired before you answered. It went to the next rider.',
+  offer_withdrawn: 'This offer was withdrawn: the order was cancelled or given to a rider by our team.',
+  order_not_active: 'This order is not active any more, so your location is not shared for it.',
+};
+
+/** A store named in an error's `details` (`store_mismatch`: the store serving the address). */
+function detailStore(error: ApiError): { id: string; name: string; code?: string } | null {
+  const store = (error.details as { store?: { id?: unknown; name?: unknown; code?: unknown } } | null | undefined)?.store;
+  return store && typeof store.id === 'string' && typeof store.name === 'string'
+    ? { id: store.id, name: store.name, code: typeof store.code === 'string' ? store.code : undefined }
+    : null;
+}
+
+/** The minutes a busy store would take (`store_busy`: `details.promise.minutes`). */
+export function busyMinutes(error: unknown): number | null {
+  if (!(error instanceof ApiError)) return null;
+  const minutes = (error.details as { promise?: { minutes?: unknown } } | null | undefined)?.promise?.minutes;
+  return typeof minutes === 'number' && Number.isFinite(minutes) ? minutes : null;
+}
+
+/** The store that serves the address, from a `store_mismatch` refusal. */
+export function mismatchStore(error: unknown): { id: string; name: string; code?: string } | null {
+  return error instanceof ApiError && error.code === 'store_mismatch' ? detailStore(error) : null;
+}
+
+/** A server sentence as the end of ours: "the zone is not valid" → "The zone is not valid." */
+function sentence(text: string): string {
+  const t = text.trim().replace(/[.\s]+$/, '');
+  return t ? `${t.charAt(0).toUpperCase()}${t.slice(1)}.` : '';
+}
+
+/** Codes whose words depend on the error's details. */
+const DETAILED_MESSAGES: Record<string, (error: ApiError) => string> = {
+  store_closed: (e) =>
+    `${detailStore(e)?.name ?? 'The store that delivers here'} is closed right now. You can order again when it opens.`,
+  store_busy: (e) => {
+    const minutes = busyMinutes(e);
+    return `The store that delivers here is very busy right now${
+      minutes ? `: delivery would take about ${minutes} min` : ''
+    }. Please try again in a little while.`;
+  },
+  store_mismatch: (e) => {
+    const store = detailStore(e);
+    return `This address is delivered from ${store ? store.name : 'another store'}, so we checked your cart against its stock. Review the cart, then place the order again.`;
+  },
+  invalid_zone: (e) => `This delivery zone cannot be used. ${sentence(e.message) || 'Draw one polygon that does not cross itself.'}`,
+  invalid_hours: (e) => `Check the opening hours. ${sentence(e.message) || 'Use HH:MM times and an IANA time zone.'}`,
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -227,6 +280,17 @@ const FIELD_LABELS: Record<string, string> = {
   maxPrice: 'Maximum price',
   confirmationCode: 'Delivery code',
   partnerId: 'Partner',
+  storeId: 'Store',
+  zipCodes: 'PIN codes',
+  maxPromiseMinutes: 'Longest promise (min)',
+  pickBaseMinutes: 'Picking time (min)',
+  pickPerItemSeconds: 'Picking time per item (s)',
+  pickCapacity: 'Orders picked at once',
+  riderCycleMinutes: 'Rider round trip (min)',
+  travelBufferMinutes: 'Travel buffer (min)',
+  offerTimeoutSecs: 'Time to answer an offer (s)',
+  maxOfferRounds: 'Offers before broadcasting',
+  reason: 'Reason',
 };
 
 /** A field key of the server ("deliveryAddress.zipCode") as people call it ("PIN code"). */
@@ -269,6 +333,8 @@ export function errorMessage(error: unknown): string {
     if (error.code === 'too_many_requests') return tooManyRequestsMessage(error);
     const human = HUMAN_MESSAGES[error.code];
     if (human) return human;
+    const detailed = DETAILED_MESSAGES[error.code];
+    if (detailed) return detailed(error);
     if (error.code === 'http_error') {
       return error.status >= 500
         ? 'The server is having trouble right now. Please try again in a moment.'

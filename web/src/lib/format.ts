@@ -45,3 +45,11 @@ export function formatDistance(meters: number | null | undefined): string {
   if (meters === null || meters === undefined) return '—';
   return meters < 1000 ? `${Math.round(meters)} m` : `${(meters / 1000).toFixed(1)} km`;
 }
+
+/** A time of day as people say it ("2:32 pm"). */
+export function formatClock(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return date.toLocaleTimeString('en-IN', { hour: 'numeric', minute: '2-digit' });
+}

@@ -37,8 +37,17 @@ import type {
   OrderTakenEvent,
   SessionEndedEvent,
   StatusUpdatedEvent,
+  OrderOfferEvent,
+  OfferExpiredEvent,
+  AutoPausedEvent,
 } from '@/types/models';
-import type { OrderUnassignedEvent, PresenceUpdatedEvent, StatsUpdatedEvent } from '@/types/admin';
+import type {
+  DispatchUpdatedEvent,
+  OrderUnassignedEvent,
+  PartnerPositionEvent,
+  PresenceUpdatedEvent,
+  StatsUpdatedEvent,
+} from '@/types/admin';
 
 /** Server → client events and their payloads (docs/WEBSOCKET.md). */
 export interface ServerEvents {
@@ -62,6 +71,18 @@ export interface ServerEvents {
   'delivery:location': LocationEvent;
   'inventory:updated': InventoryUpdatedEvent;
   'stats:updated': StatsUpdatedEvent;
+  /** Auto dispatch: this partner alone is offered the order until `expiresAt`. */
+  'order:offer': OrderOfferEvent;
+  /** This partner's offer ended without their accept (`expired` or `withdrawn`). */
+  'order:offer-expired': OfferExpiredEvent;
+  /** Offers left to expire in a row turned this partner's availability off. */
+  'partner:auto-paused': AutoPausedEvent;
+  /** Admins: a step of an order's dispatch (offered, declined, expired, accepted, withdrawn, escalated). */
+  'dispatch:updated': DispatchUpdatedEvent;
+  /** Admins: nobody took the offers, so the order is broadcast to the store's partners. */
+  'dispatch:escalated': DispatchUpdatedEvent;
+  /** Admins: an available partner's position without an order. */
+  'partner:location': PartnerPositionEvent;
   'presence:updated': PresenceUpdatedEvent;
 }
 export type ServerEventName = keyof ServerEvents;

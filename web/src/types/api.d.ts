@@ -39,6 +39,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders waiting for a partner, with where their dispatch stands: `offered` (to whom,
+         *     until when, which round), `waiting` or `broadcast`. Live as `dispatch:updated`.
+         */
+        get: operations["dispatch_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/metrics": {
         parameters: {
             query?: never;
@@ -202,6 +222,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/partners/{id}/store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Move a partner to another home store: from now on they are offered that store's
+         *     orders (their open orders stay theirs).
+         */
+        put: operations["set_partner_store"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/partners/{id}/suspend": {
         parameters: {
             query?: never;
@@ -300,6 +340,68 @@ export interface paths {
          *     stock. Also pushed to admin sockets as `stats:updated` (at most every 2 s).
          */
         get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every store with its zone, hours, settings and state now. */
+        get: operations["list_stores"];
+        put?: never;
+        /**
+         * Open a store: code, name, location, and a zone (GeoJSON polygon) and/or zip codes.
+         *     Hours default to always open.
+         */
+        post: operations["create_store"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stores/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One store. */
+        get: operations["get_store"];
+        /**
+         * Change a store: zone, zip codes, hours, settings, or pause/resume (`paused`). Takes
+         *     effect for the next order at once.
+         */
+        put: operations["update_store"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stores/{id}/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A store's live load: open orders, orders waiting for a rider, riders free and busy,
+         *     the promise it makes now, and today's on-time rate.
+         */
+        get: operations["store_load"];
         put?: never;
         post?: never;
         delete?: never;
@@ -650,8 +752,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One product. */
+        /** One product, with the stock of the store the query names (as for the list). */
         get: operations["get_product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer/serviceability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Does any store deliver here now, from which store, and by when? Give `lat` and
+         *     `lng`, a `zipCode`, or a saved `addressId`.
+         */
+        get: operations["serviceability"];
         put?: never;
         post?: never;
         delete?: never;
@@ -686,6 +808,47 @@ export interface paths {
         };
         /** Payouts: today, this week, total and the latest delivered orders. */
         get: operations["earnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/delivery/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Where you are while waiting for orders (also `delivery:location-update` without an
+         *     `orderId`): dispatch offers orders to the partners nearest the store, so send it
+         *     every few seconds while available. Positions older than 2 minutes do not count.
+         */
+        put: operations["set_position"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/delivery/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders offered to you right now (each also came as `order:offer`), with when each
+         *     offer runs out.
+         */
+        get: operations["my_offers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -769,6 +932,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/delivery/orders/{orderId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the order offered to you (`order:offer`): it goes to the next partner.
+         *     Same service as the `order:decline` socket event.
+         */
+        post: operations["decline_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/delivery/orders/{orderId}/status": {
         parameters: {
             query?: never;
@@ -798,6 +981,46 @@ export interface paths {
         };
         /** The partner's profile and totals. */
         get: operations["profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every store: name, where it is, and whether it takes orders now (`open`, `busy`,
+         *     `closed`).
+         */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stores/serviceability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Does any store deliver to a point (`lat`, `lng`) or `zipCode` now, and by when?
+         *     (`addressId` needs the customer route, `/api/customer/serviceability`.)
+         */
+        get: operations["serviceability"];
         put?: never;
         post?: never;
         delete?: never;
@@ -921,6 +1144,8 @@ export interface components {
         /** @description `GET /api/admin/orders/{orderId}` */
         AdminOrderDetail: {
             customer?: components["schemas"]["PersonView"] | null;
+            /** @description Every offer made to a partner (dispatch in `auto` mode), in order. */
+            offers: components["schemas"]["OfferHistoryView"][];
             order: components["schemas"]["OrderView"];
             partner?: components["schemas"]["PersonView"] | null;
             success: boolean;
@@ -936,6 +1161,7 @@ export interface components {
             /** Format: int64 */
             activeOrders: number;
             email: string;
+            homeStore?: components["schemas"]["StoreRef"] | null;
             id: string;
             isAvailable: boolean;
             isVerified: boolean;
@@ -951,6 +1177,36 @@ export interface components {
         };
         AdminProductResponse: {
             product: components["schemas"]["ProductView"];
+            success: boolean;
+        };
+        /** @description `{success, store}` */
+        AdminStoreResponse: {
+            store: components["schemas"]["AdminStoreView"];
+            success: boolean;
+        };
+        /** @description A store with everything admins edit. */
+        AdminStoreView: {
+            address: string;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            hours: Record<string, never>;
+            id: string;
+            location?: components["schemas"]["LocationPoint"] | null;
+            name: string;
+            paused: boolean;
+            settings: Record<string, never>;
+            /** @description `open`, `busy` or `closed` right now. */
+            state: string;
+            timezone: string;
+            /** Format: date-time */
+            updatedAt: string;
+            zipCodes: string[];
+            zone?: Record<string, never> | null;
+        };
+        /** @description `{success, stores}` */
+        AdminStoresResponse: {
+            stores: components["schemas"]["AdminStoreView"][];
             success: boolean;
         };
         AdminUserView: components["schemas"]["UserView"] & {
@@ -1009,13 +1265,25 @@ export interface components {
         };
         /** @description `POST /api/customer/cart/validate` */
         CartValidateRequest: {
+            addressId?: string | null;
             items: components["schemas"]["CartLineRequest"][];
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lng?: number | null;
+            /**
+             * @description Which store's stock (see the product list); by default the store of the
+             *     customer's default address.
+             */
+            storeId?: string | null;
         };
         /** @description Live inventory check of a cart, with server-computed totals. */
         CartValidateResponse: {
             /** Format: int64 */
             deliveryFee: number;
             items: components["schemas"]["CartLineCheck"][];
+            /** @description The store the cart was checked against. */
+            store: components["schemas"]["StoreRef"];
             /** Format: int64 */
             subtotal: number;
             success: boolean;
@@ -1081,8 +1349,12 @@ export interface components {
              */
             price: number;
             sku: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Initial stock at `storeId` (at every store when absent).
+             */
             stock?: number;
+            storeId?: string | null;
             tags?: string[];
             unit: string;
         };
@@ -1092,6 +1364,37 @@ export interface components {
             poolConnections: number;
             /** Format: int32 */
             poolIdle: number;
+        };
+        /** @description `POST /api/delivery/orders/{orderId}/decline` (and `order:decline` with `orderId`). */
+        DeclineRequest: {
+            /** @description Why, in a few words (`too_far`, `vehicle_issue`, …); shown to admins. */
+            reason?: string | null;
+        };
+        /** @description An order waiting for a partner, as the dispatch board shows it. */
+        DispatchBoardItem: {
+            /** Format: date-time */
+            createdAt: string;
+            offer?: components["schemas"]["OfferHistoryView"] | null;
+            orderId: string;
+            orderNumber: string;
+            /** Format: date-time */
+            promisedAt?: string | null;
+            /**
+             * Format: int64
+             * @description Offers made so far.
+             */
+            rounds: number;
+            /**
+             * @description `offered` (one partner has it now), `waiting` (between offers) or `broadcast`
+             *     (every partner of the store may take it: broadcast mode or escalated).
+             */
+            state: string;
+            storeId: string;
+        };
+        /** @description `{success, orders}` */
+        DispatchBoardResponse: {
+            orders: components["schemas"]["DispatchBoardItem"][];
+            success: boolean;
         };
         /** @description Where an offered order goes, to about 500 m. */
         DropoffArea: {
@@ -1203,13 +1506,16 @@ export interface components {
             /** Format: double */
             lng: number;
         };
-        /** @description `{lat, lng, orderId}` from the assigned partner. */
+        /**
+         * @description `{lat, lng, orderId}` from the assigned partner; without `orderId`, an available
+         *     partner's idle position (for dispatch).
+         */
         LocationUpdate: {
             /** Format: double */
             lat: number;
             /** Format: double */
             lng: number;
-            orderId: string;
+            orderId?: string | null;
         };
         LocationView: {
             /** Format: date-time */
@@ -1231,6 +1537,9 @@ export interface components {
             productId: string;
             /** Format: int64 */
             stock: number;
+            storeCode: string;
+            /** @description The store it runs low at. */
+            storeId: string;
         };
         /** @description `{success, message}` */
         MessageResponse: {
@@ -1247,6 +1556,23 @@ export interface components {
             sockets: components["schemas"]["SocketMetrics"];
             /** Format: int64 */
             uptimeSeconds: number;
+        };
+        /** @description One offer of an order, for admins. */
+        OfferHistoryView: {
+            /** Format: date-time */
+            answeredAt?: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            id: string;
+            /** Format: date-time */
+            offeredAt: string;
+            partnerId: string;
+            partnerName: string;
+            reason?: string | null;
+            /** Format: int64 */
+            round: number;
+            /** @description `live`, `accepted`, `declined`, `expired` or `withdrawn`. */
+            state: string;
         };
         /**
          * @description An order on offer, as every eligible partner sees it before one accepts: what a
@@ -1370,6 +1696,27 @@ export interface components {
             sku: string;
             unit: string;
         };
+        /** @description `order:offer` → the one partner an order is offered to (also `GET /api/delivery/offers`). */
+        OrderOfferEvent: {
+            /**
+             * Format: date-time
+             * @description Accept before this, or it goes to the next partner.
+             */
+            expiresAt: string;
+            offerId: string;
+            /** @description The order as offered (no customer details). */
+            order: components["schemas"]["OfferView"];
+            /**
+             * Format: int64
+             * @description 1 for the first partner offered, 2 for the next, …
+             */
+            round: number;
+        };
+        /** @description `{success, offers}`: the caller's live offers. */
+        OrderOffersResponse: {
+            offers: components["schemas"]["OrderOfferEvent"][];
+            success: boolean;
+        };
         /** @description `{success, order}` */
         OrderResponse: {
             order: components["schemas"]["OrderView"];
@@ -1405,6 +1752,8 @@ export interface components {
              * @description The newest event's `seq`; fetch `/events?after=` from here after a reconnect.
              */
             lastSeq: number;
+            /** @description Delivered after the promise, or not delivered and past it. */
+            late: boolean;
             notes?: string | null;
             /** Format: date-time */
             onTheWayAt?: string | null;
@@ -1414,8 +1763,16 @@ export interface components {
             paymentMethod: string;
             /** Format: date-time */
             pickedUpAt?: string | null;
+            /** Format: date-time */
+            promisedAt?: string | null;
+            /**
+             * Format: int64
+             * @description The delivery time promised at placement, in minutes, and the moment it runs out.
+             */
+            promisedMinutes?: number | null;
             /** @description `pending`, `accepted`, `picked_up`, `on_the_way`, `delivered` or `cancelled`. */
             status: string;
+            store?: components["schemas"]["StoreRef"] | null;
             /** Format: int64 */
             subtotal: number;
             /** Format: int64 */
@@ -1469,7 +1826,7 @@ export interface components {
             busy: number;
             /**
              * Format: int64
-             * @description Connected right now.
+             * @description Connected right now (at every store, also when the figures are for one).
              */
             online: number;
             /** Format: int64 */
@@ -1495,6 +1852,12 @@ export interface components {
             estimatedPayout: number;
             /** @description Where to pick the order up. */
             pickup: components["schemas"]["LocationPoint"];
+            /**
+             * Format: int64
+             * @description In the partner's active orders: which drop-off this is (1 first), in the order
+             *     that keeps every promise with the shortest trip (docs/ARCHITECTURE.md, stacking).
+             */
+            stop?: number | null;
         };
         /** @description `{success, orders}` */
         PartnerOrdersResponse: {
@@ -1511,10 +1874,15 @@ export interface components {
             partner: components["schemas"]["PartnerView"];
             success: boolean;
         };
+        /** @description `PUT /api/admin/partners/{id}/store` */
+        PartnerStoreRequest: {
+            storeId: string;
+        };
         /** @description A partner's profile and totals. */
         PartnerView: {
             /** Format: int64 */
             activeOrders: number;
+            homeStore?: components["schemas"]["StoreRef"] | null;
             id: string;
             isAvailable: boolean;
             isVerified: boolean;
@@ -1558,14 +1926,35 @@ export interface components {
              * @example cash
              */
             paymentMethod?: string | null;
+            /**
+             * @description The store the cart was built for (its catalog and stock): when the address is
+             *     served by another store, the order is refused with `store_mismatch`.
+             */
+            storeId?: string | null;
+        };
+        /** @description `PUT /api/delivery/location`: where an available partner is, without an order. */
+        PositionRequest: {
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
+        };
+        /** @description `{success, location}` */
+        PositionResponse: {
+            location: components["schemas"]["LocationView"];
+            success: boolean;
         };
         /** @description `{success, product}` */
         ProductResponse: {
             product: components["schemas"]["ProductView"];
+            /** @description The store whose stock `product.stock` is. */
+            store: components["schemas"]["StoreRef"];
             success: boolean;
         };
         /** @description A product as customers see it. Prices are minor units (paise). */
         ProductView: {
+            /** @description Where it is shelved at that store (admins and pickers), when known. */
+            bin?: string | null;
             brand?: string | null;
             category: components["schemas"]["CategoryRef"];
             description: string;
@@ -1586,7 +1975,10 @@ export interface components {
              */
             price: number;
             sku: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Stock at the store the catalog was read for.
+             */
             stock: number;
             tags: string[];
             /** @example 500 g */
@@ -1596,7 +1988,21 @@ export interface components {
         ProductsResponse: {
             pagination: components["schemas"]["Pagination"];
             products: components["schemas"]["ProductView"][];
+            store?: components["schemas"]["StoreRef"] | null;
             success: boolean;
+        };
+        /** @description A delivery time promised before paying. */
+        PromiseView: {
+            /**
+             * Format: date-time
+             * @description When the order would arrive at the latest.
+             */
+            deliverBy: string;
+            /**
+             * Format: int32
+             * @description Minutes from now.
+             */
+            minutes: number;
         };
         /** @description `{reason}` for cancel and unassign. */
         ReasonRequest: {
@@ -1621,12 +2027,28 @@ export interface components {
              * @example customer
              */
             role?: string | null;
+            /**
+             * @description Delivery partners: the home store whose orders they will be offered (one of
+             *     `GET /api/stores`); required when there is more than one store.
+             */
+            storeId?: string | null;
         };
         SavedAddressView: components["schemas"]["AddressView"] & {
             /** Format: date-time */
             createdAt: string;
             id: string;
             isDefault: boolean;
+        };
+        /** @description Whether, from where, and how fast an address is served now. */
+        ServiceabilityResponse: {
+            promise?: components["schemas"]["PromiseView"] | null;
+            /** @description Why not: `outside_service_area`, `store_closed` or `store_busy`. */
+            reason?: string | null;
+            serviceable: boolean;
+            /** @description That store's state: `open`, `busy` or `closed`; null when no store serves it. */
+            state?: string | null;
+            store?: components["schemas"]["StoreRef"] | null;
+            success: boolean;
         };
         SocketMetrics: {
             connections: number;
@@ -1645,12 +2067,27 @@ export interface components {
         };
         /** @description The live operations picture (also pushed as `stats:updated`). */
         StatsView: {
+            /**
+             * Format: int64
+             * @description Open orders within 5 minutes of their promised time.
+             */
+            atRiskOrders: number;
             /** Format: int64 */
             averageDeliverySeconds?: number | null;
             /** Format: int64 */
             customersOnline: number;
             generatedAt?: string;
+            /**
+             * Format: int64
+             * @description Open orders past their promised time.
+             */
+            lateOrders: number;
             lowStock: components["schemas"]["LowStockItem"][];
+            /**
+             * Format: double
+             * @description Of the orders delivered today, the share delivered by their promised time.
+             */
+            onTimeRateToday?: number | null;
             ordersToday: components["schemas"]["OrdersByStatus"];
             /** Format: int64 */
             p90DeliverySeconds?: number | null;
@@ -1660,6 +2097,8 @@ export interface components {
              * @description Totals of orders delivered today, minor units.
              */
             revenueToday: number;
+            /** @description The store these figures are for (all stores when absent). */
+            storeId?: string | null;
         };
         /** @description `PUT /api/delivery/orders/{orderId}/status` */
         StatusUpdateRequest: {
@@ -1685,6 +2124,7 @@ export interface components {
             productId: string;
             /** Format: int64 */
             stock: number;
+            storeId: string;
         };
         /** @description Set (`set`) or adjust (`adjust`, may be negative) stock, with a reason. */
         StockRequest: {
@@ -1693,6 +2133,96 @@ export interface components {
             reason: string;
             /** Format: int64 */
             set?: number | null;
+            /** @description The store whose stock changes; required when there is more than one store. */
+            storeId?: string | null;
+        };
+        /** @description `{success, load}` */
+        StoreLoadResponse: {
+            load: components["schemas"]["StoreLoadView"];
+            success: boolean;
+        };
+        /** @description A store's live load. */
+        StoreLoadView: {
+            /**
+             * Format: int32
+             * @description What the store promises a typical order 2.5 km away now, in minutes.
+             */
+            currentPromiseMinutes: number;
+            /**
+             * Format: int64
+             * @description Delivered today, and the share of those on time (null before the first).
+             */
+            deliveredToday: number;
+            /** Format: double */
+            onTimeRateToday?: number | null;
+            /**
+             * Format: int64
+             * @description Placed and not yet picked up.
+             */
+            openOrders: number;
+            /** Format: int64 */
+            partnersAvailable: number;
+            /** Format: int64 */
+            partnersBusy: number;
+            state: string;
+            storeId: string;
+            /**
+             * Format: int64
+             * @description Waiting for a rider to accept.
+             */
+            waitingForRider: number;
+        };
+        /** @description A store as anyone may see it. */
+        StorePublicView: {
+            code: string;
+            id: string;
+            location: components["schemas"]["LocationPoint"];
+            name: string;
+            /**
+             * @description `open`, `busy` (its promise is over its maximum) or `closed` (outside its hours or
+             *     paused).
+             * @example open
+             */
+            state: string;
+        };
+        /** @description A store, named. */
+        StoreRef: {
+            code: string;
+            id: string;
+            name: string;
+        };
+        /** @description A store as admins create and change it. On update every field is optional. */
+        StoreRequest: {
+            /** @description Street address. */
+            address?: string | null;
+            /** @description Short code, e.g. `BDW` (letters, digits, dashes). */
+            code?: string | null;
+            /**
+             * @description `{"mon": [{"open": "07:00", "close": "23:00"}], …}`; a day left out is closed;
+             *     `close` before `open` runs past midnight.
+             */
+            hours?: Record<string, never> | null;
+            location?: components["schemas"]["LocationPoint"] | null;
+            name?: string | null;
+            paused?: boolean | null;
+            /**
+             * @description `maxPromiseMinutes`, `pickBaseMinutes`, `pickPerItemSeconds`, `pickCapacity`,
+             *     `riderCycleMinutes`, `travelBufferMinutes`.
+             */
+            settings?: Record<string, never> | null;
+            /** @description IANA time zone, default `Asia/Kolkata`. */
+            timezone?: string | null;
+            zipCodes?: string[] | null;
+            /**
+             * @description GeoJSON Polygon or MultiPolygon (holes allowed), longitude first; `null` removes
+             *     it (zip codes must then exist).
+             */
+            zone?: Record<string, never> | null;
+        };
+        /** @description `{success, stores}` */
+        StoresResponse: {
+            stores: components["schemas"]["StorePublicView"][];
+            success: boolean;
         };
         SuspendRequest: {
             suspended: boolean;
@@ -1726,6 +2256,13 @@ export interface components {
             location?: components["schemas"]["LocationView"] | null;
             orderId: string;
             partner?: components["schemas"]["PartnerRef"] | null;
+            /** Format: date-time */
+            promisedAt?: string | null;
+            /**
+             * Format: int64
+             * @description The delivery time promised at placement: shown beside the live ETA.
+             */
+            promisedMinutes?: number | null;
             status: string;
             store: components["schemas"]["LocationPoint"];
         };
@@ -1865,6 +2402,35 @@ export interface operations {
             };
         };
     };
+    dispatch_board: {
+        parameters: {
+            query?: {
+                storeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchBoardResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     metrics: {
         parameters: {
             query?: never;
@@ -1916,6 +2482,8 @@ export interface operations {
                 /** @description Placed before (RFC 3339 or YYYY-MM-DD, UTC; a date means the end of that day). */
                 to?: string;
                 partnerId?: string;
+                /** @description Only this store's orders. */
+                storeId?: string;
             };
             header?: never;
             path?: never;
@@ -2109,6 +2677,8 @@ export interface operations {
                 search?: string;
                 page?: number;
                 limit?: number;
+                /** @description Only partners of this home store. */
+                storeId?: string;
             };
             header?: never;
             path?: never;
@@ -2122,6 +2692,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnersResponse"];
+                };
+            };
+        };
+    };
+    set_partner_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerStoreRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            /** @description `partner_not_found` or `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -2199,6 +2803,8 @@ export interface operations {
                 category?: string;
                 page?: number;
                 limit?: number;
+                /** @description Stock of this store (all stores together when absent). */
+                storeId?: string;
             };
             header?: never;
             path?: never;
@@ -2333,7 +2939,10 @@ export interface operations {
     };
     stats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this store's figures (all stores when absent). */
+                storeId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2349,6 +2958,174 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_stores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStoresResponse"];
+                };
+            };
+        };
+    };
+    create_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStoreResponse"];
+                };
+            };
+            /** @description `validation_error`, `invalid_zone` or `invalid_hours` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `store_code_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStoreResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStoreResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    store_load: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreLoadResponse"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3143,6 +3920,15 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1–100 (default 20; larger values are capped at 100). */
                 limit?: number;
+                /**
+                 * @description Whose stock: a store; or a saved address (`addressId`) or a point (`lat`, `lng`),
+                 *     whose serving store is used. Without any: the store of the customer's default
+                 *     address, else the first store.
+                 */
+                storeId?: string;
+                addressId?: string;
+                lat?: number;
+                lng?: number;
             };
             header?: never;
             path?: never;
@@ -3170,7 +3956,12 @@ export interface operations {
     };
     get_product: {
         parameters: {
-            query?: never;
+            query?: {
+                storeId?: string;
+                addressId?: string;
+                lat?: number;
+                lng?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3187,6 +3978,47 @@ export interface operations {
                     "application/json": components["schemas"]["ProductResponse"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    serviceability: {
+        parameters: {
+            query?: {
+                lat?: number;
+                lng?: number;
+                zipCode?: string;
+                addressId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceabilityResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `address_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,6 +4076,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EarningsResponse"];
+                };
+            };
+        };
+    };
+    set_position: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PositionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PositionResponse"];
+                };
+            };
+            /** @description `implausible_location` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    my_offers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOffersResponse"];
                 };
             };
         };
@@ -3364,8 +4247,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable` */
+            /** @description `order_already_taken`, `order_not_available`, `too_many_active_orders`, `partner_unavailable`, `not_offered` (offered to another partner right now) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    decline_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description `offer_not_found`: no live offer of this order for you */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3451,6 +4368,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoresResponse"];
+                };
+            };
+        };
+    };
+    serviceability: {
+        parameters: {
+            query?: {
+                lat?: number;
+                lng?: number;
+                zipCode?: string;
+                addressId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceabilityResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };

@@ -18,12 +18,24 @@ export type Pagination = S['Pagination'];
 
 export type ProductView = S['ProductView'];
 export type ProductsResponse = S['ProductsResponse'];
+export type ProductResponse = S['ProductResponse'];
 export type CategoryView = S['CategoryView'];
 export type CategoriesResponse = S['CategoriesResponse'];
 export type CartLineRequest = S['CartLineRequest'];
 export type CartLineCheck = S['CartLineCheck'];
 export type CartValidateRequest = S['CartValidateRequest'];
 export type CartValidateResponse = S['CartValidateResponse'];
+
+/* Dark stores: which one serves a place, and what it promises. */
+export type StoreRef = S['StoreRef'];
+export type StorePublicView = S['StorePublicView'];
+export type StoresResponse = S['StoresResponse'];
+export type ServiceabilityResponse = S['ServiceabilityResponse'];
+export type PromiseView = S['PromiseView'];
+/** `open`, `busy` (its promise is over its maximum) or `closed` (outside its hours, or paused). */
+export type StoreState = 'open' | 'busy' | 'closed';
+/** Why a place cannot order now (`ServiceabilityResponse.reason`). */
+export type ServiceReason = 'outside_service_area' | 'store_closed' | 'store_busy';
 
 export type AddressRequest = S['AddressRequest'];
 export type AddressView = S['AddressView'];
@@ -82,3 +94,20 @@ export type CodeLockedEvent = Pick<StatusUpdatedEvent, 'orderId' | 'seq' | 'at'>
 export type CodeResetEvent = CodeLockedEvent & Partial<Pick<OrderView, 'confirmationCode'>>;
 /** `session:ended` → a socket the server is about to close, and why. */
 export type SessionEndedEvent = Pick<ErrorBody, 'code' | 'message'>;
+
+/* Dispatch (auto mode): an order offered to one partner at a time. */
+/** `order:offer` → the one partner an order is offered to; also `GET /api/delivery/offers`. */
+export type OrderOfferEvent = S['OrderOfferEvent'];
+export type OrderOffersResponse = S['OrderOffersResponse'];
+export type DeclineRequest = S['DeclineRequest'];
+export type PositionRequest = S['PositionRequest'];
+export type PositionResponse = S['PositionResponse'];
+/** `order:offer-expired` → the partner whose offer ended without their accept (no schema in the document). */
+export interface OfferExpiredEvent {
+  offerId: string;
+  orderId: string;
+  /** `expired` (not answered in time) or `withdrawn` (cancelled, or an admin assigned it). */
+  reason: 'expired' | 'withdrawn' | string;
+}
+/** `partner:auto-paused` → a partner whose availability was turned off after ignored offers. */
+export type AutoPausedEvent = SessionEndedEvent;

@@ -18,6 +18,8 @@ export interface MapMarker {
   lat: number;
   lng: number;
   label: string;
+  /** Show the label next to the marker all the time (riders' names), not only on hover. */
+  permanentLabel?: boolean;
 }
 
 export interface LiveMapProps {
@@ -110,8 +112,10 @@ export default function LiveMap({ markers, path, height = 320, ariaLabel, testId
         <TileLayer url={config.tileUrl} attribution={config.tileAttribution} />
         {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: '#e65100', weight: 4, opacity: 0.7 }} />}
         {markers.map((m) => (
-          <Marker key={`${m.kind}:${m.id}`} position={[m.lat, m.lng]} icon={iconFor(m.kind, m.id)} title={m.label} alt={m.label}>
-            <Tooltip>{m.label}</Tooltip>
+          <Marker key={`${m.kind}:${m.id}:${m.permanentLabel ? 1 : 0}`} position={[m.lat, m.lng]} icon={iconFor(m.kind, m.id)} title={m.label} alt={m.label}>
+            <Tooltip permanent={m.permanentLabel} direction={m.permanentLabel ? 'right' : 'auto'} offset={m.permanentLabel ? [12, 0] : [0, 0]}>
+              {m.label}
+            </Tooltip>
           </Marker>
         ))}
         <FitView markers={markers} fitKey={fitKey} />

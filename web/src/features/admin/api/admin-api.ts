@@ -6,8 +6,13 @@ import type {
   AdminProductResponse,
   CategoryRequest,
   CreateProductRequest,
+  AdminStoreResponse,
+  AdminStoresResponse,
+  DispatchBoardResponse,
   OnlineUsersResponse,
   PartnersResponse,
+  StoreLoadResponse,
+  StoreRequest,
   StatsResponse,
   StockRequest,
   UpdateCategoryRequest,
@@ -27,10 +32,12 @@ export interface AdminOrderQuery {
   from?: string;
   to?: string;
   partnerId?: string;
+  storeId?: string;
 }
 
 export const adminApi = {
-  stats: (signal?: AbortSignal) => apiClient.get<StatsResponse>(`${base}/stats`, { signal }),
+  /** All stores together, or one (`storeId`). */
+  stats: (storeId?: string, signal?: AbortSignal) => apiClient.get<StatsResponse>(`${base}/stats`, { query: { storeId }, signal }),
   onlineUsers: (signal?: AbortSignal) => apiClient.get<OnlineUsersResponse>(`${base}/online-users`, { signal }),
 
   orders: (query: AdminOrderQuery, signal?: AbortSignal) =>
@@ -51,20 +58,33 @@ export const adminApi = {
   blockUser: (id: string) => apiClient.post<UserResponse>(`${base}/users/${enc(id)}/block`),
   unblockUser: (id: string) => apiClient.post<UserResponse>(`${base}/users/${enc(id)}/unblock`),
 
-  partners: (query: { search?: string; page?: number; limit?: number }, signal?: AbortSignal) =>
+  partners: (query: { search?: string; page?: number; limit?: number; storeId?: string }, signal?: AbortSignal) =>
     apiClient.get<PartnersResponse>(`${base}/partners`, { query: { ...query }, signal }),
+  /** The partner is offered this store's orders from now on (their open orders stay theirs). */
+  movePartner: (id: string, storeId: string) => apiClient.put<PartnerResponse>(`${base}/partners/${enc(id)}/store`, { storeId }),
   verifyPartner: (id: string, verified: boolean) =>
     apiClient.post<PartnerResponse>(`${base}/partners/${enc(id)}/verify`, { verified }),
   suspendPartner: (id: string, suspended: boolean) =>
     apiClient.post<PartnerResponse>(`${base}/partners/${enc(id)}/suspend`, { suspended }),
 
-  products: (query: { search?: string; category?: string; page?: number; limit?: number }, signal?: AbortSignal) =>
+  /** `storeId`: stock of that store (all stores together without it). */
+  products: (query: { search?: string; category?: string; page?: number; limit?: number; storeId?: string }, signal?: AbortSignal) =>
     apiClient.get<ProductsResponse>(`${base}/products`, { query: { ...query }, signal }),
   createProduct: (body: CreateProductRequest) => apiClient.post<AdminProductResponse>(`${base}/products`, body),
   updateProduct: (id: string, body: UpdateProductRequest) =>
     apiClient.put<AdminProductResponse>(`${base}/products/${enc(id)}`, body),
   changeStock: (id: string, body: StockRequest) =>
     apiClient.post<AdminProductResponse>(`${base}/products/${enc(id)}/stock`, body),
+
+  stores: (signal?: AbortSignal) => apiClient.get<AdminStoresResponse>(`${base}/stores`, { signal }),
+  store: (id: string, signal?: AbortSignal) => apiClient.get<AdminStoreResponse>(`${base}/stores/${enc(id)}`, { signal }),
+  createStore: (body: StoreRequest) => apiClient.post<AdminStoreResponse>(`${base}/stores`, body),
+  /** Only the fields given change (`settings` keys are merged; `zone: null` removes the zone). */
+  updateStore: (id: string, body: StoreRequest) => apiClient.put<AdminStoreResponse>(`${base}/stores/${enc(id)}`, body),
+  /** Orders waiting for a partner (`waiting`, `offered`, `broadcast`), of one store or all. */
+  dispatchBoard: (storeId?: string, signal?: AbortSignal) =>
+    apiClient.get<DispatchBoardResponse>(`${base}/dispatch`, { query: { storeId }, signal }),
+  storeLoad: (id: string, signal?: AbortSignal) => apiClient.get<StoreLoadResponse>(`${base}/stores/${enc(id)}/load`, { signal }),
 
   categories: (signal?: AbortSignal) => apiClient.get<CategoriesResponse>(`${base}/categories`, { signal }),
   createCategory: (body: CategoryRequest) => apiClient.post<AdminCategoryResponse>(`${base}/categories`, body),

@@ -1,5 +1,6 @@
-/** The catalog editor: products (price, text, active, stock) and categories. */
-import { useEffect, useState } from 'react';
+/** The catalog editor: products (price, text, active, stock per store) and categories. */
+import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import {
   Box,
   Button,
@@ -34,11 +35,17 @@ import { adminApi } from '@/features/admin/api/admin-api';
 import { ProductDialog } from '@/features/admin/components/product-dialog';
 import { StockDialog } from '@/features/admin/components/stock-dialog';
 import { CategoryDialog } from '@/features/admin/components/category-dialog';
+import { StoreFilter } from '@/features/admin/components/store-filter';
+import { useAdminStores, useStoreFilter } from '@/features/admin/hooks/use-admin-stores';
 import type { CategoryView, ProductView, ProductsResponse } from '@/types/models';
 
 function ProductsTab({ categories }: { categories: CategoryView[] }) {
-  const [searchInput, setSearchInput] = useState('');
-  const [search, setSearch] = useState('');
+  const [params] = useSearchParams();
+  const [storeId, setStoreId] = useStoreFilter();
+  const { byId, stores } = useAdminStores();
+  const store = byId(storeId);
+  const [searchInput, setSearchInput] = useState(() => params.get('q') ?? '');
+  const [search, setSearch] = useState(() => params.get('q') ?? '');
   const [category, setCategory] = useState('');
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<{ open: boolean; product: ProductView | null }>({ open: false, product: null });
@@ -54,16 +61,30 @@ function ProductsTab({ categories }: { categories: CategoryView[] }) {
   }, [searchInput]);
 
   const products = useAsync(
-    (signal) => adminApi.products({ search: search || undefined, category: category || undefined, page, limit: 25 }, signal),
-    [search, category, page],
+    (signal) =>
+      adminApi.products({ search: search || undefined, category: category || undefined, page, limit: 25, storeId: storeId || undefined }, signal),
+    [search, category, page, storeId],
   );
 
+  // Live stock: the chosen store's entries; with all stores shown, the totals are fetched again.
+  const refetch = useRef<ReturnType<typeof setTimeout> | null>(null);
   useSocketEvent('inventory:updated', ({ products: levels }) => {
-    const byId = new Map(levels.map((l) => [l.productId, l]));
+    if (!storeId) {
+      if (!refetch.current) {
+        refetch.current = setTimeout(() => {
+          refetch.current = null;
+          products.reload();
+        }, 800);
+      }
+      return;
+    }
+    const mine = new Map(levels.filter((l) => l.storeId === storeId).map((l) => [l.productId, l]));
+    if (!mine.size) return;
     products.setData((d: ProductsResponse | undefined) =>
-      d ? { ...d, products: d.products.map((p) => (byId.has(p.id) ? { ...p, stock: byId.get(p.id)!.stock, inStock: byId.get(p.id)!.inStock } : p)) } : d,
+      d ? { ...d, products: d.products.map((p) => (mine.has(p.id) ? { ...p, stock: mine.get(p.id)!.stock, inStock: mine.get(p.id)!.inStock } : p)) } : d,
     );
   });
+  useEffect(() => () => void (refetch.current && clearTimeout(refetch.current)), []);
 
   const replace = (p: ProductView) =>
     products.setData((d) => (d ? { ...d, products: d.products.map((x) => (x.id === p.id ? p : x)) } : d));
@@ -84,6 +105,17 @@ function ProductsTab({ categories }: { categories: CategoryView[] }) {
             ))}
           </Select>
         </FormControl>
+        <StoreFilter
+          value={storeId}
+          onChange={(id) => {
+            setStoreId(id);
+            setPage(1);
+          }}
+          allLabel="All stores (total stock)"
+          label="Stock at"
+          testId="catalog-store-filter"
+          minWidth={220}
+        />
         <Box sx={{ flexGrow: 1 }} />
         <Button variant="contained" startIcon={<AddIcon />} onClick={() => setEditing({ open: true, product: null })} aria-label="Add a product">
           New product
@@ -101,7 +133,7 @@ function ProductsTab({ categories }: { categories: CategoryView[] }) {
                 <TableCell>Category</TableCell>
                 <TableCell align="right">Price</TableCell>
                 <TableCell align="right">MRP</TableCell>
-                <TableCell align="right">Stock</TableCell>
+                <TableCell align="right">{store ? `Stock at ${store.code}` : stores.length > 1 ? 'Stock (all stores)' : 'Stock'}</TableCell>
                 <TableCell>State</TableCell>
                 <TableCell align="right">Edit</TableCell>
               </TableRow>
@@ -121,7 +153,7 @@ function ProductsTab({ categories }: { categories: CategoryView[] }) {
                   <TableCell align="right">{formatMoney(p.price)}</TableCell>
                   <TableCell align="right">{formatMoney(p.mrp)}</TableCell>
                   <TableCell align="right">
-                    <Button size="small" onClick={() => setStockOf(p)} aria-label={`Change stock of ${p.name}, now ${p.stock}`} data-testid="admin-stock-button"
+                    <Button size="small" onClick={() => setStockOf(p)} aria-label={`Change stock of ${p.name}${store ? ` at ${store.name}` : ''}, now ${p.stock}`} data-testid="admin-stock-button"
                       color={p.stock === 0 ? 'error' : p.stock <= 5 ? 'warning' : 'primary'}>
                       {p.stock}
                     </Button>
@@ -157,11 +189,13 @@ function ProductsTab({ categories }: { categories: CategoryView[] }) {
       />
       <StockDialog
         product={stockOf}
+        storeId={storeId}
         onClose={() => setStockOf(null)}
-        onSaved={(p) => {
+        onSaved={(p, savedStore) => {
           setStockOf(null);
-          replace(p);
-          notify(`${p.name}: stock ${p.stock}`, 'success');
+          if (savedStore === storeId) replace(p);
+          else products.reload();
+          notify(`${p.name}: stock ${p.stock}${byId(savedStore) ? ` at ${byId(savedStore)!.name}` : ''}`, 'success');
         }}
       />
     </Box>

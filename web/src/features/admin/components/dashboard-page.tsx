@@ -10,6 +10,8 @@ import { cancelledByText, NO_PARTNER_AVAILABLE, statusLabel } from '@/lib/order-
 import { useLiveStats } from '@/features/admin/hooks/use-live-stats';
 import { STATUS_BARS } from '@/features/admin/utils/admin-orders';
 import { StatCard } from '@/features/admin/components/stat-card';
+import { StoreFilter } from '@/features/admin/components/store-filter';
+import { useAdminStores, useStoreFilter } from '@/features/admin/hooks/use-admin-stores';
 
 interface Activity {
   key: string;
@@ -40,22 +42,30 @@ function useActivityFeed(): Activity[] {
 }
 
 export function DashboardPage() {
-  const { stats, online, error, history, updatedAt, reload } = useLiveStats();
+  const [storeId, setStoreId] = useStoreFilter();
+  const { byId } = useAdminStores();
+  const { stats, online, error, history, updatedAt, reload } = useLiveStats(storeId);
   const feed = useActivityFeed();
+  const store = byId(storeId);
 
-  if (!stats && error !== null) return <ErrorState error={error} onRetry={reload} />;
-  if (!stats) return <LoadingState label="Loading live stats…" />;
+  const header = (
+    <Stack direction="row" sx={{ alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
+        Operations today{store ? ` · ${store.name}` : ''}
+      </Typography>
+      <Typography variant="caption" color="text.secondary" data-testid="stats-updated-at">
+        Live · updated {updatedAt ? formatTime(new Date(updatedAt).toISOString()) : '—'}
+      </Typography>
+      <StoreFilter value={storeId} onChange={setStoreId} testId="dashboard-store-filter" />
+    </Stack>
+  );
+  if (!stats && error !== null) return <Stack spacing={2}>{header}<ErrorState error={error} onRetry={reload} /></Stack>;
+  if (!stats) return <Stack spacing={2}>{header}<LoadingState label="Loading live stats…" /></Stack>;
   const o = stats.ordersToday;
+  const onTime = stats.onTimeRateToday;
   return (
-    <Stack spacing={2} data-testid="admin-dashboard">
-      <Stack direction="row" sx={{ alignItems: 'baseline', gap: 1, flexWrap: 'wrap' }}>
-        <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
-          Operations today
-        </Typography>
-        <Typography variant="caption" color="text.secondary" data-testid="stats-updated-at">
-          Live · updated {updatedAt ? formatTime(new Date(updatedAt).toISOString()) : '—'}
-        </Typography>
-      </Stack>
+    <Stack spacing={2} data-testid="admin-dashboard" data-store-id={storeId}>
+      {header}
       <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr 1fr', md: 'repeat(4, 1fr)' } }}>
         <StatCard
           label="Orders today"
@@ -73,6 +83,11 @@ export function DashboardPage() {
           sub={`p90 ${formatDuration(stats.p90DeliverySeconds)}`}
         />
         <StatCard
+          label="Late now"
+          value={
+            <Box component="span" sx={{ color: stats.lateOrders > 0 ? 'error.main' : undefined }}>
+              {stats.lateOrders}
+              <StatCard
           label="Partners online"
           value={`${stats.partners.online}/${stats.partners.total}`}
           testId="stat-partners-online"
@@ -87,6 +102,31 @@ export function DashboardPage() {
           sub={online ? `${online.customers} customers · ${online.delivery} partners · ${online.admin} admins` : undefined}
         />
         <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products with fewer than 5 left" />
+      </Box>
+          }
+          testId="stat-late"
+          sub="Open orders past their promised time"
+        />
+        <StatCard
+          label="At risk"
+          value={
+            <Box component="span" sx={{ color: stats.atRiskOrders > 0 ? 'warning.main' : undefined }}>
+              {stats.atRiskOrders}
+            </Box>
+          }
+          testId="stat-at-risk"
+          sub="Open orders within 5 min of their promise"
+        />
+        <StatCard
+          label="On time today"
+          value={
+            <Box component="span" sx={{ color: onTime == null ? undefined : onTime >= 0.9 ? 'success.main' : onTime >= 0.75 ? 'warning.main' : 'error.main' }}>
+              {onTime == null ? '—' : `${Math.round(onTime * 100)}%`}
+            </Box>
+          }
+          testId="stat-on-time"
+          sub={onTime == null ? 'Nothing delivered yet today' : 'Delivered by the promised time'}
+        />
       </Box>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' } }}>
         <Card>
@@ -128,7 +168,7 @@ export function DashboardPage() {
             <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
               Low stock
             </Typography>
-            <Link component={RouterLink} to="/admin/catalog" aria-label="Open the catalog to restock">
+            <Link component={RouterLink} to={`/admin/catalog${storeId ? `?store=${encodeURIComponent(storeId)}` : ''}`} aria-label="Open the catalog to restock">
               Restock
             </Link>
           </Stack>
@@ -137,7 +177,17 @@ export function DashboardPage() {
           ) : (
             <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }} data-testid="low-stock">
               {stats.lowStock.map((p) => (
-                <Chip key={p.productId} label={`${p.name}: ${p.stock}`} color={p.stock === 0 ? 'error' : 'warning'} variant="outlined" />
+                <Chip
+                  key={`${p.storeId}:${p.productId}`}
+                  label={`${p.storeCode} · ${p.name}: ${p.stock}`}
+                  color={p.stock === 0 ? 'error' : 'warning'}
+                  variant="outlined"
+                  component={RouterLink}
+                  to={`/admin/catalog?store=${encodeURIComponent(p.storeId)}&q=${encodeURIComponent(p.name)}`}
+                  clickable
+                  data-testid="low-stock-item"
+                  data-store-code={p.storeCode}
+                />
               ))}
             </Stack>
           )}

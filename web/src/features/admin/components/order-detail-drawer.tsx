@@ -1,4 +1,4 @@
-/** One order for an admin: timeline, rider trail on a map, and interventions. */
+/** One order for an admin: timeline, dispatch offers, rider trail on a map, and interventions. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert,
@@ -24,8 +24,14 @@ import { formatDateTime, formatMoney, formatTime } from '@/lib/format';
 import { isActiveStatus, isFinalStatus } from '@/lib/order-status';
 import { config } from '@/config/env';
 import { adminApi } from '@/features/admin/api/admin-api';
+import { useAdminStores } from '@/features/admin/hooks/use-admin-stores';
+import { PromiseChip } from '@/components/promise-chip';
+import { useNow } from '@/hooks/use-now';
+import { formatClock } from '@/lib/format';
+import { promiseInfo } from '@/lib/order-promise';
 import { ReasonDialog } from '@/features/admin/components/reason-dialog';
 import { actorLabel, canResetCode, describeTimelineEntry } from '@/features/admin/utils/admin-orders';
+import { OfferHistory } from '@/features/admin/components/offer-history';
 import type { AdminOrderDetail, AdminPartner } from '@/types/admin';
 import type { OrderView } from '@/types/models';
 
@@ -43,20 +49,29 @@ export function OrderDetailDrawer({
   orderId,
   onClose,
   onChanged,
+  initialAction = null,
 }: {
   orderId: string | null;
   onClose: () => void;
   onChanged: (order: OrderView) => void;
+  /** Open with this action's dialog (the dispatch board's "Assign"). */
+  initialAction?: 'reassign' | null;
 }) {
   const [detail, setDetail] = useState<AdminOrderDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [action, setAction] = useState<Action>(null);
+  const detailLoaded = detail !== null && detail.order.id === orderId;
+  useEffect(() => {
+    if (initialAction && detailLoaded) setAction(initialAction);
+  }, [initialAction, detailLoaded, orderId]);
   // The dialog keeps its words while it closes.
   const shown = useRef<Exclude<Action, null>>('cancel');
   if (action) shown.current = action;
   const [partners, setPartners] = useState<AdminPartner[]>([]);
   const [partnerId, setPartnerId] = useState('');
   const { notify } = useSnackbar();
+  const { byId } = useAdminStores();
+  const now = useNow(15_000);
 
   const load = useCallback(() => {
     if (!orderId) return;
@@ -80,6 +95,7 @@ export function OrderDetailDrawer({
   useSocketEvent('order:completed', (e) => refreshIf(e.orderId));
   useSocketEvent('order:code-locked', (e) => refreshIf(e.orderId));
   useSocketEvent('order:code-reset', (e) => refreshIf(e.orderId));
+  useSocketEvent('dispatch:updated', (e) => refreshIf(e.orderId));
   useSocketEvent('delivery:location', (e) => {
     if (e.orderId !== orderId) return;
     setDetail((d) => (d ? { ...d, trail: [...d.trail, { lat: e.lat, lng: e.lng, at: e.at }] } : d));
@@ -87,23 +103,29 @@ export function OrderDetailDrawer({
 
   useEffect(() => {
     if (action !== 'reassign') return;
+    // Riders are offered their home store's orders: list the order's store's riders.
     adminApi
-      .partners({ limit: 100 })
+      .partners({ limit: 100, storeId: detail?.order.store?.id ?? undefined })
       .then((r) => setPartners(r.partners.filter((p) => p.status === 'active')))
       .catch(() => setPartners([]));
     setPartnerId('');
-  }, [action]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [action, detail?.order.store?.id]);
 
   const order = detail?.order;
   const markers = useMemo<MapMarker[]>(() => {
     if (!order) return [];
-    const out: MapMarker[] = [{ id: 'store', kind: 'store', ...config.storeLocation, label: 'Store' }];
+    const store = byId(order.store?.id);
+    const out: MapMarker[] = [
+      { id: 'store', kind: 'store', ...(store?.location ?? config.storeLocation), label: order.store?.name ?? 'Store' },
+    ];
     const { lat, lng } = order.deliveryAddress;
     if (lat != null && lng != null) out.push({ id: 'dest', kind: 'destination', lat, lng, label: 'Customer' });
     const last = detail?.trail[detail.trail.length - 1];
     if (last && isActiveStatus(order.status)) out.push({ id: 'rider', kind: 'rider', lat: last.lat, lng: last.lng, label: order.partner?.name ?? 'Rider' });
     return out;
-  }, [order, detail?.trail]);
+  }, [order, detail?.trail, byId]);
+  const promise = order ? promiseInfo(order, now) : null;
 
   async function run(reason: string) {
     if (!order) return;
@@ -133,6 +155,7 @@ export function OrderDetailDrawer({
           <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
             {order ? `Order ${order.orderNumber}` : 'Order'}
           </Typography>
+          {order && <PromiseChip info={promise} testId="detail-late" />}
           {order && <StatusChip status={order.status} testId="detail-status" />}
           <IconButton aria-label="Close order detail" onClick={onClose}>
             <CloseIcon />
@@ -143,6 +166,17 @@ export function OrderDetailDrawer({
         {detail && order && (
           <Stack spacing={2}>
             <Box>
+              <Typography variant="body2" data-testid="detail-store" data-store-id={order.store?.id ?? ''}>
+                <b>Store:</b> {order.store ? `${order.store.name} (${order.store.code})` : '—'}
+              </Typography>
+              <Typography variant="body2" data-testid="detail-promise" data-status={promise?.status ?? ''}>
+                <b>Promised:</b>{' '}
+                {order.promisedAt
+                  ? `by ${formatClock(order.promisedAt)}${order.promisedMinutes != null ? ` (${order.promisedMinutes} min)` : ''}${
+                      promise?.status === 'late' ? ` · late${promise.lateMinutes ? ` by ${promise.lateMinutes} min` : ''}` : promise?.status === 'at_risk' ? ' · at risk' : ''
+                    }`
+                  : '—'}
+              </Typography>
               <Typography variant="body2">
                 <b>Customer:</b> {detail.customer?.name ?? '—'} · {detail.customer?.email} {detail.customer?.phone ? `· ${detail.customer.phone}` : ''}
               </Typography>
@@ -193,6 +227,12 @@ export function OrderDetailDrawer({
             <Typography variant="caption" color="text.secondary">
               {detail.trail.length} trail {detail.trail.length === 1 ? 'point' : 'points'}
             </Typography>
+            {detail.offers.length > 0 && (
+              <>
+                <Divider />
+                <OfferHistory offers={detail.offers} />
+              </>
+            )}
             <Divider />
             <Typography variant="subtitle1" component="h3">
               Timeline

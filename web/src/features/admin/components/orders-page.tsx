@@ -29,6 +29,12 @@ import { fromSocketEvent } from '@/lib/order-sync';
 import { adminApi } from '@/features/admin/api/admin-api';
 import { applyToRows } from '@/features/admin/utils/admin-orders';
 import { OrderDetailDrawer } from '@/features/admin/components/order-detail-drawer';
+import { StoreFilter } from '@/features/admin/components/store-filter';
+import { useStoreFilter } from '@/features/admin/hooks/use-admin-stores';
+import { PromiseChip } from '@/components/promise-chip';
+import { useNow } from '@/hooks/use-now';
+import { formatClock } from '@/lib/format';
+import { promiseInfo } from '@/lib/order-promise';
 import type { OrdersResponse } from '@/types/models';
 
 function dayStart(date: string): string | undefined {
@@ -46,6 +52,12 @@ export function OrdersPage() {
   const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<string | null>(null);
+  const [storeId, setStoreIdParam] = useStoreFilter();
+  const setStoreId = (id: string) => {
+    setStoreIdParam(id);
+    setPage(1);
+  };
+  const now = useNow(15_000);
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -57,8 +69,11 @@ export function OrdersPage() {
 
   const orders = useAsync(
     (signal) =>
-      adminApi.orders({ status: status || undefined, search: search || undefined, from: dayStart(from), to: dayEnd(to), page, limit: 20 }, signal),
-    [status, search, from, to, page],
+      adminApi.orders(
+        { status: status || undefined, search: search || undefined, from: dayStart(from), to: dayEnd(to), page, limit: 20, storeId: storeId || undefined },
+        signal,
+      ),
+    [status, search, from, to, page, storeId],
   );
   useReconnect(orders.reload);
 
@@ -113,6 +128,7 @@ export function OrdersPage() {
             ))}
           </Select>
         </FormControl>
+        <StoreFilter value={storeId} onChange={setStoreId} testId="orders-store-filter" />
         <TextField size="small" type="date" label="From" value={from} onChange={(e) => { setFrom(e.target.value); setPage(1); }}
           slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'aria-label': 'Placed from' } }} />
         <TextField size="small" type="date" label="To" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }}
@@ -128,6 +144,8 @@ export function OrdersPage() {
               <TableRow>
                 <TableCell>Order</TableCell>
                 <TableCell>Placed</TableCell>
+                <TableCell>Store</TableCell>
+                <TableCell>Promised by</TableCell>
                 <TableCell>Deliver to</TableCell>
                 <TableCell align="right">Total</TableCell>
                 <TableCell>Partner</TableCell>
@@ -135,7 +153,9 @@ export function OrdersPage() {
               </TableRow>
             </TableHead>
             <TableBody>
-              {data.orders.map((o) => (
+              {data.orders.map((o) => {
+                const promise = promiseInfo(o, now);
+                return (
                 <TableRow
                   key={o.id}
                   hover
@@ -147,9 +167,27 @@ export function OrdersPage() {
                   data-testid="admin-order-row"
                   data-order-id={o.id}
                   data-status={o.status}
+                  data-store-code={o.store?.code ?? ''}
+                  data-late={promise?.status === 'late'}
                 >
                   <TableCell sx={{ fontWeight: 600 }}>{o.orderNumber}</TableCell>
                   <TableCell>{formatDateTime(o.createdAt)}</TableCell>
+                  <TableCell data-testid="admin-order-store">
+                    {o.store ? (
+                      <Chip size="small" variant="outlined" label={o.store.code} title={o.store.name} />
+                    ) : (
+                      '—'
+                    )}
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {o.promisedAt ? formatClock(o.promisedAt) : '—'}
+                    {o.promisedMinutes != null && (
+                      <Typography component="span" variant="caption" color="text.secondary">
+                        {' '}
+                        ({o.promisedMinutes} min)
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell>{o.deliveryAddress.city}</TableCell>
                   <TableCell align="right">{formatMoney(o.total)}</TableCell>
                   <TableCell>{o.partner?.name ?? '—'}</TableCell>
@@ -158,9 +196,13 @@ export function OrdersPage() {
                     {o.codeLocked && o.status !== 'delivered' && o.status !== 'cancelled' && (
                       <Chip size="small" color="error" variant="outlined" label="Code locked" sx={{ ml: 0.5 }} data-testid="admin-order-code-locked" />
                     )}
+                    <Box component="span" sx={{ ml: 0.5 }}>
+                      <PromiseChip info={promise} testId="admin-order-late" />
+                    </Box>
                   </TableCell>
                 </TableRow>
-              ))}
+                );
+              })}
             </TableBody>
           </Table>
         </TableContainer>

@@ -1,8 +1,14 @@
-/** Delivery partners: online state, verification, suspension, and a live map of riders. */
+/** Delivery partners: home store (filter, move), online state, verification, suspension, and a live map of riders. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Box,
+  Button,
   Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
   Pagination,
   Paper,
   Stack,
@@ -26,7 +32,9 @@ import { config } from '@/config/env';
 import { formatMoney, formatTime } from '@/lib/format';
 import { adminApi } from '@/features/admin/api/admin-api';
 import { mergePosition } from '@/features/admin/utils/admin-orders';
-import type { PartnersResponse } from '@/types/admin';
+import { StoreFilter } from '@/features/admin/components/store-filter';
+import { useAdminStores, useStoreFilter } from '@/features/admin/hooks/use-admin-stores';
+import type { AdminPartner, PartnersResponse } from '@/types/admin';
 import type { LocationView } from '@/types/models';
 
 type Positions = Record<string, LocationView>;
@@ -37,6 +45,11 @@ export function PartnersPage() {
   const [page, setPage] = useState(1);
   const [positions, setPositions] = useState<Positions>({});
   const { notify } = useSnackbar();
+  const [storeId, setStoreIdParam] = useStoreFilter();
+  const { stores, byId } = useAdminStores();
+  const [moving, setMoving] = useState<AdminPartner | null>(null);
+  const [moveTo, setMoveTo] = useState('');
+  const [moveBusy, setMoveBusy] = useState(false);
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -46,7 +59,10 @@ export function PartnersPage() {
     return () => clearTimeout(t);
   }, [searchInput]);
 
-  const partners = useAsync((signal) => adminApi.partners({ search: search || undefined, page, limit: 20 }, signal), [search, page]);
+  const partners = useAsync(
+    (signal) => adminApi.partners({ search: search || undefined, page, limit: 20, storeId: storeId || undefined }, signal),
+    [search, page, storeId],
+  );
   useReconnect(partners.reload);
 
   useEffect(() => {
@@ -57,6 +73,10 @@ export function PartnersPage() {
   }, [partners.data]);
 
   useSocketEvent('delivery:location', (e) =>
+    setPositions((current) => mergePosition(current, e.partnerId, { lat: e.lat, lng: e.lng, at: e.at })),
+  );
+  // Idle riders (available, no order) say where they are every few seconds: dispatch ranks by it.
+  useSocketEvent('partner:location', (e) =>
     setPositions((current) => mergePosition(current, e.partnerId, { lat: e.lat, lng: e.lng, at: e.at })),
   );
 
@@ -77,13 +97,51 @@ export function PartnersPage() {
   const list = partners.data?.partners ?? [];
   const markers = useMemo<MapMarker[]>(() => {
     const byId = new Map(list.map((p) => [p.id, p]));
-    const out: MapMarker[] = [{ id: 'store', kind: 'store', ...config.storeLocation, label: 'Store' }];
+    const shown = storeId ? stores.filter((s) => s.id === storeId) : stores;
+    const out: MapMarker[] = shown.length
+      ? shown.filter((s) => s.location).map((s) => ({ id: `store-${s.id}`, kind: 'store' as const, lat: s.location!.lat, lng: s.location!.lng, label: `${s.name} (${s.code})` }))
+      : [{ id: 'store', kind: 'store', ...config.storeLocation, label: 'Store' }];
     for (const [id, pos] of Object.entries(positions)) {
       const p = byId.get(id);
-      out.push({ id, kind: p && !p.online ? 'offline' : 'rider', lat: pos.lat, lng: pos.lng, label: `${p?.name ?? 'Rider'} · ${formatTime(pos.at)}` });
+      if (!p) continue; // Another store's rider (filtered out of this list).
+      const state = !p.online ? 'offline' : p.activeOrders > 0 ? 'delivering' : p.isAvailable ? 'idle' : 'off shift';
+      out.push({
+        id,
+        kind: p.online ? 'rider' : 'offline',
+        lat: pos.lat,
+        lng: pos.lng,
+        label: `${p.name} · ${state} · ${formatTime(pos.at)}`,
+        permanentLabel: p.online,
+      });
     }
     return out;
-  }, [positions, list]);
+  }, [positions, list, stores, storeId]);
+
+  async function move() {
+    if (!moving || !moveTo) return;
+    setMoveBusy(true);
+    try {
+      const res = await adminApi.movePartner(moving.id, moveTo);
+      const store = byId(moveTo);
+      partners.setData((d: PartnersResponse | undefined) =>
+        d
+          ? {
+              ...d,
+              partners: d.partners.map((p) =>
+                p.id === moving.id ? { ...p, homeStore: res.partner.homeStore ?? (store ? { id: store.id, name: store.name, code: store.code } : p.homeStore) } : p,
+              ),
+            }
+          : d,
+      );
+      notify(`${moving.name} now takes ${store?.name ?? 'the new store'}'s orders.`, 'success');
+      setMoving(null);
+      if (storeId && storeId !== moveTo) partners.reload();
+    } catch (err) {
+      notify(errorMessage(err), 'error');
+    } finally {
+      setMoveBusy(false);
+    }
+  }
 
   async function toggle(id: string, kind: 'verify' | 'suspend', value: boolean) {
     try {
@@ -111,8 +169,19 @@ export function PartnersPage() {
         Delivery partners
       </Typography>
       <LazyMap markers={markers} ariaLabel="Live map of riders" testId="riders-map" height={340} fitKey="riders" />
-      <TextField size="small" label="Search partners" value={searchInput} onChange={(e) => setSearchInput(e.target.value)} sx={{ maxWidth: 320 }}
-        slotProps={{ htmlInput: { 'aria-label': 'Search partners' } }} />
+      <Stack direction="row" sx={{ gap: 1.5, flexWrap: 'wrap' }}>
+        <TextField size="small" label="Search partners" value={searchInput} onChange={(e) => setSearchInput(e.target.value)} sx={{ maxWidth: 320 }}
+          slotProps={{ htmlInput: { 'aria-label': 'Search partners' } }} />
+        <StoreFilter
+          value={storeId}
+          onChange={(id) => {
+            setStoreIdParam(id);
+            setPage(1);
+          }}
+          label="Home store"
+          testId="partners-store-filter"
+        />
+      </Stack>
       {partners.loading && !partners.data && <LoadingState rows={3} label="Loading partners" />}
       {partners.error !== null && <ErrorState error={partners.error} onRetry={partners.reload} />}
       {partners.data && list.length === 0 && <EmptyState title="No partners found" />}
@@ -122,6 +191,7 @@ export function PartnersPage() {
             <TableHead>
               <TableRow>
                 <TableCell>Partner</TableCell>
+                <TableCell>Home store</TableCell>
                 <TableCell>Online</TableCell>
                 <TableCell>Available</TableCell>
                 <TableCell>Active</TableCell>
@@ -133,7 +203,7 @@ export function PartnersPage() {
             </TableHead>
             <TableBody>
               {list.map((p) => (
-                <TableRow key={p.id} data-testid="partner-row" data-partner-id={p.id} data-online={p.online}>
+                <TableRow key={p.id} data-testid="partner-row" data-partner-id={p.id} data-online={p.online} data-store-code={p.homeStore?.code ?? ''}>
                   <TableCell>
                     <Typography variant="body2" sx={{ fontWeight: 600 }}>
                       {p.name}
@@ -142,6 +212,25 @@ export function PartnersPage() {
                       {p.email}
                       {p.phone ? ` · ${p.phone}` : ''}
                     </Typography>
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {p.homeStore ? (
+                      <Chip size="small" variant="outlined" label={p.homeStore.code} title={p.homeStore.name} data-testid="partner-home-store" />
+                    ) : (
+                      '—'
+                    )}
+                    <Button
+                      size="small"
+                      onClick={() => {
+                        setMoving(p);
+                        setMoveTo('');
+                      }}
+                      aria-label={`Move ${p.name} to another store`}
+                      data-testid="partner-move"
+                      sx={{ ml: 0.5, minWidth: 0 }}
+                    >
+                      Move
+                    </Button>
                   </TableCell>
                   <TableCell>
                     <Chip size="small" label={p.online ? 'Online' : 'Offline'} color={p.online ? 'success' : 'default'} data-testid="partner-online" />
@@ -168,6 +257,29 @@ export function PartnersPage() {
         <Pagination sx={{ display: 'flex', justifyContent: 'center' }} count={partners.data.pagination.totalPages} page={page} onChange={(_, n) => setPage(n)} aria-label="Partner pages" />
       )}
       <Box />
+      <Dialog open={moving !== null} onClose={() => setMoving(null)} fullWidth maxWidth="xs" aria-labelledby="move-title">
+        <DialogTitle id="move-title">Move {moving?.name}</DialogTitle>
+        <DialogContent>
+          <DialogContentText sx={{ mb: 2 }}>
+            From now on they are offered the new store&apos;s orders{moving?.homeStore ? ` instead of ${moving.homeStore.name}'s` : ''}. Orders they carry now stay theirs.
+          </DialogContentText>
+          <StoreFilter value={moveTo} onChange={setMoveTo} required label="New home store" testId="partner-move-store" minWidth={260} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setMoving(null)} aria-label="Cancel">
+            Cancel
+          </Button>
+          <Button
+            variant="contained"
+            onClick={() => void move()}
+            disabled={!moveTo || moveBusy || moveTo === moving?.homeStore?.id}
+            aria-label="Move the partner"
+            data-testid="partner-move-confirm"
+          >
+            {moveBusy ? 'Moving…' : 'Move'}
+          </Button>
+        </DialogActions>
+      </Dialog>
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import {
   Alert,
@@ -6,18 +6,23 @@ import {
   FormControl,
   FormControlLabel,
   FormLabel,
+  InputLabel,
   Link,
+  MenuItem,
   Radio,
   RadioGroup,
+  Select,
   Stack,
   TextField,
   Typography,
 } from '@mui/material';
 import { homeOf, useAuth } from '@/lib/auth';
 import { ApiError, errorMessage } from '@/lib/api-client';
+import { storesApi } from '@/lib/stores';
+import type { StorePublicView } from '@/types/models';
 import { AuthLayout } from '@/features/auth/components/auth-layout';
 
-type FieldErrors = Partial<Record<'name' | 'email' | 'password' | 'phone', string>>;
+type FieldErrors = Partial<Record<'name' | 'email' | 'password' | 'phone' | 'storeId', string>>;
 
 function fieldErrorsOf(error: unknown): FieldErrors {
   if (!(error instanceof ApiError) || !Array.isArray(error.details)) return {};
@@ -31,7 +36,25 @@ function fieldErrorsOf(error: unknown): FieldErrors {
 export default function RegisterPage() {
   const { register } = useAuth();
   const navigate = useNavigate();
-  const [form, setForm] = useState({ name: '', email: '', phone: '', password: '', role: 'customer' });
+  const [form, setForm] = useState({ name: '', email: '', phone: '', password: '', role: 'customer', storeId: '' });
+  const [stores, setStores] = useState<StorePublicView[] | null>(null);
+  const [storesError, setStoresError] = useState<unknown>(null);
+  const delivery = form.role === 'delivery';
+
+  // Partners pick their home store: the one whose orders they will be offered.
+  useEffect(() => {
+    if (!delivery || stores) return;
+    const controller = new AbortController();
+    storesApi
+      .list(controller.signal)
+      .then((r) => {
+        const list = [...r.stores].sort((a, b) => a.name.localeCompare(b.name));
+        setStores(list);
+        if (list.length === 1) setForm((f) => ({ ...f, storeId: list[0].id }));
+      })
+      .catch((err: unknown) => !controller.signal.aborted && setStoresError(err));
+    return () => controller.abort();
+  }, [delivery, stores]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const fieldErrors = fieldErrorsOf(error);
@@ -41,6 +64,10 @@ export default function RegisterPage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (delivery && stores && stores.length > 1 && !form.storeId) {
+      setError(new ApiError(400, 'validation_error', 'Choose your home store.', [{ field: 'storeId', message: 'is required: choose the store you will deliver for' }]));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -50,6 +77,7 @@ export default function RegisterPage() {
         password: form.password,
         phone: form.phone.trim() || null,
         role: form.role,
+        storeId: delivery && form.storeId ? form.storeId : null,
       });
       navigate(homeOf(user.role), { replace: true });
     } catch (err) {
@@ -79,6 +107,32 @@ export default function RegisterPage() {
               />
             </RadioGroup>
           </FormControl>
+          {delivery && (
+            <FormControl required error={!!fieldErrors.storeId || storesError !== null}>
+              <InputLabel id="store-label">Home store</InputLabel>
+              <Select
+                labelId="store-label"
+                label="Home store"
+                value={form.storeId}
+                onChange={set('storeId')}
+                inputProps={{ 'aria-label': 'Home store' }}
+                data-testid="register-store"
+              >
+                {(stores ?? []).map((s) => (
+                  <MenuItem key={s.id} value={s.id} data-store-code={s.code}>
+                    {s.name} ({s.code})
+                  </MenuItem>
+                ))}
+              </Select>
+              <Typography variant="caption" color={fieldErrors.storeId || storesError !== null ? 'error' : 'text.secondary'} sx={{ mt: 0.5, mx: 1.75 }}>
+                {storesError !== null
+                  ? errorMessage(storesError)
+                  : fieldErrors.storeId
+                    ? `Home store ${fieldErrors.storeId}.`
+                    : 'You get the orders of this store; pick the one you can reach quickly.'}
+              </Typography>
+            </FormControl>
+          )}
           <TextField label="Full name" value={form.name} onChange={set('name')} required autoComplete="name"
             error={!!fieldErrors.name} helperText={fieldErrors.name}
             slotProps={{ htmlInput: { 'aria-label': 'Full name' } }} />

@@ -1,5 +1,6 @@
 import { apiClient } from '@/lib/api-client';
-import type { CategoriesResponse, ProductsResponse } from '@/types/models';
+import type { StoreScope } from '@/features/customer/utils/place';
+import type { CategoriesResponse, ProductResponse, ProductsResponse, ServiceabilityResponse } from '@/types/models';
 
 export type ProductSort = 'popular' | 'price_asc' | 'price_desc' | 'name' | 'newest';
 
@@ -14,7 +15,10 @@ export interface ProductQuery {
   limit?: number;
 }
 
-export function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<ProductsResponse> {
+/** The catalog and stock of one store (`storeId`), or of the store serving an address or point. */
+export type CatalogQuery = ProductQuery & StoreScope;
+
+export function listProducts(query: CatalogQuery, signal?: AbortSignal): Promise<ProductsResponse> {
   return apiClient.get<ProductsResponse>('/api/customer/products', {
     query: { ...query, inStock: query.inStock ? true : undefined },
     signal,
@@ -23,4 +27,16 @@ export function listProducts(query: ProductQuery, signal?: AbortSignal): Promise
 
 export function listCategories(signal?: AbortSignal): Promise<CategoriesResponse> {
   return apiClient.get<CategoriesResponse>('/api/customer/categories', { signal });
+}
+
+export function getProduct(id: string, scope: StoreScope, signal?: AbortSignal): Promise<ProductResponse> {
+  return apiClient.get<ProductResponse>(`/api/customer/products/${encodeURIComponent(id)}`, { query: { ...scope }, signal });
+}
+
+/** Which store serves a saved address, a point or a PIN code, whether it can take an order now, and its promise. */
+export function checkServiceability(
+  query: { addressId: string } | { lat: number; lng: number } | { zipCode: string },
+  signal?: AbortSignal,
+): Promise<ServiceabilityResponse> {
+  return apiClient.get<ServiceabilityResponse>('/api/customer/serviceability', { query: { ...query }, signal });
 }

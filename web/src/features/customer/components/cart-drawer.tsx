@@ -5,6 +5,7 @@ import { EmptyState, ErrorState } from '@/components/page-state';
 import { formatMoney } from '@/lib/format';
 import { useCart } from '@/features/customer/hooks/use-cart';
 import { useCartCheck } from '@/features/customer/hooks/use-cart-check';
+import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
 import { cartSavings } from '@/features/customer/utils/cart-math';
 import { CartLine } from '@/features/customer/components/cart-line';
 import { OrderSummary } from '@/features/customer/components/order-summary';
@@ -12,8 +13,10 @@ import { OrderSummary } from '@/features/customer/components/order-summary';
 export function CartDrawer() {
   const cart = useCart();
   const navigate = useNavigate();
-  const check = useCartCheck(cart.items, cart.drawerOpen);
+  const location = useDeliveryLocation();
+  const check = useCartCheck(cart.items, cart.drawerOpen && location.scopeReady, location.scope);
   const result = check.result;
+  const { words, service } = location;
 
   async function goToCheckout() {
     const res = await check.check();
@@ -39,6 +42,24 @@ export function CartDrawer() {
           <CloseIcon />
         </IconButton>
       </Stack>
+      {result && (
+        <Typography
+          variant="body2"
+          sx={{ px: 2, pb: 1, color: words.tone === 'open' || words.tone === 'unknown' ? 'text.secondary' : 'warning.dark' }}
+          data-testid="cart-store"
+          data-store-id={result.store.id}
+        >
+          {words.tone === 'open' && service?.promise
+            ? `From ${result.store.name} · delivery in ${service.promise.minutes} min`
+            : words.tone === 'closed'
+              ? `${result.store.name} is closed now: you can order when it opens.`
+              : words.tone === 'busy'
+                ? `${result.store.name} is very busy (~${service?.promise?.minutes ?? '?'} min). Try again in a little while.`
+                : words.tone === 'unserved'
+                  ? "We don't deliver to your chosen location yet: pick an address we serve at checkout."
+                  : `Stock and prices of ${result.store.name}`}
+        </Typography>
+      )}
       {check.checking ? <LinearProgress aria-label="Checking stock" /> : <Box sx={{ height: 4 }} />}
       <Box sx={{ px: 2, flexGrow: 1, overflowY: 'auto' }}>
         {cart.items.length === 0 ? (

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router';
-import { Box, Button, CircularProgress, Typography } from '@mui/material';
+import { Alert, Box, Button, CircularProgress, Typography } from '@mui/material';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { useAsync } from '@/hooks/use-async';
 import { listCategories, type ProductSort } from '@/features/customer/api/catalog-api';
 import { useCart } from '@/features/customer/hooks/use-cart';
+import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
 import { useProductList } from '@/features/customer/hooks/use-product-list';
+import { NotServedState, StoreStateBanner } from '@/features/customer/components/service-state';
 import { ProductCard } from '@/features/customer/components/product-card';
 import {
   CatalogFilters,
@@ -31,6 +33,7 @@ export function CatalogPage() {
   const filters = readFilters(params);
   const categories = useAsync((signal) => listCategories(signal), []);
   const cart = useCart();
+  const location = useDeliveryLocation();
 
   const onChange = useCallback(
     (patch: Partial<CatalogFilterValue>) => {
@@ -60,10 +63,12 @@ export function CatalogPage() {
       minPrice: range?.min,
       maxPrice: range?.max,
       sort: filters.sort,
+      ...location.scope,
     }),
-    [filters.search, filters.category, filters.inStock, range?.min, range?.max, filters.sort],
+    [filters.search, filters.category, filters.inStock, range?.min, range?.max, filters.sort, location.scope],
   );
-  const list = useProductList(query);
+  const unserved = location.words.tone === 'unserved';
+  const list = useProductList(query, location.scopeReady && !unserved);
 
   const quantities = useMemo(() => new Map(cart.items.map((i) => [i.productId, i.quantity])), [cart.items]);
   const onAdd = useCallback((p: ProductView) => cart.add(p), [cart]);
@@ -81,8 +86,25 @@ export function CatalogPage() {
     return () => observer.disconnect();
   }, [loadMore]);
 
+  if (unserved) return <NotServedState />;
+
   return (
     <Box>
+      <StoreStateBanner />
+      {location.ready && !location.place && (
+        <Alert
+          severity="info"
+          sx={{ mb: 2 }}
+          data-testid="location-prompt"
+          action={
+            <Button color="inherit" size="small" onClick={() => location.setSheetOpen(true)} aria-label="Set your delivery location">
+              Set location
+            </Button>
+          }
+        >
+          {list.store ? `Showing ${list.store.name}'s shelves. ` : ''}Set your delivery location to see what the store near you has, and how fast it delivers.
+        </Alert>
+      )}
       <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 1.5 }}>
         Delivered in minutes
       </Typography>
@@ -90,7 +112,7 @@ export function CatalogPage() {
       {categories.error !== null && <ErrorState error={categories.error} onRetry={categories.reload} />}
       {list.pagination && (
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }} data-testid="result-count" aria-live="polite">
-          {list.pagination.total} products
+          {list.pagination.total} products{list.store ? ` at ${list.store.name}` : ''}
         </Typography>
       )}
       {list.loading && list.products.length === 0 && <LoadingState label="Loading products…" />}
@@ -109,6 +131,8 @@ export function CatalogPage() {
       <Box
         data-testid="product-grid"
         data-loaded-search={list.loadedQuery ? (list.loadedQuery.search ?? '') : undefined}
+        data-store-id={list.store?.id ?? ''}
+        data-store-code={list.store?.code ?? ''}
         aria-busy={list.loading}
         sx={{
           display: 'grid',

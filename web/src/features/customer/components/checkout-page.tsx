@@ -1,6 +1,10 @@
 /**
- * Checkout: pick or add an address, re-check the cart with the server, place the order
- * with an Idempotency-Key (one per attempt; reused only to retry after a network error).
+ * Checkout: pick or add the address (it becomes the delivery location, so the cart is
+ * checked against the store serving it), see that store's promise, and place the order
+ * with the store the cart was checked against (`storeId`) and an Idempotency-Key (one
+ * per attempt; reused only to retry after a network error). A refusal because the
+ * address is served by another store (`store_mismatch`), the store closed, got very busy
+ * or does not serve the address is explained, and the location is checked again.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
@@ -22,11 +26,14 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { formatMoney } from '@/lib/format';
-import { useAsync } from '@/hooks/use-async';
 import { addressApi } from '@/features/customer/api/address-api';
 import { ordersApi } from '@/features/customer/api/orders-api';
 import { useCart } from '@/features/customer/hooks/use-cart';
 import { useCartCheck } from '@/features/customer/hooks/use-cart-check';
+import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
+import { placeFromAddress, placeTitle } from '@/features/customer/utils/place';
+import { StoreStateBanner } from '@/features/customer/components/service-state';
+import { formatClock } from '@/lib/format';
 import { applyValidatedPrices, cartSavings, issuesFromStockError } from '@/features/customer/utils/cart-math';
 import { AddressPicker } from '@/features/customer/components/address-picker';
 import { AddressFormDialog } from '@/features/customer/components/address-form-dialog';
@@ -37,7 +44,10 @@ import type { SavedAddressView } from '@/types/models';
 /** Why the order could not be placed, and what to do about it. */
 function PlaceError({ error }: { error: unknown }) {
   const code = error instanceof ApiError ? error.code : null;
-  const severity = code === 'not_serviceable' || code === 'too_many_open_orders' || code === 'too_many_requests' ? 'warning' : 'error';
+  const severity =
+    code && ['not_serviceable', 'too_many_open_orders', 'too_many_requests', 'store_closed', 'store_busy', 'store_mismatch'].includes(code)
+      ? 'warning'
+      : 'error';
   return (
     <Alert
       severity={severity}
@@ -54,8 +64,27 @@ function PlaceError({ error }: { error: unknown }) {
       }
     >
       {errorMessage(error)}
-      {code === 'not_serviceable' && ' Choose another address, or add one closer to our store.'}
+      {code === 'not_serviceable' && ' Choose another address, or add one in an area we deliver to.'}
     </Alert>
+  );
+}
+
+/** Which store delivers to the chosen address, and by when (as promised before paying). */
+function DeliveryPromise() {
+  const { service, words, store } = useDeliveryLocation();
+  if (!store) return null;
+  return (
+    <Typography
+      variant="body2"
+      sx={{ mt: 0.5, color: words.tone === 'open' ? 'success.dark' : 'warning.dark', fontWeight: 600 }}
+      data-testid="checkout-promise"
+      data-store-id={store.id}
+      data-tone={words.tone}
+    >
+      {words.tone === 'open' && service?.promise
+        ? `Arrives in ${service.promise.minutes} min (by ${formatClock(service.promise.deliverBy)}) · from ${store.name}`
+        : `${words.headline}${words.tone === 'busy' ? ` (${words.detail})` : ''}`}
+    </Typography>
   );
 }
 
@@ -69,9 +98,8 @@ export function CheckoutPage() {
   const cart = useCart();
   const navigate = useNavigate();
   const { notify } = useSnackbar();
-  const addresses = useAsync((signal) => addressApi.list(signal).then((r) => r.addresses), []);
-  const check = useCartCheck(cart.items, true);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const location = useDeliveryLocation();
+  const check = useCartCheck(cart.items, location.scopeReady, location.scope);
   const [dialog, setDialog] = useState<{ open: boolean; address: SavedAddressView | null }>({ open: false, address: null });
   const [notes, setNotes] = useState('');
   const [payment, setPayment] = useState('cash');
@@ -79,27 +107,35 @@ export function CheckoutPage() {
   const [placeError, setPlaceError] = useState<unknown>(null);
   const attemptKey = useRef<string | null>(null);
 
-  const list = addresses.data ?? [];
-  useEffect(() => {
-    if (!list.length) return;
-    if (!selectedId || !list.some((a) => a.id === selectedId)) {
-      setSelectedId((list.find((a) => a.isDefault) ?? list[0]).id);
+  const list = location.addresses ?? [];
+  // The delivery address is the delivery location: picking one moves the whole shop there.
+  const selectedId = location.place?.kind === 'address' ? location.place.addressId : null;
+  const select = (id: string) => {
+    const a = list.find((x) => x.id === id);
+    if (a && a.id !== selectedId) {
+      setPlaceError(null);
+      location.setPlace(placeFromAddress(a));
     }
-  }, [list, selectedId]);
+  };
 
-  // A new cart or address is a new attempt.
+  // A new cart, address or store is a new attempt.
   const cartKey = cart.items.map((i) => `${i.productId}:${i.quantity}`).join(',');
   useEffect(() => {
     attemptKey.current = null;
-  }, [cartKey, selectedId]);
+  }, [cartKey, selectedId, location.store?.id]);
 
   const issues = check.issues;
   const result = check.result;
-  const canPlace = !!selectedId && cart.items.length > 0 && !placing && (!result || result.valid);
+  const words = location.words;
+  // The check answers for the store serving the address (not one from before a switch).
+  const checkedHere =
+    !!result && (location.store ? result.store.id === location.store.id : location.serviceError !== null);
+  const canPlace =
+    !!selectedId && cart.items.length > 0 && !placing && checkedHere && !!result?.valid && words.canOrder && !check.checking;
   const savings = useMemo(() => cartSavings(cart.items), [cart.items]);
 
   async function place() {
-    if (!selectedId) return;
+    if (!selectedId || !result) return;
     setPlacing(true);
     setPlaceError(null);
     attemptKey.current ??= newKey();
@@ -108,6 +144,7 @@ export function CheckoutPage() {
         {
           items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
           addressId: selectedId,
+          storeId: result.store.id,
           notes: notes.trim() || null,
           paymentMethod: payment,
         },
@@ -121,10 +158,17 @@ export function CheckoutPage() {
       setPlaceError(err);
       if (err instanceof ApiError && err.status !== 0) {
         attemptKey.current = null; // The server decided: the next press is a new attempt.
-        if (err.code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
+        const code = err.code;
+        if (code === 'store_mismatch' || code === 'store_closed' || code === 'store_busy' || code === 'not_serviceable') {
+          // Which store serves the address, and can it deliver now? A new store re-checks the cart
+          // (and the notice at the top says what changed).
+          await location.refresh();
+          return;
+        }
+        if (code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
         const fresh = await check.check();
         if (fresh) cart.replace(applyValidatedPrices(cart.items, fresh));
-        if (err.code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
+        if (code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
       }
     } finally {
       setPlacing(false);
@@ -134,7 +178,7 @@ export function CheckoutPage() {
   async function makeDefault(a: SavedAddressView) {
     try {
       await addressApi.setDefault(a.id);
-      addresses.reload();
+      void location.reloadAddresses();
       notify(`${a.label} is now your default address`, 'success');
     } catch (err) {
       notify(errorMessage(err), 'error');
@@ -156,7 +200,7 @@ export function CheckoutPage() {
   }
 
   return (
-    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, alignItems: 'start' }}>
+    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 3fr) minmax(0, 2fr)' }, alignItems: 'start' }}>
       <Stack spacing={2}>
         <Typography variant="h5" component="h1" sx={{ fontWeight: 700 }}>
           Checkout
@@ -166,19 +210,26 @@ export function CheckoutPage() {
             <Typography variant="h6" component="h2" gutterBottom>
               Deliver to
             </Typography>
-            {addresses.loading && !addresses.data && <LoadingState rows={2} label="Loading addresses" />}
-            {addresses.error !== null && <ErrorState error={addresses.error} onRetry={addresses.reload} />}
-            {addresses.data && (
+            {!location.addresses && location.addressesError === null && <LoadingState rows={2} label="Loading addresses" />}
+            {location.addressesError !== null && !location.addresses && (
+              <ErrorState error={location.addressesError} onRetry={() => void location.reloadAddresses()} />
+            )}
+            {location.addresses && (
               <>
                 {list.length === 0 && (
                   <Alert severity="info" sx={{ mb: 1 }}>
                     Add an address to deliver to.
                   </Alert>
                 )}
+                {list.length > 0 && location.place && location.place.kind !== 'address' && (
+                  <Alert severity="info" sx={{ mb: 1 }} data-testid="checkout-choose-address">
+                    You are shopping for {placeTitle(location.place)}. Choose the address to deliver to: your cart is checked against the store that serves it.
+                  </Alert>
+                )}
                 <AddressPicker
                   addresses={list}
                   selectedId={selectedId}
-                  onSelect={setSelectedId}
+                  onSelect={select}
                   onAdd={() => setDialog({ open: true, address: null })}
                   onEdit={(address) => setDialog({ open: true, address })}
                   onMakeDefault={(a) => void makeDefault(a)}
@@ -210,6 +261,7 @@ export function CheckoutPage() {
           <Typography variant="h6" component="h2">
             Order summary
           </Typography>
+          <DeliveryPromise />
           <Box data-testid="checkout-lines">
             {cart.items.map((item) => (
               <CartLine key={item.productId} item={item} issue={issues[item.productId]} onQuantity={cart.setQuantity} />
@@ -222,6 +274,14 @@ export function CheckoutPage() {
             <LoadingState label="Checking prices and stock…" />
           )}
           {placeError !== null && <PlaceError error={placeError} />}
+          <Box sx={{ mt: 2 }}>
+            <StoreStateBanner compact />
+          </Box>
+          {words.tone === 'unserved' && selectedId && (
+            <Alert severity="warning" sx={{ mt: 2 }} data-testid="checkout-not-serviceable">
+              We don&apos;t deliver to this address yet. Choose another address, or add one in an area we deliver to.
+            </Alert>
+          )}
           {result && !result.valid && (
             <Alert severity="warning" sx={{ mt: 2 }} data-testid="cart-invalid">
               Some items are short. Lower their quantity or remove them.
@@ -237,7 +297,15 @@ export function CheckoutPage() {
             aria-label="Place order"
             data-testid="place-order"
           >
-            {placing ? 'Placing order…' : result ? `Place order · ${formatMoney(result.total)}` : 'Place order'}
+            {placing
+              ? 'Placing order…'
+              : words.tone === 'closed'
+                ? 'Store closed'
+                : words.tone === 'busy'
+                  ? 'Store very busy'
+                  : result
+                    ? `Place order · ${formatMoney(result.total)}`
+                    : 'Place order'}
           </Button>
         </CardContent>
       </Card>
@@ -247,8 +315,9 @@ export function CheckoutPage() {
         onClose={() => setDialog({ open: false, address: null })}
         onSaved={(saved) => {
           setDialog({ open: false, address: null });
-          setSelectedId(saved.id);
-          addresses.reload();
+          void location.reloadAddresses();
+          setPlaceError(null);
+          location.setPlace(placeFromAddress(saved));
         }}
       />
     </Box>

@@ -1,4 +1,7 @@
 import { useState } from 'react';
+import { useNow } from '@/hooks/use-now';
+import { promiseInfo } from '@/lib/order-promise';
+import { PromiseChip } from '@/components/promise-chip';
 import { Link as RouterLink } from 'react-router';
 import { Box, Button, Card, CardActionArea, CardContent, Pagination, Stack, Typography } from '@mui/material';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
@@ -14,6 +17,7 @@ import type { OrdersResponse } from '@/types/models';
 export function OrdersPage() {
   const [page, setPage] = useState(1);
   const orders = useAsync((signal) => ordersApi.list({ page, limit: 10 }, signal), [page]);
+  const now = useNow(30_000);
 
   // Keep statuses live without refetching.
   type LiveEvent = 'order:accepted' | 'order:status-updated' | 'order:completed' | 'order:cancelled' | 'order:code-locked' | 'order:code-reset';
@@ -60,7 +64,16 @@ export function OrdersPage() {
                     <Typography sx={{ fontWeight: 700 }}>{o.orderNumber}</Typography>
                     <Typography variant="body2" color="text.secondary">
                       {formatDateTime(o.createdAt)} · {o.items.reduce((n, i) => n + i.quantity, 0)} items
+                      {o.store ? ` · from ${o.store.name}` : ''}
                     </Typography>
+                    {(() => {
+                      const info = promiseInfo(o, now);
+                      return info && o.status !== 'delivered' ? (
+                        <Typography variant="body2" sx={{ color: info.status === 'late' ? 'error.main' : 'text.secondary' }} data-testid="order-promise">
+                          {info.text}
+                        </Typography>
+                      ) : null;
+                    })()}
                     {o.status === 'cancelled' && o.cancelReason && (
                       <Typography variant="body2" color="error" sx={{ mt: 0.5 }} data-testid="order-cancel-reason">
                         {cancellationText(o.cancelReason)}
@@ -73,6 +86,7 @@ export function OrdersPage() {
                     )}
                   </Box>
                   <Stack spacing={0.5} sx={{ alignItems: 'flex-end' }}>
+                    <PromiseChip info={promiseInfo(o, now)} />
                     <StatusChip status={o.status} />
                     <Typography sx={{ fontWeight: 600 }}>{formatMoney(o.total)}</Typography>
                   </Stack>

@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import { Box, Button, Card, CardContent, Chip, Stack, Typography } from '@mui/material';
+import { Link as RouterLink } from 'react-router';
+import { Box, Button, Card, CardContent, Chip, Link, Stack, Typography } from '@mui/material';
 import { formatMoney } from '@/lib/format';
 import { maxQuantity, stockBadge } from '@/features/customer/utils/cart-math';
 import { QuantityStepper } from '@/features/customer/components/quantity-stepper';
@@ -26,7 +27,13 @@ export const ProductCard = memo(function ProductCard({
       data-stock={product.stock}
       aria-label={product.name}
     >
-      <Box sx={{ position: 'relative', bgcolor: '#f0f4f1', aspectRatio: '4 / 3' }}>
+      <Box
+        component={RouterLink}
+        to={`/product/${encodeURIComponent(product.id)}`}
+        aria-label={`Details of ${product.name}`}
+        tabIndex={-1}
+        sx={{ position: 'relative', bgcolor: '#f0f4f1', aspectRatio: '4 / 3', display: 'block' }}
+      >
         <Box
           component="img"
           src={product.imageUrl}
@@ -39,9 +46,17 @@ export const ProductCard = memo(function ProductCard({
         )}
       </Box>
       <CardContent sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', gap: 0.5, p: 1.25, '&:last-child': { pb: 1.25 } }}>
-        <Typography variant="body2" sx={{ fontWeight: 600, lineHeight: 1.25 }} data-testid="product-name">
+        <Link
+          component={RouterLink}
+          to={`/product/${encodeURIComponent(product.id)}`}
+          variant="body2"
+          color="inherit"
+          underline="hover"
+          sx={{ fontWeight: 600, lineHeight: 1.25 }}
+          data-testid="product-name"
+        >
           {product.name}
-        </Typography>
+        </Link>
         <Typography variant="caption" color="text.secondary">
           {product.unit}
           {product.brand ? ` · ${product.brand}` : ''}

@@ -1,4 +1,7 @@
 import { useMemo, useState } from 'react';
+import { useNow } from '@/hooks/use-now';
+import { promiseInfo } from '@/lib/order-promise';
+import { PromiseChip } from '@/components/promise-chip';
 import { Link as RouterLink, useParams } from 'react-router';
 import { Alert, Box, Button, Card, CardContent, Divider, Stack, Typography } from '@mui/material';
 import { ErrorState, LoadingState } from '@/components/page-state';
@@ -17,10 +20,11 @@ export function TrackingPage() {
   const { order, setOrder, tracking, rider, error, loading, reload, codeReset } = useOrderTracking(orderId);
   const { notify } = useSnackbar();
   const [cancelling, setCancelling] = useState(false);
+  const now = useNow(15_000);
 
   const markers = useMemo<MapMarker[]>(() => {
     const out: MapMarker[] = [];
-    if (tracking?.store) out.push({ id: 'store', kind: 'store', ...tracking.store, label: 'QuickCommerce store' });
+    if (tracking?.store) out.push({ id: 'store', kind: 'store', ...tracking.store, label: order?.store?.name ?? 'QuickCommerce store' });
     if (tracking?.destination) out.push({ id: 'home', kind: 'destination', ...tracking.destination, label: 'Your address' });
     if (rider && order && isActiveStatus(order.status)) {
       out.push({ id: 'rider', kind: 'rider', lat: rider.lat, lng: rider.lng, label: `${order.partner?.name ?? 'Rider'}` });
@@ -48,12 +52,23 @@ export function TrackingPage() {
 
   const active = isActiveStatus(order.status);
   const eta = tracking?.etaSeconds;
+  // The promise made at placement (the order's, else tracking's), against the clock.
+  const promise = promiseInfo(
+    {
+      ...order,
+      promisedAt: order.promisedAt ?? tracking?.promisedAt ?? null,
+      promisedMinutes: order.promisedMinutes ?? tracking?.promisedMinutes ?? null,
+    },
+    now,
+  );
+  const late = promise?.status === 'late';
   return (
     <Stack spacing={2} data-testid="tracking-page" data-order-id={order.id}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
           Order {order.orderNumber}
         </Typography>
+        <PromiseChip info={promise} />
         <StatusChip status={order.status} />
       </Stack>
       <Card>
@@ -61,7 +76,7 @@ export function TrackingPage() {
           <OrderStepper order={order} />
         </CardContent>
       </Card>
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 2fr' } }}>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) minmax(0, 2fr)' } }}>
         <Stack spacing={2}>
           {!isFinalStatus(order.status) && order.codeLocked && (
             <Card sx={{ bgcolor: 'warning.light', borderColor: 'warning.main' }} data-testid="code-locked" role="status" aria-live="polite">
@@ -98,12 +113,33 @@ export function TrackingPage() {
           <Card>
             <CardContent>
               <Typography variant="overline">Arrival</Typography>
+              {promise && (
+                <Typography
+                  sx={{ fontWeight: 700, color: late ? 'error.main' : promise.status === 'at_risk' ? 'warning.dark' : 'success.dark' }}
+                  data-testid="promise"
+                  data-status={promise.status}
+                  data-promised-at={order.promisedAt ?? tracking?.promisedAt ?? ''}
+                >
+                  {promise.text}
+                </Typography>
+              )}
               <Typography variant="h6" data-testid="eta" aria-live="polite">
                 {order.status === 'pending' && 'Waiting for a rider to accept…'}
                 {active && (eta != null ? `About ${formatDuration(eta)}` : 'On its way')}
                 {order.status === 'delivered' && `Delivered ${formatDateTime(order.deliveredAt)}`}
                 {order.status === 'cancelled' && 'Cancelled'}
               </Typography>
+              {late && !isFinalStatus(order.status) && (
+                <Alert severity="error" sx={{ my: 1 }} data-testid="late-notice">
+                  Sorry, your order is running late
+                  {promise.lateMinutes > 0 ? ` by ${promise.lateMinutes} min` : ''}. It is still on its way: follow it live here.
+                </Alert>
+              )}
+              {order.store && (
+                <Typography variant="body2" color="text.secondary" data-testid="order-store" data-store-id={order.store.id}>
+                  From {order.store.name}
+                </Typography>
+              )}
               {active && tracking?.distanceMeters != null && (
                 <Typography variant="body2" color="text.secondary">
                   {formatDistance(tracking.distanceMeters)} away

@@ -1,16 +1,20 @@
-/** The live inventory check of the cart (`POST /cart/validate`), re-run as the cart changes. */
+/**
+ * The live inventory check of the cart (`POST /cart/validate`) against the store of the
+ * customer's place, re-run as the cart or the store changes.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { validateCart } from '@/features/customer/api/cart-api';
 import { issuesFromValidation, type CartItem, type LineIssues } from '@/features/customer/utils/cart-math';
+import type { StoreScope } from '@/features/customer/utils/place';
 import type { CartValidateResponse } from '@/types/models';
 
-export function useCartCheck(items: CartItem[], enabled: boolean) {
+export function useCartCheck(items: CartItem[], enabled: boolean, scope: StoreScope) {
   const [result, setResult] = useState<CartValidateResponse | null>(null);
   const [issues, setIssues] = useState<LineIssues>({});
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const latest = useRef(0);
-  const key = items.map((i) => `${i.productId}:${i.quantity}`).join(',');
+  const key = `${JSON.stringify(scope)}|${items.map((i) => `${i.productId}:${i.quantity}`).join(',')}`;
 
   const check = useCallback(async (): Promise<CartValidateResponse | null> => {
     const id = ++latest.current;
@@ -22,7 +26,10 @@ export function useCartCheck(items: CartItem[], enabled: boolean) {
     setChecking(true);
     setError(null);
     try {
-      const res = await validateCart(items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
+      const res = await validateCart(
+        items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+        scope,
+      );
       if (id === latest.current) {
         setResult(res);
         setIssues(issuesFromValidation(res));
@@ -34,7 +41,7 @@ export function useCartCheck(items: CartItem[], enabled: boolean) {
     } finally {
       if (id === latest.current) setChecking(false);
     }
-    // `key` stands for `items`.
+    // `key` stands for `items` and `scope`.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 

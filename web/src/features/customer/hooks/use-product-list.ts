@@ -1,18 +1,27 @@
-/** Paged product list with "load more", reset on filter change, stock updated live. */
+/**
+ * Paged product list of one store with "load more", reset on filter or store change,
+ * stock updated live from that store's `inventory:updated` entries only.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSocketEvent } from '@/hooks/use-socket-event';
-import { listProducts, type ProductQuery } from '@/features/customer/api/catalog-api';
-import type { Pagination, ProductView } from '@/types/models';
+import { listProducts, type CatalogQuery } from '@/features/customer/api/catalog-api';
+import { levelsOfStore } from '@/features/customer/utils/cart-math';
+import type { Pagination, ProductView, StoreRef } from '@/types/models';
 
 const PAGE_SIZE = 24;
 
-export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
+type ListQuery = Omit<CatalogQuery, 'page' | 'limit'>;
+
+/** `enabled`: false while the store is not settled yet (nothing is fetched). */
+export function useProductList(query: ListQuery, enabled = true) {
   const [products, setProducts] = useState<ProductView[]>([]);
   const [pagination, setPagination] = useState<Pagination | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
+  /** The store whose stock the products show (from the answer). */
+  const [store, setStore] = useState<StoreRef | null>(null);
   /** The query the shown products answer (null while the first page loads). */
-  const [loadedQuery, setLoadedQuery] = useState<Omit<ProductQuery, 'page' | 'limit'> | null>(null);
+  const [loadedQuery, setLoadedQuery] = useState<ListQuery | null>(null);
   const key = JSON.stringify(query);
   const generation = useRef(0);
 
@@ -22,7 +31,7 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
       setLoading(true);
       setError(null);
       try {
-        const res = await listProducts({ ...(JSON.parse(key) as ProductQuery), page, limit: PAGE_SIZE });
+        const res = await listProducts({ ...(JSON.parse(key) as ListQuery), page, limit: PAGE_SIZE });
         if (gen !== generation.current) return;
         setProducts((current) => {
           if (replace) return res.products;
@@ -30,7 +39,8 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
           return [...current, ...res.products.filter((p) => !seen.has(p.id))];
         });
         setPagination(res.pagination);
-        if (replace) setLoadedQuery(JSON.parse(key) as ProductQuery);
+        setStore(res.store ?? null);
+        if (replace) setLoadedQuery(JSON.parse(key) as ListQuery);
       } catch (err) {
         if (gen === generation.current) setError(err);
       } finally {
@@ -45,11 +55,16 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
     setProducts([]);
     setPagination(null);
     setLoadedQuery(null);
+    if (!enabled) {
+      setLoading(true);
+      return;
+    }
     void fetchPage(1, true);
-  }, [fetchPage]);
+  }, [fetchPage, enabled]);
 
   useSocketEvent('inventory:updated', (event) => {
-    const levels = new Map(event.products.map((l) => [l.productId, l]));
+    const levels = new Map(levelsOfStore(event.products, store?.id).map((l) => [l.productId, l]));
+    if (!levels.size) return;
     setProducts((current) =>
       current.some((p) => levels.has(p.id))
         ? current.map((p) => {
@@ -69,5 +84,5 @@ export function useProductList(query: Omit<ProductQuery, 'page' | 'limit'>) {
     void fetchPage(pagination ? pagination.page + (products.length ? 1 : 0) : 1, !products.length);
   }, [fetchPage, pagination, products.length]);
 
-  return { products, pagination, loading, error, loadMore, retry, loadedQuery };
+  return { products, pagination, loading, error, loadMore, retry, loadedQuery, store };
 }

@@ -8,6 +8,7 @@ import {
   feeLabel,
   issuesFromStockError,
   issuesFromValidation,
+  levelsOfStore,
   lineTotal,
   MAX_LINE_QUANTITY,
   setQuantity,
@@ -81,9 +82,20 @@ describe('cart maths', () => {
 
   it('applies live stock levels without touching quantities', () => {
     const cart = [item('a', 100, 2, 10), item('b', 100, 1, 5)];
-    const next = applyStockLevels(cart, [{ productId: 'a', stock: 1, inStock: true }, { productId: 'z', stock: 0, inStock: false }]);
+    const next = applyStockLevels(cart, [{ productId: 'a', stock: 1 }, { productId: 'z', stock: 0 }]);
     expect(next[0]).toMatchObject({ stock: 1, quantity: 2 });
     expect(next[1]).toBe(cart[1]);
+  });
+
+  it("keeps only the entries of the customer's store from a live stock update", () => {
+    const levels = [
+      { storeId: 'bdw', productId: 'a', stock: 40, inStock: true },
+      { storeId: 'adw', productId: 'a', stock: 0, inStock: false },
+    ];
+    expect(levelsOfStore(levels, 'adw')).toEqual([levels[1]]);
+    expect(levelsOfStore(levels, null)).toEqual([]);
+    const cart = [item('a', 100, 2, 10)];
+    expect(applyStockLevels(cart, levelsOfStore(levels, 'bdw'))[0].stock).toBe(40);
   });
 
   it('turns the server validation and the 409 details into messages per product', () => {
@@ -93,6 +105,7 @@ describe('cart maths', () => {
       subtotal: 0,
       deliveryFee: 2500,
       total: 2500,
+      store: { id: 'bdw', name: 'Bandra West', code: 'BDW' },
       items: [
         { productId: 'a', requested: 2, available: 2, ok: true },
         { productId: 'b', requested: 5, available: 3, ok: false, reason: 'insufficient_stock' },

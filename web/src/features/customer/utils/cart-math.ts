@@ -74,8 +74,16 @@ export function setQuantity(items: readonly CartItem[], productId: string, quant
   );
 }
 
+/** The entries of one store in an `inventory:updated` (each store has its own stock). */
+export function levelsOfStore(levels: readonly StockLevel[], storeId: string | null | undefined): StockLevel[] {
+  return storeId ? levels.filter((l) => l.storeId === storeId) : [];
+}
+
 /** Apply live stock levels; quantities are left alone (the check before checkout tells). */
-export function applyStockLevels(items: readonly CartItem[], levels: readonly StockLevel[]): CartItem[] {
+export function applyStockLevels(
+  items: readonly CartItem[],
+  levels: readonly Pick<StockLevel, 'productId' | 'stock'>[],
+): CartItem[] {
   if (!levels.length) return [...items];
   const byId = new Map(levels.map((l) => [l.productId, l.stock]));
   let changed = false;

@@ -7,6 +7,8 @@ import { realtime } from '@/lib/socket';
 import type {
   EarningsResponse,
   OffersResponse,
+  OrderOffersResponse,
+  PositionResponse,
   PartnerOrderResponse,
   PartnerOrderView,
   PartnerOrdersResponse,
@@ -36,6 +38,31 @@ export const deliveryApi = {
   history: (page: number, signal?: AbortSignal) =>
     apiClient.get<PartnerOrdersResponse>(`${base}/orders/history`, { query: { page, limit: 10 }, signal }),
   earnings: (signal?: AbortSignal) => apiClient.get<EarningsResponse>(`${base}/earnings`, { signal }),
+  /** The orders offered to this partner alone right now (auto dispatch), after a load or reconnect. */
+  offers: (signal?: AbortSignal) => apiClient.get<OrderOffersResponse>(`${base}/offers`, { signal }),
+
+  /** Pass an offer on to the next rider (`offer_not_found` when it already ended). */
+  decline: (orderId: string, reason?: string): Promise<unknown> =>
+    viaSocket('order:decline', reason ? { orderId, reason } : { orderId }, () =>
+      apiClient.post<unknown>(`${orderPath(orderId)}/decline`, reason ? { reason } : {}),
+    ),
+
+  /**
+   * Where an available partner is, without an order (dispatch offers orders to riders with
+   * a position fresher than 2 minutes). Over the socket; over REST when it is down.
+   */
+  sendPosition: (lat: number, lng: number, onResult?: (error: ApiError | null) => void) => {
+    if (realtime.connectionState === 'connected') {
+      realtime.emit('delivery:location-update', { lat, lng }, (ack) => {
+        onResult?.(ack.success ? null : new ApiError(0, ack.error.code, ack.error.message, ack.error.details));
+      });
+      return;
+    }
+    apiClient
+      .put<PositionResponse>(`${base}/location`, { lat, lng })
+      .then(() => onResult?.(null))
+      .catch((err: unknown) => onResult?.(err instanceof ApiError ? err : new ApiError(0, 'network_error', String(err))));
+  },
 
   /**
    * Race to accept: resolves with the full order, or rejects with `order_already_taken`

@@ -1,5 +1,12 @@
-import { useState } from 'react';
-import { Alert, Box, Button, Card, CardContent, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
+/**
+ * The partner's orders page: availability (and the position sent to dispatch while
+ * available), orders offered to them alone (auto dispatch) with a countdown, the orders
+ * they carry in stop order, and orders open to every rider of their store (broadcast).
+ */
+import { useMemo, useState } from 'react';
+import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
+import { useSnackbar } from '@/components/snackbar-provider';
+import { useSocketEvent } from '@/hooks/use-socket-event';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { NotificationPrompt } from '@/components/notification-prompt';
 import { ApiError, errorMessage } from '@/lib/api-client';
@@ -9,7 +16,23 @@ import { useLocationBroadcast, type BroadcastStatus } from '@/features/delivery/
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
 import { AvailableOrderCard } from '@/features/delivery/components/available-order-card';
 import { ActiveOrderPanel } from '@/features/delivery/components/active-order-panel';
+import { OfferCard } from '@/features/delivery/components/offer-card';
+import { TripStops } from '@/features/delivery/components/trip-stops';
+import { useOffers } from '@/features/delivery/hooks/use-offers';
+import { useIdlePosition, type IdleStatus } from '@/features/delivery/hooks/use-idle-position';
+import { ordersInStopOrder, type LiveOffer } from '@/features/delivery/utils/dispatch';
 import type { OfferView } from '@/types/models';
+
+const IDLE_TEXT: Record<IdleStatus, string> = {
+  off: '',
+  waiting: 'Finding your position…',
+  gps: 'Sharing your position with dispatch so the nearest orders reach you.',
+  simulated:
+    'No GPS here (or permission refused): dispatch sees a simulated position near your store, not where you really are.',
+};
+
+/** Codes that mean the offer is no longer this partner's. */
+const OFFER_GONE = new Set(['not_offered', 'offer_not_found', 'order_already_taken', 'order_not_available', 'order_not_found']);
 
 const GPS_TEXT: Record<BroadcastStatus, string> = {
   idle: 'GPS sharing starts when you accept an order.',
@@ -40,6 +63,54 @@ export function DashboardPage() {
   const gps = useLocationBroadcast(active.orders, simulate);
   const [accepting, setAccepting] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const offers = useOffers(receiving);
+  const idle = useIdlePosition(receiving, availability.partner?.homeStore?.id, gps.position);
+  const [answering, setAnswering] = useState<{ orderId: string; kind: 'accept' | 'decline' } | null>(null);
+  const [paused, setPaused] = useState<string | null>(null);
+  const { notify } = useSnackbar();
+  const orderedActive = useMemo(() => ordersInStopOrder(active.orders, gps.position), [active.orders, gps.position]);
+
+  // Offers left to expire in a row: the server turned availability off.
+  useSocketEvent('partner:auto-paused', ({ message }) => {
+    setPaused(message || 'You missed several offers in a row, so your availability was switched off.');
+    availability.reload();
+  });
+
+  async function acceptOffer(offer: LiveOffer) {
+    setAnswering({ orderId: offer.order.id, kind: 'accept' });
+    setOutcome(null);
+    offers.setEnded(null);
+    try {
+      const accepted = await deliveryApi.accept(offer.order.id);
+      active.dispatch({ type: 'upsert', order: accepted });
+      offers.remove(offer.order.id);
+      setOutcome({ severity: 'success', text: `You got ${offer.order.orderNumber}. Head to the store.` });
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : '';
+      if (OFFER_GONE.has(code)) offers.remove(offer.order.id);
+      if (code === 'partner_unavailable' || code === 'partner_not_verified' || code === 'partner_suspended') availability.reload();
+      setOutcome({ severity: OFFER_GONE.has(code) ? 'warning' : 'error', text: errorMessage(err) });
+    } finally {
+      setAnswering(null);
+    }
+  }
+
+  async function declineOffer(offer: LiveOffer, reason: string) {
+    setAnswering({ orderId: offer.order.id, kind: 'decline' });
+    setOutcome(null);
+    offers.setEnded(null);
+    try {
+      await deliveryApi.decline(offer.order.id, reason);
+      offers.remove(offer.order.id);
+      notify(`Declined ${offer.order.orderNumber}: it went to the next rider.`, 'info');
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : '';
+      if (OFFER_GONE.has(code)) offers.remove(offer.order.id);
+      setOutcome({ severity: OFFER_GONE.has(code) ? 'warning' : 'error', text: errorMessage(err) });
+    } finally {
+      setAnswering(null);
+    }
+  }
 
   async function accept(order: OfferView) {
     setAccepting(order.id);
@@ -80,6 +151,18 @@ export function DashboardPage() {
             <Typography variant="h6" component="h1">
               {partner ? `Hi ${partner.name.split(' ')[0]}` : 'Partner'}
             </Typography>
+            {partner?.homeStore && (
+              <Chip
+                size="small"
+                variant="outlined"
+                color="primary"
+                label={`🏪 ${partner.homeStore.name} (${partner.homeStore.code})`}
+                sx={{ my: 0.5 }}
+                data-testid="home-store"
+                data-store-code={partner.homeStore.code}
+                aria-label={`Your home store: ${partner.homeStore.name}. You get its orders.`}
+              />
+            )}
             <Typography variant="body2" color="text.secondary" data-testid="availability-text" data-eligibility={eligibility}>
               {eligibility === 'not_verified'
                 ? 'Waiting for verification: you cannot go online yet.'
@@ -89,6 +172,20 @@ export function DashboardPage() {
                     ? 'You are online and receiving orders.'
                     : 'You are offline. Go online to receive orders.'}
             </Typography>
+            {receiving && idle.status !== 'off' && (
+              <Typography
+                variant="caption"
+                component="p"
+                color={idle.status === 'simulated' ? 'warning.dark' : 'text.secondary'}
+                data-testid="idle-position"
+                data-state={idle.status}
+                data-sent={idle.sentAt ?? ''}
+              >
+                {idle.status === 'simulated' ? '⚠️ ' : '📍 '}
+                {IDLE_TEXT[idle.status]}
+                {idle.error ? ` (${idle.error})` : ''}
+              </Typography>
+            )}
           </Box>
           <FormControlLabel
             control={
@@ -124,6 +221,40 @@ export function DashboardPage() {
         <Alert severity="error" data-testid="partner-suspended">
           {SUSPENDED_TEXT}
         </Alert>
+      )}
+
+      {paused && (
+        <Alert severity="warning" onClose={() => setPaused(null)} data-testid="auto-paused" role="alert">
+          {paused}
+        </Alert>
+      )}
+
+      {offers.ended && (
+        <Alert
+          severity={offers.ended.reason === 'withdrawn' ? 'info' : 'warning'}
+          onClose={() => offers.setEnded(null)}
+          data-testid="offer-ended"
+          data-reason={offers.ended.reason}
+          role="alert"
+        >
+          {offers.ended.reason === 'withdrawn'
+            ? `${offers.ended.orderNumber} is no longer offered to you: it was cancelled or assigned by our team.`
+            : `Time ran out on ${offers.ended.orderNumber}: it went to the next rider.`}
+        </Alert>
+      )}
+
+      {offers.offers.length > 0 && (
+        <Stack spacing={1.5} component="section" aria-label="Orders offered to you" data-testid="offers">
+          {offers.offers.map((offer) => (
+            <OfferCard
+              key={offer.offerId}
+              offer={offer}
+              busy={answering?.orderId === offer.order.id ? answering.kind : answering ? 'other' : null}
+              onAccept={(o) => void acceptOffer(o)}
+              onDecline={(o, reason) => void declineOffer(o, reason)}
+            />
+          ))}
+        </Stack>
       )}
 
       {outcome && (
@@ -171,8 +302,9 @@ export function DashboardPage() {
             No active delivery.
           </Typography>
         )}
+        {orderedActive.length > 1 && <TripStops orders={orderedActive} from={gps.position} />}
         <Stack spacing={2}>
-          {active.orders.map((order) => (
+          {orderedActive.map((order) => (
             <ActiveOrderPanel key={order.id} order={order} position={gps.position} dispatch={active.dispatch} />
           ))}
         </Stack>
@@ -188,13 +320,21 @@ export function DashboardPage() {
             hint={eligibility === 'not_verified' ? 'They appear here once our team has verified your account.' : 'Contact support about your account.'}
           />
         ) : !isAvailable || available.offline ? (
-          <EmptyState title="You are offline" hint="Switch on availability to see new orders." />
+          <EmptyState
+            title="You are offline"
+            hint={`Switch on availability to see new orders${partner?.homeStore ? ` from ${partner.homeStore.name}` : ''}.`}
+          />
         ) : (
           <>
             {available.loading && available.orders.length === 0 && <LoadingState rows={2} label="Loading orders" />}
             {available.error !== null && <ErrorState error={available.error} onRetry={available.reload} />}
             {!available.loading && available.error === null && available.orders.length === 0 && (
-              <EmptyState title="No orders right now" hint="New orders appear here the moment they are placed." />
+              <EmptyState
+                title="No orders right now"
+                hint={`Orders offered to you alone appear above with a countdown; orders open to every rider${
+                  partner?.homeStore ? ` of ${partner.homeStore.name}` : ''
+                } appear here the moment they are.`}
+              />
             )}
             <Stack spacing={1.5} data-testid="available-orders" aria-live="polite">
               {available.orders.map((order) => (

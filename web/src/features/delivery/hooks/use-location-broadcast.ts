@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '@/lib/api-client';
+import { watchGps } from '@/lib/geolocation';
 import { isActiveStatus } from '@/lib/order-status';
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
 import { routePoints, simulationSteps, throttleDue } from '@/features/delivery/utils/partner-orders';
@@ -89,27 +90,21 @@ export function useLocationBroadcast(orders: PartnerOrderView[], simulate: boole
     [flush],
   );
 
-  // Real GPS.
+  // Real GPS (one watch per page, shared with the idle position).
   useEffect(() => {
     if (!hasActive || simulate) return;
-    if (typeof navigator === 'undefined' || !('geolocation' in navigator)) {
-      setStatus('unavailable');
-      return;
-    }
     setStatus('waiting');
     setError(null);
-    const watchId = navigator.geolocation.watchPosition(
-      (p) => {
+    return watchGps(
+      (fix) => {
         setError(null);
-        offer(p.coords.latitude, p.coords.longitude);
+        offer(fix.lat, fix.lng);
       },
       (err) => {
-        setStatus(err.code === err.PERMISSION_DENIED ? 'denied' : 'error');
-        setError(err.code === err.PERMISSION_DENIED ? 'Location permission was denied.' : err.message || 'No GPS fix.');
+        setStatus(err.code === 'denied' ? 'denied' : err.code === 'unavailable' ? 'unavailable' : 'error');
+        setError(err.message);
       },
-      { enableHighAccuracy: true, maximumAge: 1000, timeout: 30000 },
     );
-    return () => navigator.geolocation.clearWatch(watchId);
   }, [hasActive, simulate, offer]);
 
   // Demo: ride from the store to the customer, one step (at most ~25 m) a second.

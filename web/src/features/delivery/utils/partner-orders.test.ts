@@ -45,6 +45,7 @@ function carried(id: string, createdAt: string, extra: Partial<PartnerOrderView>
     paymentMethod: 'cash',
     deliveryAddress: { label: 'Home', street: 'S', city: 'Mumbai', state: 'MH', zipCode: '400001' },
     lastSeq: 1,
+    late: false,
     createdAt,
     estimatedPayout: 4000,
     pickup: { lat: 19, lng: 72 },

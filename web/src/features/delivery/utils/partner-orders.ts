@@ -1,5 +1,6 @@
 /** Pure reducers for the partner's lists: orders on offer, and the ones they carry. */
 import { formatDistance } from '@/lib/format';
+import { distanceMeters, type Point as GeoPoint } from '@/lib/geo';
 import { applyOrderUpdate, type OrderUpdate } from '@/lib/order-sync';
 import { isActiveStatus } from '@/lib/order-status';
 import type { OfferView, PartnerOrderView } from '@/types/models';
@@ -86,18 +87,10 @@ export function activeOrdersReducer(state: PartnerOrderView[], action: ActiveAct
   }
 }
 
-type Point = { lat: number; lng: number };
+type Point = GeoPoint;
 
-const EARTH_RADIUS_M = 6_371_000;
-
-/** Great-circle distance in metres. */
-export function distanceMeters(a: Point, b: Point): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+/** Great-circle distance in metres (shared with the other roles: `@/lib/geo`). */
+export { distanceMeters };
 
 /**
  * The demo ride's longest step, one a second: 25 m/s = 90 km/h. The server refuses a fix
