@@ -194,13 +194,10 @@ impl Store {
     /// (open orders through the status index; partners by home store).
     pub async fn store_loads(&self) -> StoreResult<Vec<StoreLoadRow>> {
         let mut conn = self.read().await?;
-        let orders = sql(
-            "SELECT store_id, \
-               CAST(SUM(CASE WHEN status IN ('pending', 'accepted') THEN 1 ELSE 0 END) AS BIGINT) AS unpicked, \
-               CAST(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS BIGINT) AS waiting \
-             FROM orders WHERE status IN ('pending', 'accepted') AND store_id IS NOT NULL \
-             GROUP BY store_id",
-        )
+        // Counted from the (status, store_id) index alone.
+        let orders = sql("SELECT store_id, status, COUNT(*) AS n FROM orders \
+             WHERE status IN ('pending', 'accepted') AND store_id IS NOT NULL \
+             GROUP BY status, store_id")
         .fetch_all(&mut conn)
         .await?;
         let riders = sql_built(format!(
@@ -218,10 +215,15 @@ impl Store {
         let mut by_store: std::collections::BTreeMap<String, StoreLoadRow> = Default::default();
         for r in &orders {
             let id: String = r.get("store_id")?;
+            let status: String = r.get("status")?;
+            let n: i64 = r.get("n")?;
             let e = by_store.entry(id.clone()).or_default();
             e.store_id = id;
-            e.unpicked = r.get("unpicked")?;
-            e.waiting_for_rider = r.get("waiting")?;
+            // Not picked up yet: pending (also waiting for a rider) and accepted.
+            e.unpicked += n;
+            if status == "pending" {
+                e.waiting_for_rider += n;
+            }
         }
         for r in &riders {
             let id: String = r.get("store_id")?;
