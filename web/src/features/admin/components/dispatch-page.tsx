@@ -55,7 +55,7 @@ function BoardRow({ item, now, onOpen, onAssign }: { item: DispatchBoardItem; no
       </Stack>
       {item.offer && (
         <Typography variant="body2" data-testid="dispatch-offer">
-          🛵 {item.offer.partnerName} · round {item.offer.round} ·{' '}
+          {item.offer.partnerName} · round {item.offer.round} ·{' '}
           <b data-testid="dispatch-countdown" data-seconds={left ?? ''}>
             {left} s
           </b>

@@ -347,7 +347,7 @@ export function StoreDialog({
                     data-testid="store-place-toggle"
                     sx={{ whiteSpace: 'nowrap' }}
                   >
-                    📍 Place
+                    Place
                   </ToggleButton>
                 </Tooltip>
               </Stack>
@@ -426,7 +426,7 @@ export function StoreDialog({
               </Stack>
               <Typography variant="caption" color="text.secondary">
                 {placing
-                  ? 'Click the map where the store is (or drag its 🏪 pin). Switch “Place” off to draw.'
+                  ? 'Click the map where the store is (or drag its pin). Switch “Place” off to draw.'
                   : 'Use the tools on the left of the map: draw a polygon or rectangle, edit its points, drag it, cut a hole, or remove it.'}
               </Typography>
               <Suspense fallback={<Skeleton variant="rounded" height={phone ? 300 : 400} aria-label="Loading map" />}>

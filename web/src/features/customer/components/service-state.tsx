@@ -1,3 +1,4 @@
+import { PlaceIcon } from '@/components/icons';
 /**
  * What the customer is told when the store for their place cannot take an order now:
  * closed, very busy (with the minutes it would take), or no store delivers there at all
@@ -54,9 +55,7 @@ export function NotServedState() {
   return (
     <Card data-testid="not-serviceable" sx={{ textAlign: 'center' }}>
       <CardContent sx={{ py: 4 }}>
-        <Typography sx={{ fontSize: 44 }} aria-hidden>
-          🛵
-        </Typography>
+        <PlaceIcon sx={{ fontSize: 44, color: 'text.secondary' }} aria-hidden />
         <Typography variant="h6" component="h1" sx={{ fontWeight: 800 }}>
           We don&apos;t deliver here yet
         </Typography>

@@ -1,3 +1,4 @@
+import { StoreIcon } from '@/components/icons';
 /**
  * The partner's orders page: availability (and the position sent to dispatch while
  * available), orders offered to them alone (auto dispatch) with a countdown, the orders
@@ -156,7 +157,8 @@ export function DashboardPage() {
                 size="small"
                 variant="outlined"
                 color="primary"
-                label={`🏪 ${partner.homeStore.name} (${partner.homeStore.code})`}
+                icon={<StoreIcon fontSize="small" />}
+                label={`${partner.homeStore.name} (${partner.homeStore.code})`}
                 sx={{ my: 0.5 }}
                 data-testid="home-store"
                 data-store-code={partner.homeStore.code}
@@ -181,8 +183,7 @@ export function DashboardPage() {
                 data-state={idle.status}
                 data-sent={idle.sentAt ?? ''}
               >
-                {idle.status === 'simulated' ? '⚠️ ' : '📍 '}
-                {IDLE_TEXT[idle.status]}
+                                {IDLE_TEXT[idle.status]}
                 {idle.error ? ` (${idle.error})` : ''}
               </Typography>
             )}

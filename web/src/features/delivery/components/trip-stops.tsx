@@ -26,7 +26,7 @@ export function TripStops({ orders, from }: { orders: PartnerOrderView[]; from: 
                   <Typography sx={{ fontWeight: 800 }}>{i + 1}.</Typography>
                 </ListItemIcon>
                 <ListItemText
-                  primary={stop.kind === 'pickup' ? `🏪 Pick up ${stop.order.orderNumber}` : `🏠 Deliver ${stop.order.orderNumber}`}
+                  primary={stop.kind === 'pickup' ? `Pick up ${stop.order.orderNumber}` : `Deliver ${stop.order.orderNumber}`}
                   secondary={[
                     stop.kind === 'pickup' ? (stop.order.store?.name ?? 'the store') : street,
                     leg != null && leg > 30 ? formatDistance(leg) : null,
