@@ -2,7 +2,7 @@
 //! a time. 20 stores with 25 partners each (500), every partner standing near its store
 //! with a fresh idle position; orders at a fixed rate (200/s), spread over the stores.
 //! Simulated partners answer an offer after 0.5–3 s: most accept, some decline, some
-//! let it expire; an escalated order (broadcast) is taken by whoever is quickest.
+//! let it expire; an escalated order (broadcast) is raced for by every partner who hears it.
 //!
 //! Reported: the server's decision time (rank + write + send an offer, or escalate) from
 //! its `qc_dispatch_decision_seconds` histogram; placement → accepted minus the winning
@@ -174,17 +174,15 @@ async fn partner(mut c: qc_sioclient::Client, idx: usize, log: Shared, stop: Arc
                     pending.push((Instant::now() + t, act));
                 }
                 "order:created" => {
-                    // Escalated (broadcast): about one partner in five goes for it.
+                    // Escalated (broadcast): every partner who hears it goes for it; the
+                    // database picks one, the rest are told it is taken.
                     let order = ev.data["order"]["id"].as_str().unwrap_or("").to_owned();
                     if order.is_empty() {
                         continue;
                     }
                     with(&log, |l| l.escalated.insert(order.clone()));
-                    let h = hash(&order, idx as u64);
-                    if h.is_multiple_of(5) {
-                        let t = think(h);
-                        pending.push((Instant::now() + t, Act::Accept(order, t)));
-                    }
+                    let t = think(hash(&order, idx as u64));
+                    pending.push((Instant::now() + t, Act::Accept(order, t)));
                 }
                 "partner:auto-paused" => {
                     with(&log, |l| l.paused += 1);
