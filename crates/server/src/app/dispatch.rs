@@ -292,22 +292,31 @@ async fn rank(state: &AppState, store: &StoreInfo, order: &Order) -> Result<Vec<
             })
         })
         .collect();
-    let trip = Trip {
-        store: store.location,
-        speed_kmh: state.config.rider_speed_kmh,
-        stop_secs: store.settings.promise.travel_buffer_minutes * 60.0,
-    };
-    let new = Stop {
-        id: order.id.clone(),
-        dest: order.address.point(),
-        promised_at_ms: order.promised_at.map(|t| t.timestamp_millis()),
-    };
+    let trip = trip_of(state, store);
     Ok(qc_domain::dispatch::rank(
         &ready,
         &trip,
-        &new,
+        &stop_of(order),
         now.timestamp_millis(),
     ))
+}
+
+/// How the store's trips are timed (stacking, stop order).
+fn trip_of(state: &AppState, store: &StoreInfo) -> Trip {
+    Trip {
+        store: store.location,
+        speed_kmh: state.config.rider_speed_kmh,
+        stop_secs: store.settings.promise.travel_buffer_minutes * 60.0,
+    }
+}
+
+/// An order as a drop-off: where, and by when it was promised.
+fn stop_of(order: &Order) -> Stop {
+    Stop {
+        id: order.id.clone(),
+        dest: order.address.point(),
+        promised_at_ms: order.promised_at.map(|t| t.timestamp_millis()),
+    }
 }
 
 /// The order in which a partner should drop off `orders` (their active ones): indexes
@@ -317,23 +326,12 @@ pub fn stop_order(state: &AppState, partner_id: &str, orders: &[Order]) -> Vec<u
     let Some(store) = orders.first().and_then(|o| state.stores.get(&o.store_id)) else {
         return (0..orders.len()).collect();
     };
-    let trip = Trip {
-        store: store.location,
-        speed_kmh: state.config.rider_speed_kmh,
-        stop_secs: store.settings.promise.travel_buffer_minutes * 60.0,
-    };
+    let trip = trip_of(state, &store);
     let from = state
         .riders
         .get(partner_id)
         .map_or(store.location, |(p, _)| p);
-    let stops: Vec<Stop> = orders
-        .iter()
-        .map(|o| Stop {
-            id: o.id.clone(),
-            dest: o.address.point(),
-            promised_at_ms: o.promised_at.map(|t| t.timestamp_millis()),
-        })
-        .collect();
+    let stops: Vec<Stop> = orders.iter().map(stop_of).collect();
     qc_domain::dispatch::drop_order(from, &trip, &stops, Utc::now().timestamp_millis())
 }
 
@@ -637,15 +635,8 @@ pub async fn sweep_stranded(state: &AppState) -> Result<usize> {
         .await?;
     let mut started = 0;
     for id in ids {
-        let Some(order) = state.store.order_by_id(&id).await? else {
-            continue;
-        };
         tracing::info!(order_id = %id, "starting the dispatch of a stranded order");
-        match advance(state, &order, OfferClose::Start).await {
-            Ok(o) if o.step != DispatchStep::Stale => started += 1,
-            Ok(_) => {}
-            Err(e) => tracing::debug!(error = %e, "stranded order step"),
-        }
+        started += usize::from(sweep_step(state, &id, OfferClose::Start).await?);
     }
     Ok(started)
 }
@@ -655,24 +646,27 @@ pub async fn sweep(state: &AppState) -> Result<usize> {
     let due = state.store.due_offers(Utc::now(), 200).await?;
     let mut moved = 0;
     for offer in due {
-        let Some(order) = state.store.order_by_id(&offer.order_id).await? else {
-            continue;
+        let close = OfferClose::Expire {
+            offer_id: &offer.id,
         };
-        match advance(
-            state,
-            &order,
-            OfferClose::Expire {
-                offer_id: &offer.id,
-            },
-        )
-        .await
-        {
-            Ok(o) if o.step != DispatchStep::Stale => moved += 1,
-            Ok(_) => {}
-            Err(e) => tracing::debug!(error = %e, "offer sweep step"),
-        }
+        moved += usize::from(sweep_step(state, &offer.order_id, close).await?);
     }
     Ok(moved)
+}
+
+/// One sweeper step for an order: whether it moved the dispatch on (a step another
+/// instance already took is not an error).
+async fn sweep_step(state: &AppState, order_id: &str, close: OfferClose<'_>) -> Result<bool> {
+    let Some(order) = state.store.order_by_id(order_id).await? else {
+        return Ok(false);
+    };
+    match advance(state, &order, close).await {
+        Ok(o) => Ok(o.step != DispatchStep::Stale),
+        Err(e) => {
+            tracing::debug!(order_id, error = %e, "dispatch sweep step");
+            Ok(false)
+        }
+    }
 }
 
 /// Orders waiting for a partner, of one store or all, with their dispatch state.
