@@ -268,6 +268,23 @@ export function StoreDialog({
   const settingsErrors = SETTINGS.some((s) => !DISPATCH_KEYS.has(s.key) && errors[`settings.${s.key}`]) || !!errors.settings;
   const dispatchErrors = SETTINGS.some((s) => DISPATCH_KEYS.has(s.key) && errors[`settings.${s.key}`]);
   const hoursErrors = WEEKDAYS.some((d) => errors[`hours.${d.key}`]) || !!errors.hours;
+  // The promise figures, or the dispatch ones: one field per setting.
+  const settingFields = (dispatch: boolean) => (
+    <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: 'repeat(3, 1fr)' } }}>
+      {SETTINGS.filter((s) => DISPATCH_KEYS.has(s.key) === dispatch).map((s) => (
+        <TextField
+          key={s.key}
+          size="small"
+          label={`${s.label}${s.unit ? ` (${s.unit})` : ''}`}
+          value={form.settings[s.key]}
+          onChange={(e) => setForm((f) => ({ ...f, settings: { ...f.settings, [s.key]: e.target.value } }))}
+          error={!!errors[`settings.${s.key}`]}
+          helperText={errors[`settings.${s.key}`] ?? s.hint}
+          slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': s.label, 'data-testid': `store-setting-${s.key}` } }}
+        />
+      ))}
+    </Box>
+  );
 
   return (
     <Dialog open={open} onClose={busy ? undefined : onClose} fullWidth maxWidth="lg" fullScreen={phone} aria-labelledby="store-dialog-title">
@@ -519,20 +536,7 @@ export function StoreDialog({
               <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
                 How the delivery promise is worked out. Empty fields keep their current value (or the default).
               </Typography>
-              <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: 'repeat(3, 1fr)' } }}>
-                {SETTINGS.filter((s) => !DISPATCH_KEYS.has(s.key)).map((s) => (
-                  <TextField
-                    key={s.key}
-                    size="small"
-                    label={`${s.label}${s.unit ? ` (${s.unit})` : ''}`}
-                    value={form.settings[s.key]}
-                    onChange={(e) => setForm((f) => ({ ...f, settings: { ...f.settings, [s.key]: e.target.value } }))}
-                    error={!!errors[`settings.${s.key}`]}
-                    helperText={errors[`settings.${s.key}`] ?? s.hint}
-                    slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': s.label, 'data-testid': `store-setting-${s.key}` } }}
-                  />
-                ))}
-              </Box>
+              {settingFields(false)}
             </AccordionDetails>
           </Accordion>
           <Accordion disableGutters variant="outlined" defaultExpanded={dispatchErrors} data-testid="store-dispatch-settings">
@@ -562,20 +566,7 @@ export function StoreDialog({
                   ? 'Each new order is offered to the best-placed available rider (nearest, fairest), who has a few seconds to accept or decline; then the next. After the last round it goes to every rider of the store.'
                   : 'Each new order goes to every available rider of the store at once; the first to accept gets it.'}
               </Typography>
-              <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: 'repeat(3, 1fr)' } }}>
-                {SETTINGS.filter((s) => DISPATCH_KEYS.has(s.key)).map((s) => (
-                  <TextField
-                    key={s.key}
-                    size="small"
-                    label={`${s.label}${s.unit ? ` (${s.unit})` : ''}`}
-                    value={form.settings[s.key]}
-                    onChange={(e) => setForm((f) => ({ ...f, settings: { ...f.settings, [s.key]: e.target.value } }))}
-                    error={!!errors[`settings.${s.key}`]}
-                    helperText={errors[`settings.${s.key}`] ?? s.hint}
-                    slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': s.label, 'data-testid': `store-setting-${s.key}` } }}
-                  />
-                ))}
-              </Box>
+              {settingFields(true)}
             </AccordionDetails>
           </Accordion>
         </DialogContent>
