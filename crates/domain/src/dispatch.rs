@@ -90,6 +90,19 @@ pub struct Candidate {
     pub idle_secs: i64,
     /// Orders the partner carries (accepted, not yet picked up, same store).
     pub carrying: Vec<Stop>,
+    /// Customers' ratings as [`rating_score`]: breaks ties between partners the same
+    /// minutes away and equally idle.
+    pub rating: f64,
+}
+
+/// Ratings a partner starts with (4.0 from five imagined deliveries), so one early bad
+/// or good rating does not decide a new partner's place.
+pub const RATING_PRIOR: (f64, f64) = (4.0, 5.0);
+
+/// A partner's rating for ranking: the mean of their ratings pulled towards the prior.
+pub fn rating_score(sum: i64, count: i64) -> f64 {
+    let (mean, weight) = RATING_PRIOR;
+    (sum.max(0) as f64 + mean * weight) / (count.max(0) as f64 + weight)
 }
 
 /// How trips are timed.
@@ -194,6 +207,7 @@ pub fn rank(candidates: &[Candidate], trip: &Trip, order: &Stop, now_ms: i64) ->
     ok.sort_by(|a, b| {
         key(a, trip)
             .cmp(&key(b, trip))
+            .then_with(|| b.rating.total_cmp(&a.rating))
             .then_with(|| a.id.cmp(&b.id))
     });
     ok.into_iter().map(|c| c.id.clone()).collect()
@@ -232,7 +246,28 @@ mod tests {
             ignored_in_row: 0,
             idle_secs: 0,
             carrying: vec![],
+            rating: rating_score(0, 0),
         }
+    }
+
+    #[test]
+    fn ratings_break_ties_only() {
+        let now = 0;
+        let mut good = candidate("b-good", 1.0);
+        good.rating = rating_score(50, 10);
+        let mut poor = candidate("a-poor", 1.0);
+        poor.rating = rating_score(20, 10);
+        let order = stop("o", 2.0, 30, now);
+        assert_eq!(
+            rank(&[poor.clone(), good.clone()], &trip(), &order, now),
+            ["b-good", "a-poor"]
+        );
+        // Nearer beats better rated.
+        let near = candidate("c-near", 0.2);
+        assert_eq!(rank(&[good, poor, near], &trip(), &order, now)[0], "c-near");
+        // One rating barely moves a new partner.
+        assert!((rating_score(1, 1) - 3.5).abs() < 1e-9);
+        assert!((rating_score(0, 0) - 4.0).abs() < 1e-9);
     }
 
     fn stop(id: &str, km: f64, promised_in_min: i64, now_ms: i64) -> Stop {

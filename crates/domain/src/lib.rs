@@ -5,6 +5,7 @@
 
 pub mod commerce;
 pub mod dispatch;
+pub mod fulfilment;
 pub mod geo;
 pub mod money;
 pub mod order;

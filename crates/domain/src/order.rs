@@ -84,6 +84,7 @@ impl OrderStatus {
             Role::Delivery => self.next_for_partner() == Some(to),
             Role::Customer => to == OrderStatus::Cancelled && self.customer_may_cancel(),
             Role::Admin => to == OrderStatus::Cancelled && !self.is_terminal(),
+            Role::Picker => false,
         }
     }
 
@@ -115,10 +116,26 @@ pub enum OrderEventKind {
     Reassigned,
     CodeLocked,
     CodeReset,
+    /// Fulfilment: a picker claimed the order.
+    PickingStarted,
+    /// A line was picked in full.
+    LinePicked,
+    /// Fewer were found: the line is reduced and refunded.
+    LineShort,
+    /// A dearer substitute waits for the customer's answer.
+    SubstitutionProposed,
+    /// A substitute was applied (no dearer, or the customer said yes).
+    Substituted,
+    /// The customer said no (or did not answer in time): refunded instead.
+    SubstitutionRejected,
+    /// Picked and packed: a rider may take it.
+    Packed,
+    /// The customer rated the delivery (and maybe tipped the rider).
+    Rated,
 }
 
 impl OrderEventKind {
-    pub const ALL: [OrderEventKind; 9] = [
+    pub const ALL: [OrderEventKind; 17] = [
         OrderEventKind::Created,
         OrderEventKind::Accepted,
         OrderEventKind::StatusUpdated,
@@ -128,6 +145,14 @@ impl OrderEventKind {
         OrderEventKind::Reassigned,
         OrderEventKind::CodeLocked,
         OrderEventKind::CodeReset,
+        OrderEventKind::PickingStarted,
+        OrderEventKind::LinePicked,
+        OrderEventKind::LineShort,
+        OrderEventKind::SubstitutionProposed,
+        OrderEventKind::Substituted,
+        OrderEventKind::SubstitutionRejected,
+        OrderEventKind::Packed,
+        OrderEventKind::Rated,
     ];
 
     /// The name clients see (`order.created`, …).
@@ -142,6 +167,14 @@ impl OrderEventKind {
             OrderEventKind::Reassigned => "order.reassigned",
             OrderEventKind::CodeLocked => "order.code_locked",
             OrderEventKind::CodeReset => "order.code_reset",
+            OrderEventKind::PickingStarted => "order.picking_started",
+            OrderEventKind::LinePicked => "order.line_picked",
+            OrderEventKind::LineShort => "order.line_short",
+            OrderEventKind::SubstitutionProposed => "order.substitution_proposed",
+            OrderEventKind::Substituted => "order.substituted",
+            OrderEventKind::SubstitutionRejected => "order.substitution_rejected",
+            OrderEventKind::Packed => "order.packed",
+            OrderEventKind::Rated => "order.rated",
         }
     }
 

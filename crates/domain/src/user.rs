@@ -10,6 +10,8 @@ pub enum Role {
     Customer,
     Delivery,
     Admin,
+    /// Dark-store staff who pick and pack orders; bound to one store, created by admins.
+    Picker,
 }
 
 impl Role {
@@ -18,6 +20,7 @@ impl Role {
             Role::Customer => "customer",
             Role::Delivery => "delivery",
             Role::Admin => "admin",
+            Role::Picker => "picker",
         }
     }
 
@@ -26,6 +29,7 @@ impl Role {
             "customer" => Some(Role::Customer),
             "delivery" => Some(Role::Delivery),
             "admin" => Some(Role::Admin),
+            "picker" => Some(Role::Picker),
             _ => None,
         }
     }
@@ -278,7 +282,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for r in [Role::Customer, Role::Delivery, Role::Admin] {
+        for r in [Role::Customer, Role::Delivery, Role::Admin, Role::Picker] {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("superuser"), None);

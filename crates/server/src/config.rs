@@ -17,6 +17,11 @@ pub enum AppEnv {
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// How long a customer has to answer a dearer substitute before it is refunded.
+    pub substitution_approval: Duration,
+    /// Map tiles for the web app (`{z}/{x}/{y}` template) and their attribution.
+    pub map_tile_url: Option<String>,
+    pub map_tile_attribution: Option<String>,
     pub env: AppEnv,
     pub port: u16,
     pub database_url: Dsn,
@@ -283,6 +288,11 @@ impl Config {
             refused_handshakes_per_minute: parse_num(vars, "QC_SOCKET_REFUSED_PER_MIN", 60)?,
             registrations_per_hour: parse_num(vars, "QC_REGISTRATIONS_PER_HOUR", 20)?,
             password_max_failures: parse_num(vars, "QC_PASSWORD_MAX_FAILURES", 5)?,
+            substitution_approval: Duration::from_secs(
+                parse_num(vars, "QC_SUBSTITUTION_APPROVAL_SECS", 120_u64)?.clamp(1, 3_600),
+            ),
+            map_tile_url: vars.get("QC_MAP_TILE_URL"),
+            map_tile_attribution: vars.get("QC_MAP_TILE_ATTRIBUTION"),
             demo: false,
         })
     }

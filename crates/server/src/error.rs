@@ -253,6 +253,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::not_found("not_found", "Not found."),
             StoreError::Conflict(what) => AppError::conflict("conflict", what),
             StoreError::LimitReached(what) => AppError::conflict("limit_reached", what),
+            StoreError::Refused(code, what) => AppError::conflict(code, what),
             StoreError::InvalidState(state) => AppError::conflict(
                 "invalid_state",
                 format!("Not possible while the order is {state}."),

@@ -74,6 +74,7 @@ pub async fn launch(
     app::stats::spawn_pusher(&state);
     app::orders::spawn_pending_sweeper(&state);
     app::dispatch::spawn_sweeper(&state);
+    app::fulfilment::spawn_sweeper(&state);
     state.stores.spawn_refresh();
     memory::spawn_trimmer(state.metrics.clone(), state.config.socket_connect_timeout);
     let app = http::app(state);

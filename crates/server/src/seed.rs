@@ -114,6 +114,27 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         password: "Rider@12345",
         store: Some("LPL"),
     },
+    DemoLogin {
+        role: Role::Picker,
+        name: "Sana Picker",
+        email: "picker1@quickcommerce.dev",
+        password: "Picker@12345",
+        store: Some("BDW"),
+    },
+    DemoLogin {
+        role: Role::Picker,
+        name: "Imran Picker",
+        email: "picker2@quickcommerce.dev",
+        password: "Picker@12345",
+        store: Some("ADW"),
+    },
+    DemoLogin {
+        role: Role::Picker,
+        name: "Leela Picker",
+        email: "picker3@quickcommerce.dev",
+        password: "Picker@12345",
+        store: Some("LPL"),
+    },
 ];
 
 /// A demo dark store: Mumbai, a zone drawn around its neighbourhood (longitude,
@@ -257,7 +278,13 @@ async fn demo_stores(state: &AppState) -> anyhow::Result<()> {
                 paused: false,
                 // A demo starts with every rider off shift: the first orders still get
                 // a promise (the wait for a rider is part of it) before riders sign in.
-                settings: serde_json::json!({"maxPromiseMinutes": 45, "dispatchMode": "auto"}),
+                // Lower Parel picks and packs before a rider may take an order.
+                settings: if d.code == "LPL" {
+                    serde_json::json!({"maxPromiseMinutes": 45, "dispatchMode": "auto",
+                                       "fulfilment": "on"})
+                } else {
+                    serde_json::json!({"maxPromiseMinutes": 45, "dispatchMode": "auto"})
+                },
             })
             .await?;
     }
@@ -281,6 +308,21 @@ fn store_stock(base: i64, percent: i64, sku: &str, store_index: usize) -> i64 {
 fn bin(category_index: usize, position: usize) -> String {
     let aisle = char::from(b'A' + (category_index % 26) as u8);
     format!("{aisle}{}-{:02}", position / 12 + 1, position % 12 + 1)
+}
+
+/// A demo EAN-13 for a product: India's 890 prefix, nine digits from the SKU, and the
+/// check digit.
+pub fn demo_barcode(sku: &str) -> String {
+    let h = sku.bytes().fold(1_469_598_103_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211)
+    });
+    let body = format!("890{:09}", h % 1_000_000_000);
+    let sum: u32 = body
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
 }
 
 /// Insert the catalog and stock it at every store that is set up; products whose SKU
@@ -332,6 +374,9 @@ pub async fn catalog(state: &AppState) -> anyhow::Result<usize> {
             Err(e) => return Err(e.into()),
         };
         added += 1;
+        store
+            .set_barcode(&product.id, &demo_barcode(&p.sku))
+            .await?;
         for (i, s) in stores.iter().enumerate() {
             // A demo store holds its share, a few products sold out; others the figure.
             let stock = match DEMO_STORES.iter().find(|d| d.code == s.code) {
@@ -379,7 +424,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<usize> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         // A rider works at their demo store, or the first store there is.
         let home_store_id = match d.role {
-            Role::Delivery => d
+            Role::Delivery | Role::Picker => d
                 .store
                 .and_then(|code| stores.iter().find(|s| s.code == code))
                 .or(stores.first())

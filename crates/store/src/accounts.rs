@@ -8,9 +8,9 @@ use crate::{Store, StoreError, StoreResult};
 use qc_domain::{Role, UserStatus};
 
 const USER_BY_ID: &str = "SELECT id, email, name, phone, role, status, password_hash, \
-    token_version, created_at, updated_at FROM users WHERE id = $1";
+    token_version, created_at, updated_at, store_id FROM users WHERE id = $1";
 const USER_BY_EMAIL: &str = "SELECT id, email, name, phone, role, status, password_hash, \
-    token_version, created_at, updated_at FROM users WHERE email = $1";
+    token_version, created_at, updated_at, store_id FROM users WHERE email = $1";
 
 pub(crate) fn user_from_row(r: &Row) -> StoreResult<User> {
     let role: String = r.get("role")?;
@@ -26,6 +26,7 @@ pub(crate) fn user_from_row(r: &Row) -> StoreResult<User> {
         token_version: r.get("token_version")?,
         created_at: from_ms(r.get("created_at")?),
         updated_at: from_ms(r.get("updated_at")?),
+        store_id: r.get("store_id")?,
     })
 }
 
@@ -45,7 +46,8 @@ impl Store {
             let now = now_ms();
             let inserted = sql(
                 "INSERT INTO users (id, email, name, phone, role, status, password_hash, \
-                 token_version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'active', $6, 0, $7, $7) \
+                 token_version, created_at, updated_at, store_id) \
+                 VALUES ($1, $2, $3, $4, $5, 'active', $6, 0, $7, $7, $8) \
                  ON CONFLICT (email) DO NOTHING",
             )
             .bind(&id)
@@ -55,6 +57,11 @@ impl Store {
             .bind(u.role.as_str())
             .bind(&u.password_hash)
             .bind(now)
+            .bind(if u.role == Role::Picker {
+                u.home_store_id.as_deref()
+            } else {
+                None
+            })
             .execute(&mut tx)
             .await?;
             if inserted == 0 {
@@ -63,8 +70,10 @@ impl Store {
                 ));
             }
             if u.role == Role::Delivery {
-                sql("INSERT INTO delivery_partners (user_id, created_at, home_store_id) \
-                     VALUES ($1, $2, $3)")
+                sql(
+                    "INSERT INTO delivery_partners (user_id, created_at, home_store_id) \
+                     VALUES ($1, $2, $3)",
+                )
                 .bind(&id)
                 .bind(now)
                 .bind(&u.home_store_id)
@@ -188,5 +197,86 @@ impl Store {
             Ok(user)
         })
         .await
+    }
+
+    /// Keep a one-time password link (only its hash), valid until `expires_at`; earlier
+    /// unused links of the same user and purpose stop working.
+    pub async fn create_password_token(
+        &self,
+        user_id: &str,
+        purpose: &str,
+        token_hash: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<()> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let now = now_ms();
+            sql("UPDATE password_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 \
+                 AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .bind(purpose)
+            .execute(&mut tx)
+            .await?;
+            sql("INSERT INTO password_tokens (token_hash, user_id, purpose, expires_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(purpose)
+            .bind(expires_at.timestamp_millis())
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+            tx.commit().await
+        })
+        .await
+    }
+
+    /// Use a one-time link: set the password and end every session, once. An unknown,
+    /// used or expired link → [`StoreError::NotFound`].
+    pub async fn redeem_password_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<User> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let user_id: Option<String> = sql(
+                "UPDATE password_tokens SET used_at = $1 WHERE token_hash = $2 \
+                 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+            )
+            .bind(at.timestamp_millis())
+            .bind(token_hash)
+            .scalar_optional(&mut tx)
+            .await?;
+            let user_id = user_id.ok_or(StoreError::NotFound)?;
+            sql(
+                "UPDATE users SET password_hash = $1, token_version = token_version + 1, \
+                 updated_at = $2 WHERE id = $3",
+            )
+            .bind(password_hash)
+            .bind(at.timestamp_millis())
+            .bind(&user_id)
+            .execute(&mut tx)
+            .await?;
+            let user = user_in(&mut tx, &user_id).await?;
+            tx.commit().await?;
+            Ok(user)
+        })
+        .await
+    }
+
+    /// Staff (pickers), of one store or all, newest first.
+    pub async fn list_staff(&self, store_id: Option<&str>) -> StoreResult<Vec<User>> {
+        let rows = sql(
+            "SELECT id, email, name, phone, role, status, password_hash, token_version, \
+             created_at, updated_at, store_id FROM users WHERE role = 'picker' \
+             AND ($1 IS NULL OR store_id = $1) ORDER BY created_at DESC LIMIT 500",
+        )
+        .bind(store_id)
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter().map(user_from_row).collect()
     }
 }

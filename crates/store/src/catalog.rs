@@ -21,8 +21,8 @@ pub(crate) fn product_select(store_param: Option<usize>) -> String {
         "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
          c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
          p.price, p.mrp, CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock, ss.bin AS bin, \
-         p.brand, p.tags, p.is_active, c.is_active AS category_active, p.created_at, p.updated_at \
-         FROM products p JOIN categories c ON c.id = p.category_id {stock}"
+         p.brand, p.tags, p.is_active, c.is_active AS category_active, p.created_at, p.updated_at, \
+         p.barcode FROM products p JOIN categories c ON c.id = p.category_id {stock}"
     )
 }
 
@@ -44,6 +44,7 @@ pub(crate) fn product_from_row(r: &Row) -> StoreResult<Product> {
         mrp: Money(r.get("mrp")?),
         stock: r.get("stock")?,
         bin: r.get("bin")?,
+        barcode: r.get("barcode")?,
         brand: r.get("brand")?,
         tags: serde_json::from_str(&tags).unwrap_or_default(),
         is_active: r.get("is_active")?,

@@ -30,6 +30,8 @@ pub(crate) fn profile_from_row(r: &Row) -> StoreResult<PartnerProfile> {
         total_deliveries: r.get("total_deliveries")?,
         total_earnings: Money(r.get("total_earnings")?),
         active_orders: r.get("active_orders")?,
+        rating_sum: r.get("rating_sum")?,
+        rating_count: r.get("rating_count")?,
     })
 }
 
@@ -109,7 +111,7 @@ impl Store {
         let mut conn = self.read().await?;
         let rows = sql(
             "SELECT * FROM orders WHERE status = 'pending' AND partner_id IS NULL \
-             AND store_id = $2 AND (dispatch IS NULL OR dispatch <> 'offering') \
+             AND store_id = $2 AND (dispatch IS NULL OR dispatch = 'broadcast') \
              ORDER BY created_at ASC LIMIT $1",
         )
         .bind(limit)
@@ -192,7 +194,7 @@ impl Store {
                  AND EXISTS (SELECT 1 FROM delivery_partners WHERE user_id = $1 \
                    AND is_verified = TRUE AND is_available = TRUE AND status = 'active' \
                    AND home_store_id = orders.store_id) \
-                 AND (dispatch IS NULL OR dispatch <> 'offering' OR EXISTS ( \
+                 AND (dispatch IS NULL OR dispatch = 'broadcast' OR EXISTS ( \
                    SELECT 1 FROM dispatch_offers f WHERE f.order_id = orders.id \
                    AND f.partner_id = $1 AND f.state = 'live' AND f.expires_at > $2))",
             )
@@ -219,7 +221,7 @@ impl Store {
                         } else if p.is_available
                             && p.is_verified
                             && p.status == PartnerStatus::Active
-                            && o.dispatch == DispatchState::Offering
+                            && o.dispatch != DispatchState::Broadcast
                         {
                             StoreError::Ineligible("not_offered")
                         } else {
@@ -272,9 +274,11 @@ impl Store {
         };
         self.write(|| async move {
             let mut tx = self.begin().await?;
+            // A store that picks and packs hands the order over only once it is packed.
             let done = sql_built(format!(
                 "UPDATE orders SET status = $1, {column} = $2, updated_at = $2 \
-                 WHERE id = $3 AND partner_id = $4 AND status = $5"
+                 WHERE id = $3 AND partner_id = $4 AND status = $5 \
+                 AND (fulfilment IS NULL OR fulfilment = 'packed')"
             ))
             .bind(to.as_str())
             .bind(at.timestamp_millis())
@@ -284,6 +288,18 @@ impl Store {
             .execute(&mut tx)
             .await?;
             if done == 0 {
+                if let Some(o) = order_in(&mut tx, order_id).await?
+                    && o.partner_id.as_deref() == Some(partner_id)
+                    && o.status == from
+                    && o.pick.fulfilment.is_some()
+                    && o.pick.fulfilment != Some(qc_domain::fulfilment::Fulfilment::Packed)
+                {
+                    return Err(StoreError::Refused(
+                        "order_not_packed",
+                        "The store is still packing this order: pick it up once it is ready."
+                            .into(),
+                    ));
+                }
                 return Err(diagnose(&mut tx, order_id, partner_id).await);
             }
             let change = record(
@@ -474,6 +490,70 @@ impl Store {
             .collect()
     }
 
+    /// The customer rates a delivered order once (1-5), maybe with a comment and a tip
+    /// for the rider (added to their earnings), in one transaction. Not the customer's
+    /// order → NotFound; not delivered → InvalidState; rated before → `already_rated`.
+    pub async fn rate_order(
+        &self,
+        order_id: &str,
+        customer_id: &str,
+        rating: &Rating,
+    ) -> StoreResult<OrderChange> {
+        self.write(|| async move {
+            let mut tx = self.begin().await?;
+            let at = rating.at.timestamp_millis();
+            let done = sql(
+                "UPDATE orders SET rating = $1, rating_comment = $2, tip = $3, rated_at = $4, \
+                 updated_at = $4 WHERE id = $5 AND customer_id = $6 AND status = 'delivered' \
+                 AND rated_at IS NULL",
+            )
+            .bind(rating.stars)
+            .bind(rating.comment.as_deref())
+            .bind(rating.tip.minor())
+            .bind(at)
+            .bind(order_id)
+            .bind(customer_id)
+            .execute(&mut tx)
+            .await?;
+            let order = match order_in(&mut tx, order_id).await? {
+                Some(o) if o.customer_id == customer_id => o,
+                _ => return Err(StoreError::NotFound),
+            };
+            if done == 0 {
+                return Err(if order.rating.is_some() {
+                    StoreError::Refused("already_rated", "This delivery is already rated.".into())
+                } else {
+                    StoreError::InvalidState(order.status.as_str().to_owned())
+                });
+            }
+            if let Some(partner) = &order.partner_id {
+                sql(
+                    "UPDATE delivery_partners SET rating_sum = rating_sum + $1, \
+                     rating_count = rating_count + 1, total_earnings = total_earnings + $2 \
+                     WHERE user_id = $3",
+                )
+                .bind(rating.stars)
+                .bind(rating.tip.minor())
+                .bind(partner)
+                .execute(&mut tx)
+                .await?;
+            }
+            let change = record(
+                &mut tx,
+                order_id,
+                OrderEventKind::Rated,
+                json!({ "rating": rating.stars, "tip": rating.tip.minor(),
+                        "comment": rating.comment }),
+                Some((customer_id, Role::Customer)),
+                rating.at,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(change)
+        })
+        .await
+    }
+
     /// Payouts since the start of today and of this week (UTC bounds given by the caller).
     pub async fn earnings(
         &self,
@@ -485,9 +565,9 @@ impl Store {
         let mut conn = self.read().await?;
         let sums = sql(
             "SELECT \
-               CAST(COALESCE(SUM(CASE WHEN delivered_at >= $2 THEN payout END), 0) AS BIGINT) AS today, \
-               CAST(COALESCE(SUM(CASE WHEN delivered_at >= $3 THEN payout END), 0) AS BIGINT) AS week, \
-               CAST(COALESCE(SUM(payout), 0) AS BIGINT) AS total, \
+               CAST(COALESCE(SUM(CASE WHEN delivered_at >= $2 THEN payout + tip END), 0) AS BIGINT) AS today, \
+               CAST(COALESCE(SUM(CASE WHEN delivered_at >= $3 THEN payout + tip END), 0) AS BIGINT) AS week, \
+               CAST(COALESCE(SUM(payout + tip), 0) AS BIGINT) AS total, \
                COUNT(CASE WHEN delivered_at >= $2 THEN 1 END) AS n_today, \
                COUNT(CASE WHEN delivered_at >= $3 THEN 1 END) AS n_week, \
                COUNT(*) AS n_total \
@@ -499,7 +579,7 @@ impl Store {
         .fetch_one(&mut conn)
         .await?;
         let rows = sql(
-            "SELECT id, payout, distance_m, delivered_at FROM orders WHERE partner_id = $1 \
+            "SELECT id, payout + tip AS payout, distance_m, delivered_at FROM orders WHERE partner_id = $1 \
              AND status = 'delivered' ORDER BY delivered_at DESC LIMIT $2",
         )
         .bind(partner_id)

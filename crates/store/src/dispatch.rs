@@ -330,7 +330,7 @@ impl Store {
         let mut conn = self.read().await?;
         let rows = sql(
             "SELECT d.user_id, u.name, d.ignored_offers, d.last_lat, d.last_lng, \
-               d.last_location_at, d.available_since, \
+               d.last_location_at, d.available_since, d.rating_sum, d.rating_count, \
                (SELECT MAX(o.delivered_at) FROM orders o \
                  WHERE o.partner_id = d.user_id AND o.status = 'delivered') AS last_delivered, \
                (SELECT COUNT(*) FROM dispatch_offers f WHERE f.partner_id = d.user_id \
@@ -401,6 +401,8 @@ impl Store {
                 last_location: location,
                 idle_since: opt_ms(idle),
                 carrying,
+                rating_sum: r.get("rating_sum")?,
+                rating_count: r.get("rating_count")?,
             });
         }
         Ok(out)

@@ -19,6 +19,9 @@ pub enum StoreError {
     /// `partner_unavailable`, `partner_suspended`).
     #[error("partner not eligible: {0}")]
     Ineligible(&'static str),
+    /// A business rule refused the operation: a client-facing code and message.
+    #[error("{0}: {1}")]
+    Refused(&'static str, String),
     /// The row exists but is not in a state that allows the operation.
     #[error("invalid state: {0}")]
     InvalidState(String),

@@ -15,6 +15,7 @@ mod db;
 mod delivery;
 mod dispatch;
 mod error;
+mod fulfilment;
 pub mod models;
 mod operations;
 mod orders;
@@ -25,6 +26,7 @@ pub mod testing;
 
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};
+pub use fulfilment::{FulfilmentFigures, PickAction, PickOutcome, PickerRef};
 pub use models::*;
 
 use db::{Conn, Pools, Tx};

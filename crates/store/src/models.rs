@@ -18,6 +18,8 @@ pub struct User {
     pub token_version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The store a picker works in.
+    pub store_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,7 +29,7 @@ pub struct NewUser {
     pub phone: Option<String>,
     pub role: Role,
     pub password_hash: String,
-    /// A delivery partner's home store.
+    /// A delivery partner's home store, or the store a picker works in.
     pub home_store_id: Option<String>,
 }
 
@@ -79,6 +81,8 @@ pub struct Product {
     pub stock: i64,
     /// Where it is shelved in that store (e.g. `A-03-2`), if known.
     pub bin: Option<String>,
+    /// Its EAN, which pickers scan or type.
+    pub barcode: Option<String>,
     pub brand: Option<String>,
     pub tags: Vec<String>,
     pub image_url: String,
@@ -168,7 +172,82 @@ pub struct OrderItem {
     pub unit: String,
     pub unit_price: Money,
     pub quantity: u32,
+    /// What the line costs: `unit_price × quantity` until picking changes it.
     pub line_total: Money,
+    /// The customer's choice for a shortage and what the picker did.
+    pub pick: LinePick,
+}
+
+/// A line in the store: the customer's choice, the picker's action.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LinePick {
+    /// The line's number in the order, from 0 (`lineId` to clients).
+    pub line: i64,
+    pub substitution: qc_domain::fulfilment::SubstitutionPref,
+    pub state: LinePickState,
+    /// Units of the ordered product found (short, proposed, substituted lines).
+    pub found: Option<u32>,
+    pub substitute: Option<Substitute>,
+}
+
+/// [`qc_domain::fulfilment::PickState`] with a default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinePickState(pub qc_domain::fulfilment::PickState);
+
+impl Default for LinePickState {
+    fn default() -> Self {
+        LinePickState(qc_domain::fulfilment::PickState::Pending)
+    }
+}
+
+/// Another product in place of the units not found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Substitute {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_price: Money,
+    pub quantity: u32,
+    /// While proposed: when no answer means no.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl OrderItem {
+    /// Units of the ordered product and of its substitute that left the shelf for this
+    /// line (what a cancellation puts back).
+    pub fn taken(&self) -> (u32, u32) {
+        use qc_domain::fulfilment::PickState as P;
+        match self.pick.state.0 {
+            P::Pending | P::Picked => (self.quantity, 0),
+            P::Short => (self.pick.found.unwrap_or(0), 0),
+            P::Proposed | P::Substituted => (
+                self.pick.found.unwrap_or(0),
+                self.pick.substitute.as_ref().map_or(0, |s| s.quantity),
+            ),
+        }
+    }
+}
+
+/// How a customer rated a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    pub stars: i64,
+    pub comment: Option<String>,
+    pub tip: Money,
+    pub at: DateTime<Utc>,
+}
+
+/// An order in the store (fulfilment on): none for stores without picking.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrderPick {
+    pub fulfilment: Option<qc_domain::fulfilment::Fulfilment>,
+    pub picker_id: Option<String>,
+    pub picking_at: Option<DateTime<Utc>>,
+    pub packed_at: Option<DateTime<Utc>>,
+    pub bags: Option<i64>,
+    /// A held order's dispatch starts then (or when packed, if sooner).
+    pub release_at: Option<DateTime<Utc>>,
 }
 
 /// An order with its lines.
@@ -199,6 +278,10 @@ pub struct Order {
     pub promised_at: Option<DateTime<Utc>>,
     /// How the order reaches a partner: offers one at a time, or every partner at once.
     pub dispatch: DispatchState,
+    /// Picking and packing, for stores that do it.
+    pub pick: OrderPick,
+    /// The customer's rating after delivery (1-5), comment and tip to the rider.
+    pub rating: Option<Rating>,
     pub created_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub picked_up_at: Option<DateTime<Utc>>,
@@ -227,6 +310,8 @@ pub enum DispatchState {
     Offering,
     /// Every available partner of the store may take it (`broadcast` mode, or escalated).
     Broadcast,
+    /// Not offered yet: the store is picking it, and riders hear of it as packing ends.
+    Held,
 }
 
 impl DispatchState {
@@ -234,6 +319,7 @@ impl DispatchState {
         match self {
             DispatchState::Offering => "offering",
             DispatchState::Broadcast => "broadcast",
+            DispatchState::Held => "held",
         }
     }
 }
@@ -341,6 +427,9 @@ pub struct DispatchCandidate {
     pub idle_since: Option<DateTime<Utc>>,
     /// Orders the partner carries now.
     pub carrying: Vec<CarriedOrder>,
+    /// Customers' ratings: sum and count.
+    pub rating_sum: i64,
+    pub rating_count: i64,
 }
 
 /// An order a partner carries.
@@ -437,6 +526,17 @@ pub struct PartnerProfile {
     pub total_deliveries: i64,
     pub total_earnings: Money,
     pub active_orders: i64,
+    /// Customers' ratings: sum and count.
+    pub rating_sum: i64,
+    pub rating_count: i64,
+}
+
+impl PartnerProfile {
+    /// Customers' mean rating to one decimal; `None` before the first.
+    pub fn mean_rating(&self) -> Option<f64> {
+        (self.rating_count > 0)
+            .then(|| (self.rating_sum as f64 / self.rating_count as f64 * 10.0).round() / 10.0)
+    }
 }
 
 /// Which of a partner's orders to list.

@@ -6,6 +6,7 @@ use crate::db::{Executor, Row, Tx, sql, sql_built};
 use crate::models::*;
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, TimeZone, Utc};
+use qc_domain::fulfilment::{Fulfilment, PickState, SubstitutionPref};
 use qc_domain::{Money, OrderEventKind, OrderStatus, PaymentMethod, Role};
 use serde_json::json;
 
@@ -67,7 +68,31 @@ fn order_from_row(r: &Row, items: Vec<OrderItem>) -> StoreResult<Order> {
         promised_at: opt_ms(r.get("promised_at")?),
         dispatch: match r.get::<Option<String>, _>("dispatch")?.as_deref() {
             Some("offering") => DispatchState::Offering,
+            Some("held") => DispatchState::Held,
             _ => DispatchState::Broadcast,
+        },
+        pick: OrderPick {
+            fulfilment: match r.get::<Option<String>, _>("fulfilment")? {
+                Some(f) => Some(Fulfilment::parse(&f).ok_or_else(|| bad_value("fulfilment", &f))?),
+                None => None,
+            },
+            picker_id: r.get("picker_id")?,
+            picking_at: opt_ms(r.get("picking_at")?),
+            packed_at: opt_ms(r.get("packed_at")?),
+            bags: r.get("bags")?,
+            release_at: opt_ms(r.get("release_at")?),
+        },
+        rating: match (
+            r.get::<Option<i64>, _>("rating")?,
+            r.get::<Option<i64>, _>("rated_at")?,
+        ) {
+            (Some(stars), Some(at)) => Some(Rating {
+                stars,
+                comment: r.get("rating_comment")?,
+                tip: Money(r.get("tip")?),
+                at: from_ms(at),
+            }),
+            _ => None,
         },
         created_at: from_ms(r.get("created_at")?),
         accepted_at: opt_ms(r.get("accepted_at")?),
@@ -81,6 +106,31 @@ fn order_from_row(r: &Row, items: Vec<OrderItem>) -> StoreResult<Order> {
 
 fn item_from_row(r: &Row) -> StoreResult<(String, OrderItem)> {
     let qty: i64 = r.get("quantity")?;
+    let count = |v: Option<i64>| v.map(|n| u32::try_from(n).unwrap_or(0));
+    let pref: String = r.get("substitution")?;
+    let state: String = r.get("pick_state")?;
+    let substitute = match r.get::<Option<String>, _>("sub_product_id")? {
+        Some(product_id) => Some(Substitute {
+            product_id,
+            sku: r.get::<Option<String>, _>("sub_sku")?.unwrap_or_default(),
+            name: r.get::<Option<String>, _>("sub_name")?.unwrap_or_default(),
+            unit: r.get::<Option<String>, _>("sub_unit")?.unwrap_or_default(),
+            unit_price: Money(r.get::<Option<i64>, _>("sub_unit_price")?.unwrap_or(0)),
+            quantity: count(r.get("sub_qty")?).unwrap_or(0),
+            expires_at: opt_ms(r.get("sub_expires_at")?),
+        }),
+        None => None,
+    };
+    let pick = LinePick {
+        line: r.get("line")?,
+        substitution: SubstitutionPref::parse(&pref)
+            .ok_or_else(|| bad_value("substitution", &pref))?,
+        state: LinePickState(
+            PickState::parse(&state).ok_or_else(|| bad_value("pick_state", &state))?,
+        ),
+        found: count(r.get("picked_qty")?),
+        substitute,
+    };
     Ok((
         r.get("order_id")?,
         OrderItem {
@@ -91,6 +141,7 @@ fn item_from_row(r: &Row) -> StoreResult<(String, OrderItem)> {
             unit_price: Money(r.get("unit_price")?),
             quantity: u32::try_from(qty).unwrap_or(0),
             line_total: Money(r.get("line_total")?),
+            pick,
         },
     ))
 }
@@ -214,24 +265,44 @@ pub(crate) async fn record(
 /// Put the items of an order back on its store's shelf; the stock each product is left
 /// with there.
 pub(crate) async fn restock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
-    let mut items: Vec<&OrderItem> = order.items.iter().collect();
-    items.sort_by(|a, b| a.product_id.cmp(&b.product_id));
-    let mut levels = Vec::with_capacity(items.len());
-    for it in items {
+    // What left the shelf: each line's own units and its substitute's (picking may have
+    // found fewer; the missing units were never there).
+    let mut back: Vec<(&str, u32)> = Vec::with_capacity(order.items.len());
+    for it in &order.items {
+        let (own, sub) = it.taken();
+        back.push((it.product_id.as_str(), own));
+        if let Some(s) = &it.pick.substitute {
+            back.push((s.product_id.as_str(), sub));
+        }
+    }
+    back.retain(|(_, n)| *n > 0);
+    back.sort_by(|a, b| a.0.cmp(b.0));
+    put_back(tx, &order.store_id, &back).await
+}
+
+/// Put `(product, units)` back on a store's shelf, in the given order; the stock each
+/// product is left with.
+pub(crate) async fn put_back(
+    tx: &mut Tx,
+    store_id: &str,
+    back: &[(&str, u32)],
+) -> StoreResult<Vec<StockLevel>> {
+    let mut levels = Vec::with_capacity(back.len());
+    for (product_id, quantity) in back {
         let row = sql("UPDATE store_stock SET stock = stock + $1, \
              sold = CASE WHEN sold > $1 THEN sold - $1 ELSE 0 END \
              WHERE store_id = $2 AND product_id = $3 RETURNING stock, \
              (SELECT p.is_active AND c.is_active FROM products p \
               JOIN categories c ON c.id = p.category_id WHERE p.id = $3) AS active")
-        .bind(i64::from(it.quantity))
-        .bind(&order.store_id)
-        .bind(&it.product_id)
+        .bind(i64::from(*quantity))
+        .bind(store_id)
+        .bind(*product_id)
         .fetch_optional(tx)
         .await?;
         if let Some(r) = row {
             levels.push(StockLevel {
-                store_id: order.store_id.clone(),
-                product_id: it.product_id.clone(),
+                store_id: store_id.to_owned(),
+                product_id: (*product_id).to_owned(),
                 stock: r.get("stock")?,
                 active: r.get::<Option<bool>, _>("active")?.unwrap_or(false),
             });
@@ -285,8 +356,9 @@ pub(crate) async fn insert_placed(
         let mut q = sql_built(format!(
             "INSERT INTO orders (id, customer_id, status, subtotal, delivery_fee, total, \
              payment_method, address, dest_lat, dest_lng, confirmation_code, notes, last_seq, \
-             created_at, updated_at, store_id, promised_minutes, promised_at, dispatch) VALUES {}",
-            values(chunk.len(), 19)
+             created_at, updated_at, store_id, promised_minutes, promised_at, dispatch, \
+             fulfilment, release_at) VALUES {}",
+            values(chunk.len(), 21)
         ));
         for (order, _) in chunk {
             let at = order.created_at.timestamp_millis();
@@ -309,6 +381,8 @@ pub(crate) async fn insert_placed(
             q.push(order.promised_minutes);
             q.push(order.promised_at.map(|t| t.timestamp_millis()));
             q.push(order.dispatch.as_str());
+            q.push(order.pick.fulfilment.map(Fulfilment::as_str));
+            q.push(order.pick.release_at.map(|t| t.timestamp_millis()));
         }
         q.execute(tx).await?;
 
@@ -341,8 +415,8 @@ pub(crate) async fn insert_placed(
     for chunk in lines.chunks(100) {
         let mut q = sql_built(format!(
             "INSERT INTO order_items (order_id, line, product_id, sku, name, unit, unit_price, \
-             quantity, line_total) VALUES {}",
-            values(chunk.len(), 9)
+             quantity, line_total, substitution) VALUES {}",
+            values(chunk.len(), 10)
         ));
         for (order, n, it) in chunk {
             q.push(order.id.as_str());
@@ -354,6 +428,7 @@ pub(crate) async fn insert_placed(
             q.push(it.unit_price.minor());
             q.push(i64::from(it.quantity));
             q.push(it.line_total.minor());
+            q.push(it.pick.substitution.as_str());
         }
         q.execute(tx).await?;
     }
@@ -691,7 +766,9 @@ impl Store {
             let mut tx = self.begin().await?;
             let done = sql_built(format!(
                 "UPDATE orders SET status = 'cancelled', cancelled_at = $1, cancel_reason = $2, \
-                 cancelled_by = $3, updated_at = $1 WHERE id = $4 AND status IN {allowed} \
+                 cancelled_by = $3, updated_at = $1, \
+                 fulfilment = CASE WHEN fulfilment IS NULL THEN NULL ELSE 'cancelled' END \
+                 WHERE id = $4 AND status IN {allowed} \
                  AND (NOT $5 OR customer_id = $6)"
             ))
             .bind(at.timestamp_millis())

@@ -172,7 +172,8 @@ fn order_of(shop: &str, customer: &str, lines: &[(&Product, u32)]) -> Order {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let items: Vec<OrderItem> = lines
         .iter()
-        .map(|(p, q)| OrderItem {
+        .enumerate()
+        .map(|(n, (p, q))| OrderItem {
             product_id: p.id.clone(),
             sku: p.sku.clone(),
             name: p.name.clone(),
@@ -180,6 +181,10 @@ fn order_of(shop: &str, customer: &str, lines: &[(&Product, u32)]) -> Order {
             unit_price: p.price,
             quantity: *q,
             line_total: p.price * *q,
+            pick: LinePick {
+                line: n as i64,
+                ..Default::default()
+            },
         })
         .collect();
     let subtotal = items.iter().fold(Money::ZERO, |a, i| a + i.line_total);
@@ -189,6 +194,8 @@ fn order_of(shop: &str, customer: &str, lines: &[(&Product, u32)]) -> Order {
         promised_minutes: Some(20),
         promised_at: Some(now + chrono::Duration::minutes(20)),
         dispatch: DispatchState::Broadcast,
+        pick: OrderPick::default(),
+        rating: None,
         customer_id: customer.into(),
         partner_id: None,
         status: OrderStatus::Pending,

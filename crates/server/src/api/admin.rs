@@ -203,6 +203,9 @@ pub struct AdminPartnerView {
     pub last_location: Option<LocationView>,
     pub total_deliveries: i64,
     pub total_earnings: i64,
+    /// Customers' mean rating (1-5) and how many rated; `None` before the first.
+    pub rating: Option<f64>,
+    pub rating_count: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -338,6 +341,8 @@ pub struct OnlineCounts {
     pub customers: usize,
     pub delivery: usize,
     pub admin: usize,
+    /// Dark-store pickers.
+    pub pickers: usize,
     pub total: usize,
 }
 
@@ -350,9 +355,10 @@ impl OnlineCounts {
                 qc_domain::Role::Customer => c.customers += 1,
                 qc_domain::Role::Delivery => c.delivery += 1,
                 qc_domain::Role::Admin => c.admin += 1,
+                qc_domain::Role::Picker => c.pickers += 1,
             }
         }
-        c.total = c.customers + c.delivery + c.admin;
+        c.total = c.customers + c.delivery + c.admin + c.pickers;
         c
     }
 }

@@ -69,6 +69,9 @@ pub struct ProductView {
     /// Where it is shelved at that store (admins and pickers), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
+    /// Its EAN (pickers scan or type it), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
 }
 
 impl From<&Product> for ProductView {
@@ -93,6 +96,7 @@ impl From<&Product> for ProductView {
             image_url: p.image_url.clone(),
             is_active: p.is_active,
             bin: p.bin.clone(),
+            barcode: p.barcode.clone(),
         }
     }
 }
@@ -165,6 +169,10 @@ pub struct CartLineRequest {
     pub product_id: String,
     #[schema(example = 2)]
     pub quantity: i64,
+    /// What to do if the store runs short of this line (stores that pick and pack):
+    /// `best_match` (default: a similar product; a dearer one needs your yes) or `refund`.
+    #[schema(example = "best_match")]
+    pub substitution: Option<String>,
 }
 
 /// `POST /api/customer/cart/validate`

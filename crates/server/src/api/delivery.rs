@@ -40,6 +40,9 @@ pub struct PartnerView {
     pub last_location: Option<LocationView>,
     /// The store whose orders this partner is offered.
     pub home_store: Option<super::StoreRef>,
+    /// Customers' mean rating (1-5) and how many rated; `None` before the first.
+    pub rating: Option<f64>,
+    pub rating_count: i64,
 }
 
 impl From<&PartnerProfile> for PartnerView {
@@ -54,6 +57,8 @@ impl From<&PartnerProfile> for PartnerView {
             total_deliveries: p.total_deliveries,
             total_earnings: p.total_earnings.minor(),
             active_orders: p.active_orders,
+            rating: p.mean_rating(),
+            rating_count: p.rating_count,
             last_location: p
                 .last_location
                 .map(|(lat, lng, at)| LocationView { lat, lng, at }),

@@ -8,6 +8,7 @@ mod catalog;
 mod delivery;
 mod dispatch;
 mod events;
+mod fulfilment;
 mod orders;
 mod stores;
 
@@ -17,6 +18,7 @@ pub use catalog::*;
 pub use delivery::*;
 pub use dispatch::*;
 pub use events::*;
+pub use fulfilment::*;
 pub use orders::*;
 pub use stores::*;
 

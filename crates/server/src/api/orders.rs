@@ -117,7 +117,108 @@ pub struct OrderItemView {
     /// Minor units, as charged.
     pub price: i64,
     pub quantity: u32,
+    /// What the line costs now (picking may lower it, or an approved substitute change it).
     pub line_total: i64,
+    /// The line's number in the order (`lineId` of the picker and substitution calls).
+    pub line_id: i64,
+    /// `best_match` or `refund`: the customer's choice for a shortage.
+    pub substitution: String,
+    /// What the store did with the line (stores that pick and pack).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pick: Option<LinePickView>,
+}
+
+/// How the customer rated a delivery.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingView {
+    /// 1 to 5 stars.
+    pub rating: i64,
+    pub comment: Option<String>,
+    /// To the rider, minor units (added to their earnings).
+    pub tip: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /api/customer/orders/{orderId}/rating`: once, after delivery.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RatingRequest {
+    /// 1 to 5 stars.
+    pub rating: i64,
+    pub comment: Option<String>,
+    /// For the rider, minor units, 0 to 50000.
+    pub tip: Option<i64>,
+}
+
+/// `order:rated` to the rider and admins.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRatedEvent {
+    pub order_id: String,
+    pub rating: i64,
+    pub tip: i64,
+    pub comment: Option<String>,
+    pub seq: i64,
+}
+
+/// A line after picking.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LinePickView {
+    /// `pending`, `picked`, `short`, `proposed` (a dearer substitute waits for the
+    /// customer) or `substituted`.
+    pub state: String,
+    /// Units of the ordered product found, once short, proposed or substituted.
+    pub found: Option<u32>,
+    pub substitute: Option<SubstituteView>,
+}
+
+/// A product in place of missing units.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubstituteView {
+    pub product_id: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_price: i64,
+    pub quantity: u32,
+    /// While proposed: no answer by then means a refund.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl LinePickView {
+    pub fn of(i: &qc_store::OrderItem) -> LinePickView {
+        LinePickView {
+            state: i.pick.state.0.as_str().to_owned(),
+            found: i.pick.found,
+            substitute: i.pick.substitute.as_ref().map(|s| SubstituteView {
+                product_id: s.product_id.clone(),
+                name: s.name.clone(),
+                unit: s.unit.clone(),
+                unit_price: s.unit_price.minor(),
+                quantity: s.quantity,
+                expires_at: s.expires_at,
+            }),
+        }
+    }
+}
+
+impl OrderItemView {
+    pub fn of(i: &qc_store::OrderItem, picking: bool) -> OrderItemView {
+        OrderItemView {
+            product_id: i.product_id.clone(),
+            sku: i.sku.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            price: i.unit_price.minor(),
+            quantity: i.quantity,
+            line_total: i.line_total.minor(),
+            line_id: i.pick.line,
+            substitution: i.pick.substitution.as_str().to_owned(),
+            pick: picking.then(|| LinePickView::of(i)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -153,6 +254,18 @@ pub struct OrderView {
     pub code_locked: bool,
     pub notes: Option<String>,
     pub cancel_reason: Option<String>,
+    /// Picking in the store (stores that pick and pack): `queued`, `picking`, `packed` or
+    /// `cancelled`; absent where the rider picks up at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfilment: Option<String>,
+    /// Bags packed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bags: Option<i64>,
+    /// The customer's rating of the delivery, once given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<RatingView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The newest event's `seq`; fetch `/events?after=` from here after a reconnect.
     pub last_seq: i64,
     /// The delivery time promised at placement, in minutes, and the moment it runs out.
@@ -187,15 +300,7 @@ impl OrderView {
             items: o
                 .items
                 .iter()
-                .map(|i| OrderItemView {
-                    product_id: i.product_id.clone(),
-                    sku: i.sku.clone(),
-                    name: i.name.clone(),
-                    unit: i.unit.clone(),
-                    price: i.unit_price.minor(),
-                    quantity: i.quantity,
-                    line_total: i.line_total.minor(),
-                })
+                .map(|i| OrderItemView::of(i, o.pick.fulfilment.is_some()))
                 .collect(),
             subtotal: o.subtotal.minor(),
             delivery_fee: o.delivery_fee.minor(),
@@ -207,6 +312,15 @@ impl OrderView {
             code_locked: o.code_attempts >= qc_domain::commerce::MAX_CODE_ATTEMPTS,
             notes: o.notes.clone(),
             cancel_reason: o.cancel_reason.clone(),
+            fulfilment: o.pick.fulfilment.map(|f| f.as_str().to_owned()),
+            bags: o.pick.bags,
+            rating: o.rating.as_ref().map(|r| RatingView {
+                rating: r.stars,
+                comment: r.comment.clone(),
+                tip: r.tip.minor(),
+                at: r.at,
+            }),
+            packed_at: o.pick.packed_at,
             last_seq: o.last_seq,
             promised_minutes: o.promised_minutes,
             promised_at: o.promised_at,

@@ -312,6 +312,8 @@ pub async fn partners(state: &AppState, q: PartnerQuery) -> Result<PartnersRespo
                 let p = r.profile;
                 let remembered = state.riders.get(&p.user_id);
                 AdminPartnerView {
+                    rating: p.mean_rating(),
+                    rating_count: p.rating_count,
                     online: online.contains_key(&p.user_id),
                     id: p.user_id,
                     name: p.name,

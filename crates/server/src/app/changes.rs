@@ -34,8 +34,37 @@ pub async fn order_changed(
     }
     // The store's queue and riders changed: its promise will say so.
     state.stores.load_changed();
+    if order.pick.fulfilment.is_some()
+        && matches!(
+            event.kind,
+            OrderEventKind::Created
+                | OrderEventKind::PickingStarted
+                | OrderEventKind::Packed
+                | OrderEventKind::Cancelled
+        )
+    {
+        // The store's pickers see their queue change.
+        rt.fulfilment_updated(order, event).await;
+    }
     match event.kind {
         OrderEventKind::Created => super::dispatch::start(state, order).await,
+        OrderEventKind::PickingStarted
+        | OrderEventKind::LinePicked
+        | OrderEventKind::LineShort
+        | OrderEventKind::Substituted
+        | OrderEventKind::SubstitutionRejected => rt.order_fulfilment(order, event).await,
+        OrderEventKind::SubstitutionProposed => {
+            rt.order_fulfilment(order, event).await;
+            rt.substitution_proposed(order, event).await;
+        }
+        OrderEventKind::Rated => rt.order_rated(order, event).await,
+        OrderEventKind::Packed => {
+            rt.order_fulfilment(order, event).await;
+            // A held order goes out to riders as it is packed.
+            if event.payload["released"].as_bool() == Some(true) {
+                super::dispatch::start(state, order).await;
+            }
+        }
         OrderEventKind::Accepted => {
             let partner = named_partner(change);
             let built;

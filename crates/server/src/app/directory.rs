@@ -31,6 +31,24 @@ pub struct StoreSettings {
     pub promise: PromiseSettings,
     #[serde(flatten)]
     pub dispatch: qc_domain::dispatch::DispatchSettings,
+    /// `on`: orders are picked and packed by the store's pickers before a rider may take
+    /// them; `off` (default): the rider picks up at once.
+    pub fulfilment: FulfilmentMode,
+}
+
+/// Whether a store picks and packs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FulfilmentMode {
+    On,
+    #[default]
+    Off,
+}
+
+impl StoreSettings {
+    pub fn fulfilment_on(&self) -> bool {
+        self.fulfilment == FulfilmentMode::On
+    }
 }
 
 /// A store, checked and ready to answer questions.
@@ -108,6 +126,9 @@ pub struct Directory {
     store: SharedStore,
     snapshot: RwLock<Arc<Snapshot>>,
     loads: RwLock<HashMap<String, Load>>,
+    /// Pick times measured from each store's recent packed orders:
+    /// `(base minutes, seconds per item)`, once there is enough history.
+    measured: RwLock<HashMap<String, (f64, f64)>>,
     load_dirty: Notify,
     stores_dirty: Notify,
     rider_speed_kmh: f64,
@@ -119,6 +140,7 @@ impl Directory {
             store,
             snapshot: RwLock::default(),
             loads: RwLock::default(),
+            measured: RwLock::default(),
             load_dirty: Notify::new(),
             stores_dirty: Notify::new(),
             rider_speed_kmh,
@@ -187,6 +209,50 @@ impl Directory {
         Ok(())
     }
 
+    /// Measure each store's pick times from its packed orders of the last 7 days.
+    pub async fn refresh_pick_times(&self) -> qc_store::StoreResult<()> {
+        let since = chrono::Utc::now() - chrono::Duration::days(7);
+        let rows = self.store.pick_history(since).await?;
+        let snap = self.snap();
+        let measured = rows
+            .into_iter()
+            .filter_map(|(id, h)| {
+                let fallback = snap
+                    .by_id
+                    .get(&id)
+                    .map_or(12.0, |s| s.settings.promise.pick_per_item_seconds);
+                qc_domain::fulfilment::measured_pick_times(&h, fallback).map(|m| (id, m))
+            })
+            .collect();
+        *self.measured.write().unwrap_or_else(|p| p.into_inner()) = measured;
+        Ok(())
+    }
+
+    /// The pick times a store's promise uses: `(base minutes, seconds per item,
+    /// measured)` — measured for a store that picks once it has enough history, else its
+    /// settings.
+    pub fn pick_times(&self, store: &StoreInfo) -> (f64, f64, bool) {
+        let measured = store
+            .settings
+            .fulfilment_on()
+            .then(|| {
+                self.measured
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(store.id())
+                    .copied()
+            })
+            .flatten();
+        match measured {
+            Some((base, per_item)) => (base, per_item, true),
+            None => (
+                store.settings.promise.pick_base_minutes,
+                store.settings.promise.pick_per_item_seconds,
+                false,
+            ),
+        }
+    }
+
     /// An order or a rider changed here: loads are refreshed soon.
     pub fn load_changed(&self) {
         self.load_dirty.notify_one();
@@ -220,6 +286,9 @@ impl Directory {
                 }
                 if let Err(e) = me.reload().await {
                     tracing::warn!(error = %e, "could not reload stores");
+                }
+                if let Err(e) = me.refresh_pick_times().await {
+                    tracing::warn!(error = %e, "could not measure pick times");
                 }
             }
         });
@@ -258,8 +327,14 @@ impl Directory {
         items: u32,
         now: DateTime<Utc>,
     ) -> Quote {
+        let (base, per_item, _) = self.pick_times(store);
+        let settings = qc_domain::store::PromiseSettings {
+            pick_base_minutes: base,
+            pick_per_item_seconds: per_item,
+            ..store.settings.promise
+        };
         let promise = qc_domain::store::promise(
-            &store.settings.promise,
+            &settings,
             &self.load(store.id()),
             items,
             distance_m.unwrap_or(ZIP_ONLY_DISTANCE_M),

@@ -289,6 +289,7 @@ async fn rank(state: &AppState, store: &StoreInfo, order: &Order) -> Result<Vec<
                         promised_at_ms: o.promised_at.map(|t| t.timestamp_millis()),
                     })
                     .collect(),
+                rating: qc_domain::dispatch::rating_score(c.rating_sum, c.rating_count),
             })
         })
         .collect();
@@ -350,6 +351,8 @@ pub async fn start(state: &AppState, order: &Order) {
                 tracing::warn!(order_id = %order.id, error = %e, "could not start dispatch");
             }
         }
+        // Released by the fulfilment sweeper (or packing): see `fulfilment`.
+        DispatchState::Held => {}
     }
 }
 
@@ -693,6 +696,7 @@ pub async fn board(state: &AppState, store_id: Option<&str>) -> Result<Vec<Dispa
             (_, Some(_)) => "offered",
             (DispatchState::Offering, None) => "waiting",
             (DispatchState::Broadcast, None) => "broadcast",
+            (DispatchState::Held, None) => "held",
         };
         out.push(DispatchBoardItem {
             order_id: o.id.clone(),

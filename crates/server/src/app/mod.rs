@@ -15,6 +15,7 @@ pub mod changes;
 pub mod delivery;
 pub mod directory;
 pub mod dispatch;
+pub mod fulfilment;
 pub mod locations;
 pub mod orders;
 pub mod sessions;

@@ -13,6 +13,7 @@ use crate::auth::AuthUser;
 use crate::error::{AppError, Result};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use qc_domain::commerce::{confirmation_code, normalise_cart};
+use qc_domain::fulfilment::SubstitutionPref;
 use qc_domain::{Money, OrderStatus, PaymentMethod, ValidationErrors};
 use qc_store::{
     AdminOrderFilter, Canceller, IdempotencyClaim, IdempotencyRecord, Order, OrderEvent, OrderItem,
@@ -125,6 +126,8 @@ pub async fn place_order(
 /// Everything checked before any write.
 struct Plan {
     lines: Vec<qc_domain::CartLine>,
+    /// Each product's substitution choice (default best match).
+    prefs: std::collections::HashMap<String, SubstitutionPref>,
     address: qc_domain::Address,
     payment: PaymentMethod,
     notes: Option<String>,
@@ -138,6 +141,19 @@ async fn validate(state: &AppState, who: &AuthUser, req: &PlaceOrderRequest) -> 
         .map(|l| (l.product_id.clone(), l.quantity))
         .collect();
     let lines = errors.take(normalise_cart(&raw, state.config.order_limits));
+    let mut prefs = std::collections::HashMap::new();
+    for (n, l) in req.items.iter().enumerate() {
+        match l.substitution.as_deref().map(SubstitutionPref::parse) {
+            None => {}
+            Some(Some(p)) => {
+                prefs.entry(l.product_id.clone()).or_insert(p);
+            }
+            Some(None) => errors.push(
+                &format!("items[{n}].substitution"),
+                "must be best_match or refund",
+            ),
+        }
+    }
     let payment = match req.payment_method.as_deref() {
         None => Some(PaymentMethod::Cash),
         Some(m) => {
@@ -180,6 +196,7 @@ async fn validate(state: &AppState, who: &AuthUser, req: &PlaceOrderRequest) -> 
     match (lines, address, payment) {
         (Some(lines), Some(address), Some(payment)) => Ok(Plan {
             lines,
+            prefs,
             address,
             payment,
             notes: notes.map(str::to_owned),
@@ -251,6 +268,11 @@ async fn create(
                     unit_price: p.price,
                     quantity: line.quantity,
                     line_total,
+                    pick: qc_store::LinePick {
+                        line: i64::try_from(items.len()).unwrap_or(0),
+                        substitution: plan.prefs.get(&p.id).copied().unwrap_or_default(),
+                        ..Default::default()
+                    },
                 });
             }
         }
@@ -268,6 +290,13 @@ async fn create(
     // Milliseconds, as stored: the answer to the placement and every later read agree.
     let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 3);
     let promised = i64::from(quote.promise.minutes);
+    // A store that picks holds the order back from riders until packing nearly ends.
+    let picking = quote.store.settings.fulfilment_on();
+    let release_at = if picking {
+        Some(super::fulfilment::hold_until(state, &quote.store, quote.promise.pick, now).await)
+    } else {
+        None
+    };
     let order = Order {
         id: uuid::Uuid::now_v7().simple().to_string(),
         store_id: quote.store.id().to_owned(),
@@ -290,9 +319,15 @@ async fn create(
         last_seq: 1,
         promised_minutes: Some(promised),
         promised_at: Some(now + chrono::Duration::minutes(promised)),
-        dispatch: match quote.store.settings.dispatch.dispatch_mode {
-            qc_domain::dispatch::DispatchMode::Auto => qc_store::DispatchState::Offering,
-            qc_domain::dispatch::DispatchMode::Broadcast => qc_store::DispatchState::Broadcast,
+        dispatch: match release_at {
+            Some(at) if at > now => qc_store::DispatchState::Held,
+            _ => super::fulfilment::release_target(&quote.store),
+        },
+        rating: None,
+        pick: qc_store::OrderPick {
+            fulfilment: picking.then_some(qc_domain::fulfilment::Fulfilment::Queued),
+            release_at: release_at.filter(|at| *at > now),
+            ..Default::default()
         },
         created_at: now,
         accepted_at: None,
@@ -332,6 +367,58 @@ async fn create(
     .await
     .map_err(|e| AppError::Internal(e.into()))?
 }
+
+/// The customer rates a delivered order (1-5), with an optional comment and tip.
+pub async fn rate(
+    state: &AppState,
+    who: &AuthUser,
+    order_id: &str,
+    req: RatingRequest,
+) -> Result<OrderView> {
+    let mut errors = ValidationErrors::new();
+    if !(1..=5).contains(&req.rating) {
+        errors.push("rating", "must be 1 to 5 stars");
+    }
+    let tip = req.tip.unwrap_or(0);
+    if !(0..=MAX_TIP).contains(&tip) {
+        errors.push(
+            "tip",
+            format!("must be 0 to {} (₹{})", MAX_TIP, MAX_TIP / 100),
+        );
+    }
+    let comment = req
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 500) {
+        errors.push("comment", "must be at most 500 characters");
+    }
+    errors.into_result()?;
+    let rating = qc_store::Rating {
+        stars: req.rating,
+        comment: comment.map(str::to_owned),
+        tip: Money(tip),
+        at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 3),
+    };
+    let change = state
+        .store
+        .rate_order(order_id, &who.id, &rating)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => order_not_found(),
+            StoreError::InvalidState(status) => AppError::conflict(
+                "order_not_delivered",
+                format!("Only a delivered order can be rated; this one is {status}."),
+            ),
+            other => other.into(),
+        })?;
+    order_changed(state, &change, None).await;
+    order_view(state, &change.order).await
+}
+
+/// The largest tip, in minor units (₹500).
+pub const MAX_TIP: i64 = 50_000;
 
 /// The customer's own order, or 404 (someone else's order looks the same as none).
 pub async fn own_order(state: &AppState, who: &AuthUser, order_id: &str) -> Result<Order> {

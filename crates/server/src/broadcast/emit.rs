@@ -1,7 +1,7 @@
 //! Server → client events, sent after the store has committed. Delivery is
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
 
-use super::{ADMINS, Broadcaster, available_room, on_io, role_room, user_room};
+use super::{ADMINS, Broadcaster, available_room, on_io, pickers_room, role_room, user_room};
 use crate::api::*;
 use qc_domain::Role;
 use qc_store::{Order, OrderEvent};
@@ -80,6 +80,102 @@ impl Broadcaster {
         }) {
             tracing::debug!(error = %e, "emit order:taken failed");
         }
+    }
+
+    /// `fulfilment:updated`: the order joined, moved in or left its store's pick queue.
+    pub async fn fulfilment_updated(&self, order: &Order, event: &OrderEvent) {
+        let data = FulfilmentUpdatedEvent {
+            order_id: order.id.clone(),
+            order_number: order_number(&order.id),
+            store_id: order.store_id.clone(),
+            fulfilment: order
+                .pick
+                .fulfilment
+                .map_or("none", qc_domain::fulfilment::Fulfilment::as_str)
+                .to_owned(),
+            picker_id: order.pick.picker_id.clone(),
+            promised_at: order.promised_at,
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            vec![pickers_room(&order.store_id), ADMINS.to_owned()],
+            "fulfilment:updated",
+            &data,
+        )
+        .await;
+    }
+
+    /// `order:fulfilment-updated`: what picking did to the order, its lines and totals.
+    pub async fn order_fulfilment(&self, order: &Order, event: &OrderEvent) {
+        let data = OrderFulfilmentEvent {
+            order_id: order.id.clone(),
+            kind: event.kind.as_str().to_owned(),
+            fulfilment: order.pick.fulfilment.map(|f| f.as_str().to_owned()),
+            items: order
+                .items
+                .iter()
+                .map(|i| OrderItemView::of(i, true))
+                .collect(),
+            subtotal: order.subtotal.minor(),
+            total: order.total.minor(),
+            bags: order.pick.bags,
+            seq: event.seq,
+            at: event.at,
+        };
+        self.send(
+            Self::order_audience(order),
+            "order:fulfilment-updated",
+            &data,
+        )
+        .await;
+    }
+
+    /// `order:rated`: the rider (and admins) see the stars and the tip.
+    pub async fn order_rated(&self, order: &Order, event: &OrderEvent) {
+        let Some(r) = &order.rating else { return };
+        let data = OrderRatedEvent {
+            order_id: order.id.clone(),
+            rating: r.stars,
+            tip: r.tip.minor(),
+            comment: r.comment.clone(),
+            seq: event.seq,
+        };
+        let mut rooms = vec![ADMINS.to_owned()];
+        if let Some(p) = &order.partner_id {
+            rooms.push(user_room(p));
+        }
+        self.send(rooms, "order:rated", &data).await;
+    }
+
+    /// `order:substitution-proposed`: the customer is asked about a dearer substitute.
+    pub async fn substitution_proposed(&self, order: &Order, event: &OrderEvent) {
+        let p = &event.payload;
+        let line = p["lineId"].as_i64().unwrap_or_default();
+        let Some(item) = order.items.iter().find(|i| i.pick.line == line) else {
+            return;
+        };
+        let Some(sub) = LinePickView::of(item).substitute else {
+            return;
+        };
+        let data = SubstitutionProposedEvent {
+            order_id: order.id.clone(),
+            line_id: line,
+            name: item.name.clone(),
+            ordered: item.quantity,
+            found: item.pick.found.unwrap_or(0),
+            expires_at: sub.expires_at,
+            substitute: sub,
+            line_total_before: p["lineTotalBefore"].as_i64().unwrap_or_default(),
+            line_total_after: p["lineTotalAfter"].as_i64().unwrap_or_default(),
+            seq: event.seq,
+        };
+        self.send(
+            vec![user_room(&order.customer_id), ADMINS.to_owned()],
+            "order:substitution-proposed",
+            &data,
+        )
+        .await;
     }
 
     pub async fn status_updated(&self, order: &Order, event: &OrderEvent) {

@@ -34,6 +34,11 @@ pub fn available_room(store_id: &str) -> String {
     format!("partners:available:{store_id}")
 }
 
+/// The room of a store's pickers: its fulfilment queue.
+pub fn pickers_room(store_id: &str) -> String {
+    format!("pickers:{store_id}")
+}
+
 pub type RedisAdapter = socketioxide_redis::CustomRedisAdapter<Emitter, ReconnectingDriver>;
 
 pub fn user_room(user_id: &str) -> String {

@@ -120,6 +120,7 @@ mod tests {
                 customers: 1,
                 delivery: 1,
                 admin: 0,
+                pickers: 0,
                 total: 2
             }
         );

@@ -43,6 +43,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(store_editor())
         .routes(routes!(store_load))
         .routes(routes!(dispatch_board))
+        .routes(routes!(fulfilment_overview))
+        .routes(routes!(staff, create_staff))
+        .routes(routes!(staff_link))
         .routes(routes!(online_users))
         .routes(routes!(products, create_product))
         .routes(routes!(update_product))
@@ -534,4 +537,62 @@ async fn metrics(State(state): State<AppState>) -> Json<MetricsResponse> {
             },
         },
     })
+}
+
+/// Fulfilment per store (queue, pick times the promise uses, short rate over 7 days) and
+/// the orders waiting to be picked or being picked. Live as `fulfilment:updated`.
+#[utoipa::path(get, path = "/fulfilment", tag = "admin", params(DispatchBoardQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = FulfilmentResponse)))]
+async fn fulfilment_overview(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<DispatchBoardQuery>,
+) -> Result<Json<FulfilmentResponse>> {
+    Ok(Json(
+        crate::app::fulfilment::admin_overview(&state, q.store_id.as_deref()).await?,
+    ))
+}
+
+/// Staff (pickers), of one store or all.
+#[utoipa::path(get, path = "/staff", tag = "admin", params(DispatchBoardQuery),
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = StaffListResponse)))]
+async fn staff(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<DispatchBoardQuery>,
+) -> Result<Json<StaffListResponse>> {
+    Ok(Json(StaffListResponse {
+        success: true,
+        staff: crate::app::fulfilment::list_staff(&state, q.store_id.as_deref()).await?,
+    }))
+}
+
+/// Create a picker for a store. Nobody self-registers as staff: the answer carries a
+/// one-time link (valid 48 h) where the new picker sets their password.
+#[utoipa::path(post, path = "/staff", tag = "admin", request_body = StaffRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 201, body = StaffCreatedResponse), (status = 400, body = ErrorEnvelope),
+        (status = 404, description = "`store_not_found`", body = ErrorEnvelope),
+        (status = 409, description = "`email_taken`", body = ErrorEnvelope)))]
+async fn create_staff(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<StaffRequest>,
+) -> Result<(StatusCode, Json<StaffCreatedResponse>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::app::fulfilment::create_staff(&state, req).await?),
+    ))
+}
+
+/// A new one-time password link for a staff member (the previous one stops working).
+#[utoipa::path(post, path = "/staff/{userId}/link", tag = "admin",
+    params(("userId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = StaffCreatedResponse), (status = 404, body = ErrorEnvelope)))]
+async fn staff_link(
+    State(state): State<AppState>,
+    AppPath(user_id): AppPath<String>,
+) -> Result<Json<StaffCreatedResponse>> {
+    Ok(Json(
+        crate::app::fulfilment::staff_link(&state, &user_id).await?,
+    ))
 }

@@ -21,6 +21,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me, update_me))
         .routes(routes!(change_password))
         .routes(routes!(logout))
+        .routes(routes!(set_password))
+}
+
+/// Set a password with a one-time link's token (a new staff member's first password).
+/// Every session of the account ends; sign in afterwards.
+#[utoipa::path(post, path = "/set-password", tag = "auth", request_body = crate::api::SetPasswordRequest,
+    responses((status = 200, body = MessageResponse),
+        (status = 400, description = "`invalid_link` (unknown, used or expired), or a weak password", body = ErrorEnvelope)))]
+async fn set_password(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<crate::api::SetPasswordRequest>,
+) -> Result<Json<MessageResponse>> {
+    crate::app::fulfilment::set_password(&state, req).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "Password set. Sign in with it now.".into(),
+    }))
 }
 
 /// Create a customer or delivery-partner account (admins cannot self-register).

@@ -25,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(place_order, list_orders))
         .routes(routes!(get_order))
         .routes(routes!(cancel_order))
+        .routes(routes!(answer_substitution))
+        .routes(routes!(rate_order))
         .routes(routes!(order_events))
         .routes(routes!(order_tracking))
 }
@@ -323,5 +325,49 @@ async fn order_tracking(
     Ok(Json(TrackingResponse {
         success: true,
         tracking,
+    }))
+}
+
+/// Answer a dearer substitute the picker proposed (`order:substitution-proposed`):
+/// `{approve: true}` applies it at its price, `false` refunds the missing items. After
+/// `expiresAt` the answer is refused (`proposal_expired`): the items are refunded.
+#[utoipa::path(post, path = "/orders/{orderId}/substitutions/{lineId}", tag = "customer",
+    params(("orderId" = String, Path), ("lineId" = i64, Path)), security(("bearer_auth" = [])),
+    request_body = SubstitutionAnswer,
+    responses((status = 200, body = OrderResponse), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "`no_proposal`, `proposal_expired`", body = ErrorEnvelope)))]
+async fn answer_substitution(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath((order_id, line_id)): AppPath<(String, i64)>,
+    AppJson(req): AppJson<SubstitutionAnswer>,
+) -> Result<Json<OrderResponse>> {
+    let order =
+        crate::app::fulfilment::answer(&state, &who, &order_id, line_id, req.approve).await?;
+    Ok(Json(OrderResponse {
+        success: true,
+        order,
+    }))
+}
+
+/// Rate a delivered order once (1-5 stars), with an optional comment and a tip for the
+/// rider (minor units, up to 50000; added to their earnings). The rider is told
+/// (`order:rated`); admins see ratings, and dispatch uses them to break ties.
+#[utoipa::path(post, path = "/orders/{orderId}/rating", tag = "customer",
+    params(("orderId" = String, Path)), security(("bearer_auth" = [])),
+    request_body = RatingRequest,
+    responses((status = 200, body = OrderResponse), (status = 400, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "`order_not_delivered`, `already_rated`", body = ErrorEnvelope)))]
+async fn rate_order(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppPath(order_id): AppPath<String>,
+    AppJson(req): AppJson<RatingRequest>,
+) -> Result<Json<OrderResponse>> {
+    let order = orders::rate(&state, &who, &order_id, req).await?;
+    Ok(Json(OrderResponse {
+        success: true,
+        order,
     }))
 }

@@ -36,3 +36,7 @@ pub async fn delivery(State(s): State<AppState>, req: Request, next: Next) -> Re
 pub async fn admin(State(s): State<AppState>, req: Request, next: Next) -> Response {
     guard(s, req, next, Role::Admin).await
 }
+
+pub async fn picker(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    guard(s, req, next, Role::Picker).await
+}

@@ -13,6 +13,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .routes(routes!(live))
         .routes(routes!(ready))
+        .routes(routes!(public_config))
+}
+
+/// What the web app reads at start: the map tiles (`QC_MAP_TILE_URL`,
+/// `QC_MAP_TILE_ATTRIBUTION`) and how long a customer has to answer a substitute.
+#[utoipa::path(get, path = "/api/config", tag = "health",
+    responses((status = 200, body = crate::api::PublicConfigResponse)))]
+async fn public_config(State(state): State<AppState>) -> Json<crate::api::PublicConfigResponse> {
+    let c = &state.config;
+    Json(crate::api::PublicConfigResponse {
+        success: true,
+        config: crate::api::PublicConfig {
+            map_tile_url: c.map_tile_url.clone(),
+            map_attribution: c.map_tile_attribution.clone(),
+            substitution_approval_secs: c.substitution_approval.as_secs(),
+        },
+    })
 }
 
 #[derive(Serialize, ToSchema)]

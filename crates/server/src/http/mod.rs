@@ -8,6 +8,7 @@ pub mod extract;
 pub mod guard;
 pub mod health;
 pub mod images;
+pub mod picker;
 pub mod prometheus;
 pub mod stores;
 pub mod web;
@@ -46,6 +47,8 @@ use utoipa_swagger_ui::SwaggerUi;
         crate::api::OrderCancelledEvent, crate::api::LocationEvent,
         crate::api::InventoryUpdatedEvent, crate::api::StockLevel,
         crate::api::LocationUpdate, crate::api::AvailabilityRequest,
+        crate::api::FulfilmentUpdatedEvent, crate::api::OrderFulfilmentEvent,
+        crate::api::SubstitutionProposedEvent,
         crate::error::ErrorEnvelope,
     )),
     tags(
@@ -55,6 +58,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
         (name = "admin", description = "Operations: stats, orders, users, partners, catalog and stock, metrics (admin role)"),
         (name = "delivery", description = "Availability, offers, accept, status flow and earnings (delivery role)"),
+        (name = "picker", description = "Dark-store fulfilment: the pick queue, pick lists, short picks, substitutions and packing (picker role)"),
     )
 )]
 struct ApiDoc;
@@ -88,11 +92,14 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     ));
     let admin =
         admin::router().route_layer(middleware::from_fn_with_state(state.clone(), guard::admin));
+    let picker =
+        picker::router().route_layer(middleware::from_fn_with_state(state.clone(), guard::picker));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/auth", auth::router())
         .nest("/api/admin", admin)
         .nest("/api/customer", customer)
         .nest("/api/delivery", delivery)
+        .nest("/api/picker", picker)
         .nest("/api/stores", stores::router())
         .merge(health::router())
         .split_for_parts()

@@ -165,6 +165,13 @@ async fn setup<A: Adapter>(s: &SocketRef<A>, state: &AppState, session: &Session
             }
             register_partner_events(s, state);
         }
+        Role::Picker => {
+            if let Ok(Some(u)) = state.store.user_by_id(&user.id).await
+                && let Some(store) = &u.store_id
+            {
+                s.join(crate::broadcast::pickers_room(store));
+            }
+        }
         Role::Customer => {}
     }
     let evicted = state.broadcast.presence.connect(

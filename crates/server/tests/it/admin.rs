@@ -53,7 +53,7 @@ async fn drive(app: &TestApp, order_id: &str, partner: &str, to: &[&str]) {
     }
 }
 
-async fn deliver(app: &TestApp, order: &Value, partner: &str) {
+pub async fn deliver(app: &TestApp, order: &Value, partner: &str) {
     let id = order["id"].as_str().unwrap();
     drive(app, id, partner, &["picked_up", "on_the_way"]).await;
     let r = app
@@ -66,7 +66,7 @@ async fn deliver(app: &TestApp, order: &Value, partner: &str) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
-async fn accept(app: &TestApp, order: &Value, partner: &str) {
+pub async fn accept(app: &TestApp, order: &Value, partner: &str) {
     let r = app
         .post(
             &format!(
@@ -126,7 +126,7 @@ async fn stats_and_online_counts_match_a_scripted_day() {
     assert_eq!(online.status, StatusCode::OK);
     assert_eq!(
         online.body,
-        json!({"success": true, "onlineUsers": {"customers": 2, "delivery": 1, "admin": 1, "total": 4}})
+        json!({"success": true, "onlineUsers": {"customers": 2, "delivery": 1, "admin": 1, "pickers": 0, "total": 4}})
     );
 
     let s = app.get("/api/admin/stats", Some(&admin)).await;

@@ -327,7 +327,7 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
         .unwrap();
     assert_eq!(
         online["onlineUsers"],
-        json!({"customers": 1, "delivery": 20, "admin": 0, "total": 21})
+        json!({"customers": 1, "delivery": 20, "admin": 0, "pickers": 0, "total": 21})
     );
 
     // The customer orders on A; partners on A and B receive it and race.
