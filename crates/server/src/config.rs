@@ -22,6 +22,13 @@ pub struct Config {
     /// Map tiles for the web app (`{z}/{x}/{y}` template) and their attribution.
     pub map_tile_url: Option<String>,
     pub map_tile_attribution: Option<String>,
+    /// Outgoing mail (`smtp://user:pass@host:port`, `smtps://…`, or `smtp://…?tls=required`);
+    /// without it, mails (password links) are written to the log.
+    pub smtp_url: Option<Dsn>,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
+    /// Where links in mails point (`FRONTEND_URL`, else this server).
+    pub public_url: String,
     pub env: AppEnv,
     pub port: u16,
     pub database_url: Dsn,
@@ -291,6 +298,15 @@ impl Config {
             substitution_approval: Duration::from_secs(
                 parse_num(vars, "QC_SUBSTITUTION_APPROVAL_SECS", 120_u64)?.clamp(1, 3_600),
             ),
+            smtp_url: vars.get("SMTP_URL").map(Dsn),
+            mail_from: vars
+                .get("MAIL_FROM")
+                .unwrap_or_else(|| "QuickCommerce <no-reply@quickcommerce.local>".to_owned()),
+            public_url: vars
+                .get("FRONTEND_URL")
+                .unwrap_or_else(|| format!("http://localhost:{port}"))
+                .trim_end_matches('/')
+                .to_owned(),
             map_tile_url: vars.get("QC_MAP_TILE_URL"),
             map_tile_attribution: vars.get("QC_MAP_TILE_ATTRIBUTION"),
             demo: false,

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod mail;
 pub mod memory;
 pub mod metrics;
 pub mod seed;
@@ -54,7 +55,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     )
     .await?;
     let demo = config.demo;
-    let state = AppState::new(config, store, broadcast, metrics);
+    let mailer = mail::Mailer::from_config(&config)?;
+    let state = AppState::new(config, store, broadcast, metrics, mailer);
     socket::attach(&state).await?;
     if !demo {
         // With --demo, the demo data creates the stores first (see `seed::demo`).

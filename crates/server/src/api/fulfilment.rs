@@ -238,6 +238,13 @@ pub struct SetPasswordRequest {
     pub password: String,
 }
 
+/// `POST /api/auth/forgot-password`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ForgotPasswordRequest {
+    pub email: String,
+}
+
 /// `GET /api/config`: what the web app reads at start.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

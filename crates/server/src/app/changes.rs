@@ -41,6 +41,9 @@ pub async fn order_changed(
                 | OrderEventKind::PickingStarted
                 | OrderEventKind::Packed
                 | OrderEventKind::Cancelled
+                // The customer answered a substitute (or did not): the picker may go on.
+                | OrderEventKind::Substituted
+                | OrderEventKind::SubstitutionRejected
         )
     {
         // The store's pickers see their queue change.

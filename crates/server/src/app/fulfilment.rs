@@ -18,15 +18,12 @@ use crate::auth::AuthUser;
 use crate::error::{AppError, Result};
 use chrono::{DateTime, Utc};
 use qc_domain::fulfilment::Fulfilment;
-use qc_domain::{Email, Name, Password, Role, ValidationErrors};
+use qc_domain::{Email, Name, Role, ValidationErrors};
 use qc_store::{DispatchState, NewUser, Order, OrderChange, PickAction, PickOutcome, StoreError};
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 /// How often held orders and unanswered substitutes are looked at.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
-/// How long a one-time password link works.
-pub const LINK_TTL: chrono::Duration = chrono::Duration::hours(48);
 /// Pick times are measured over packed orders this recent.
 pub const HISTORY_DAYS: i64 = 7;
 
@@ -528,33 +525,6 @@ fn staff_view(u: &qc_store::User) -> StaffView {
     }
 }
 
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A new one-time link for `user_id` (`purpose`: `setup` or `reset`): the token (shown
-/// once, kept only as a hash) and when it stops working.
-pub async fn new_link(
-    state: &AppState,
-    user_id: &str,
-    purpose: &str,
-) -> Result<(String, DateTime<Utc>)> {
-    let token: String = {
-        use rand::Rng;
-        let bytes: [u8; 32] = rand::rng().random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
-    let expires = Utc::now() + LINK_TTL;
-    state
-        .store
-        .create_password_token(user_id, purpose, &token_hash(&token), expires)
-        .await?;
-    Ok((token, expires))
-}
-
 /// Admins create pickers (never self-registration); the first password is set through
 /// the one-time link in the answer.
 pub async fn create_staff(state: &AppState, req: StaffRequest) -> Result<StaffCreatedResponse> {
@@ -596,7 +566,7 @@ pub async fn create_staff(state: &AppState, req: StaffRequest) -> Result<StaffCr
             }
             other => other.into(),
         })?;
-    let (token, expires) = new_link(state, &user.id, "setup").await?;
+    let (token, expires) = super::password_links::new_link(state, &user.id, "setup").await?;
     tracing::info!(user_id = %user.id, "picker created");
     Ok(StaffCreatedResponse {
         success: true,
@@ -624,30 +594,11 @@ pub async fn staff_link(state: &AppState, user_id: &str) -> Result<StaffCreatedR
         .await?
         .filter(|u| u.role == Role::Picker)
         .ok_or_else(|| AppError::not_found("staff_not_found", "No such staff member."))?;
-    let (token, expires) = new_link(state, &user.id, "setup").await?;
+    let (token, expires) = super::password_links::new_link(state, &user.id, "setup").await?;
     Ok(StaffCreatedResponse {
         success: true,
         staff: staff_view(&user),
         setup_link: format!("/set-password?token={token}"),
         link_expires_at: expires,
     })
-}
-
-/// Use a one-time link: set the password (every session ends).
-pub async fn set_password(state: &AppState, req: SetPasswordRequest) -> Result<()> {
-    let password = Password::parse(&req.password, "password")?;
-    let hash = state.passwords.hash(password.expose().to_owned()).await?;
-    let user = state
-        .store
-        .redeem_password_token(&token_hash(req.token.trim()), &hash, Utc::now())
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => AppError::bad_request(
-                "invalid_link",
-                "This link is invalid, already used or expired. Ask for a new one.",
-            ),
-            other => other.into(),
-        })?;
-    state.users.remove(&user.id);
-    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod dispatch;
 pub mod fulfilment;
 pub mod locations;
 pub mod orders;
+pub mod password_links;
 pub mod sessions;
 pub mod stats;
 pub mod stores;
@@ -48,10 +49,16 @@ pub struct Limits {
     pub socket_locations: RateLimiter,
     /// Other socket events per user per second, over all the user's sockets.
     pub socket_events: RateLimiter,
+    /// "Forgot password" mails per e-mail and per client address per hour.
+    pub password_resets: RateLimiter,
+    /// … and per client address (four times as many: a household, an office).
+    pub password_reset_ips: RateLimiter,
 }
 
 /// Location updates a user may send per second (all their sockets together).
 pub const LOCATIONS_PER_SEC: u32 = 5;
+/// "Forgot password" requests per e-mail (and ×4 per client address) per hour.
+pub const RESETS_PER_HOUR: u32 = 5;
 /// Other socket events a user may send per second (all their sockets together).
 pub const EVENTS_PER_SEC: u32 = 20;
 
@@ -66,6 +73,8 @@ impl Limits {
             refused_handshakes: RateLimiter::new(c.refused_handshakes_per_minute, minute),
             socket_locations: RateLimiter::new(LOCATIONS_PER_SEC, Duration::from_secs(1)),
             socket_events: RateLimiter::new(EVENTS_PER_SEC, Duration::from_secs(1)),
+            password_resets: RateLimiter::new(RESETS_PER_HOUR, Duration::from_secs(3_600)),
+            password_reset_ips: RateLimiter::new(RESETS_PER_HOUR * 4, Duration::from_secs(3_600)),
         }
     }
 }
@@ -102,6 +111,8 @@ pub struct Services {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The account behind a token, by user id (see [`cache`]).
     pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
+    /// Outgoing mail (password links).
+    pub mailer: Arc<crate::mail::Mailer>,
     /// Catalog pages, by normalised query (see [`cache`]).
     pub catalog: Arc<cache::TtlCache<Arc<ProductsPage>>>,
     /// Accept attempts on one order take turns (see [`accept_gate`]).
@@ -115,6 +126,7 @@ impl AppState {
         store: SharedStore,
         broadcast: Broadcaster,
         metrics: Arc<crate::metrics::Metrics>,
+        mailer: crate::mail::Mailer,
     ) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState(Arc::new(Services {
@@ -142,6 +154,7 @@ impl AppState {
             riders: Arc::new(dispatch::Riders::default()),
             users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
             catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
+            mailer: Arc::new(mailer),
             config: Arc::new(config),
             store,
             accepting: Arc::new(accept_gate::AcceptGate::default()),

@@ -22,9 +22,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(logout))
         .routes(routes!(set_password))
+        .routes(routes!(forgot_password))
 }
 
-/// Set a password with a one-time link's token (a new staff member's first password).
+/// "Forgot password": a link to choose a new password is mailed (valid 1 h; without
+/// `SMTP_URL` it is written to the server log). The answer is the same whether or not
+/// the e-mail has an account.
+#[utoipa::path(post, path = "/forgot-password", tag = "auth",
+    request_body = crate::api::ForgotPasswordRequest,
+    responses((status = 200, body = MessageResponse),
+        (status = 400, body = ErrorEnvelope),
+        (status = 429, description = "Too many requests for this e-mail or address; see `Retry-After`", body = ErrorEnvelope)))]
+async fn forgot_password(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    AppJson(req): AppJson<crate::api::ForgotPasswordRequest>,
+) -> Result<Json<MessageResponse>> {
+    let client = crate::limits::client_key(addr.ip());
+    crate::app::password_links::forgot_password(&state, req, &client).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "If an account uses this e-mail, a link to reset its password is on its way."
+            .into(),
+    }))
+}
+
+/// Set a password with a one-time link's token (a new staff member's first password, or
+/// a reset link from "forgot password").
 /// Every session of the account ends; sign in afterwards.
 #[utoipa::path(post, path = "/set-password", tag = "auth", request_body = crate::api::SetPasswordRequest,
     responses((status = 200, body = MessageResponse),
@@ -33,7 +57,7 @@ async fn set_password(
     State(state): State<AppState>,
     AppJson(req): AppJson<crate::api::SetPasswordRequest>,
 ) -> Result<Json<MessageResponse>> {
-    crate::app::fulfilment::set_password(&state, req).await?;
+    crate::app::password_links::set_password(&state, req).await?;
     Ok(Json(MessageResponse {
         success: true,
         message: "Password set. Sign in with it now.".into(),

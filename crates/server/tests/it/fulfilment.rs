@@ -375,10 +375,17 @@ async fn picking_packing_short_picks_and_substitutions_on_both_backends() {
             .post(&path, Some(&stranger), json!({"approve": true}))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: {}", r.body);
+        let mut picker_sock = app.socket(me).await;
         let r = app
             .post(&path, Some(&customer), json!({"approve": true}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        // The picker hears the answer and may pack.
+        let ev = picker_sock
+            .expect("fulfilment:updated", WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ev["orderId"], json!(id), "{b}: {ev}");
         let expected = 9_500 + 2 * 9_900 + 5_000 + fee;
         assert_eq!(r.body["order"]["total"], json!(expected), "{b}: {}", r.body);
         let milk_item = r.body["order"]["items"]

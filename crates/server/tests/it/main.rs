@@ -16,6 +16,7 @@ mod layers;
 mod official_client;
 mod order_races;
 mod orders;
+mod password_reset;
 mod ratings;
 mod realtime;
 mod scale_out;
