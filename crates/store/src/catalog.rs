@@ -83,9 +83,19 @@ pub(crate) async fn product_in(
     product_from_row(&q.fetch_one(c).await?)
 }
 
+/// The words of a search, lower-cased: letters and digits only (so nothing a query
+/// language could read), at most 8 of at most 40 characters.
+pub(crate) fn search_terms(raw: &str) -> Vec<String> {
+    raw.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase().chars().take(40).collect())
+        .take(8)
+        .collect()
+}
+
 fn sort_sql(sort: ProductSort) -> &'static str {
     match sort {
-        ProductSort::Popular => "COALESCE(ss.sold, 0) DESC, p.name ASC",
+        ProductSort::Relevance | ProductSort::Popular => "COALESCE(ss.sold, 0) DESC, p.name ASC",
         ProductSort::PriceAsc => "p.price ASC, p.name ASC",
         ProductSort::PriceDesc => "p.price DESC, p.name ASC",
         ProductSort::Name => "p.name ASC",
@@ -158,14 +168,19 @@ impl Store {
         if q.category.is_some() {
             filter.push_str(" AND (c.slug = $1 OR c.id = $1)");
         }
-        if q.search.is_some() {
-            // LIKE is case-insensitive for ASCII on SQLite only; lower() on both sides
-            // makes it so everywhere.
-            filter.push_str(
-                " AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(p.description) LIKE lower($2) ESCAPE '\\' \
-                 OR lower(COALESCE(p.brand, '')) LIKE lower($2) ESCAPE '\\')",
-            );
+        // Search: the full-text index, every word as a prefix ("mil" finds milk), ranked
+        // name before brand, tags and description.
+        let terms = q.search.as_deref().map(search_terms);
+        if terms.as_ref().is_some_and(Vec::is_empty) {
+            // Only punctuation: nothing can match.
+            return Ok((Vec::new(), 0));
         }
+        let backend = self.backend();
+        let (join, search_filter, relevance) = match &terms {
+            Some(_) => backend.search_sql(2),
+            None => Default::default(),
+        };
+        filter.push_str(&search_filter);
         if q.in_stock {
             filter.push_str(" AND COALESCE(ss.stock, 0) > 0");
         }
@@ -177,10 +192,10 @@ impl Store {
         }
         // $1–$4 are always bound, in this order, whether the filter mentions them or not:
         // both databases accept typed parameters a statement does not use.
-        let search = q.search.as_deref().map(like_pattern);
+        let search = terms.as_deref().map(|t| backend.search_query(t));
         let mut conn = self.read().await?;
-        // One store's stock ($7), or all stores together.
-        let select = product_select(q.store_id.as_ref().map(|_| 7));
+        // One store's stock ($7), or all stores together; the search join after it.
+        let select = format!("{}{join}", product_select(q.store_id.as_ref().map(|_| 7)));
         let from = select
             .split_once(" FROM ")
             .map(|(_, from)| from)
@@ -195,9 +210,12 @@ impl Store {
             .bind(&q.store_id)
             .scalar(&mut conn)
             .await?;
+        let order = match (q.sort, terms.is_some()) {
+            (ProductSort::Relevance, true) => format!("{relevance}, p.name ASC"),
+            (sort, _) => sort_sql(sort).to_owned(),
+        };
         let rows = sql_built(format!(
-            "{select}{filter} ORDER BY {} LIMIT $5 OFFSET $6",
-            sort_sql(q.sort)
+            "{select}{filter} ORDER BY {order} LIMIT $5 OFFSET $6"
         ))
         .bind(&q.category)
         .bind(&search)

@@ -59,6 +59,43 @@ impl Backend {
         }
     }
 
+    /// Catalog search by relevance: a join (or nothing), a filter and an ordering over
+    /// products `p`, with the query text bound at `$n` (see [`Backend::search_query`]).
+    pub(crate) fn search_sql(self, n: usize) -> (String, String, String) {
+        match self {
+            Backend::Sqlite => (
+                format!(
+                    " JOIN (SELECT rowid AS fts_rowid, \
+                     bm25(products_fts, 10.0, 5.0, 3.0, 1.0) AS relevance \
+                     FROM products_fts WHERE products_fts MATCH ${n}) f ON f.fts_rowid = p.rowid"
+                ),
+                String::new(),
+                "f.relevance ASC".to_owned(),
+            ),
+            Backend::Postgres => (
+                String::new(),
+                format!(" AND p.search @@ to_tsquery('simple', ${n})"),
+                format!("ts_rank(p.search, to_tsquery('simple', ${n}), 0) DESC"),
+            ),
+        }
+    }
+
+    /// The query text for [`Backend::search_sql`]: every term as a prefix, all required.
+    pub(crate) fn search_query(self, terms: &[String]) -> String {
+        match self {
+            Backend::Sqlite => terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Backend::Postgres => terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        }
+    }
+
     /// Whether a transaction that failed with a serialization failure or deadlock is
     /// re-run: PostgreSQL, bounded ([`retry`]). SQLite cannot fail that way (one writer,
     /// `BEGIN IMMEDIATE`).

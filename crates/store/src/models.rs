@@ -139,7 +139,10 @@ pub struct ProductQuery {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ProductSort {
+    /// With a search: best match first (name before brand, tags, description); without
+    /// one, as `Popular`.
     #[default]
+    Relevance,
     Popular,
     PriceAsc,
     PriceDesc,

@@ -14,8 +14,9 @@ use qc_store::{
 use std::sync::Arc;
 
 fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
-    Ok(match s.map(str::trim).unwrap_or("popular") {
-        "" | "popular" => ProductSort::Popular,
+    Ok(match s.map(str::trim).unwrap_or("") {
+        "" | "relevance" => ProductSort::Relevance,
+        "popular" => ProductSort::Popular,
         "price" | "price_asc" => ProductSort::PriceAsc,
         "price_desc" | "-price" => ProductSort::PriceDesc,
         "name" => ProductSort::Name,
@@ -23,7 +24,7 @@ fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
         _ => {
             return Err(ValidationErrors::one(
                 "sort",
-                "must be popular, price, price_desc, name or newest",
+                "must be relevance, popular, price, price_desc, name or newest",
             )
             .into());
         }
