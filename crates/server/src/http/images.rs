@@ -104,9 +104,9 @@ fn label_lines(name: &str, brand: Option<&str>) -> (String, String) {
         .map_or(name, str::trim);
     let mut lines = (String::new(), String::new());
     for word in rest.split_whitespace() {
-        let line = if lines.0.len() + word.len() < 14 && lines.1.is_empty() {
+        let line = if lines.0.len() + word.len() < 13 && lines.1.is_empty() {
             &mut lines.0
-        } else if lines.1.len() + word.len() < 14 {
+        } else if lines.1.len() + word.len() < 13 {
             &mut lines.1
         } else {
             break;
@@ -132,9 +132,15 @@ pub fn render(p: &Illustrated<'_>) -> String {
         "#607d8b"
     };
     let (l1, l2) = label_lines(p.name, p.brand);
-    let brand = escape(p.brand.unwrap_or_default());
+    let brand = escape(
+        &p.brand
+            .unwrap_or_default()
+            .chars()
+            .take(13)
+            .collect::<String>(),
+    );
     let label = format!(
-        r##"<text x="200" y="{y0}" font-family="sans-serif" font-size="22" font-weight="700" fill="{color}" text-anchor="middle">{brand}</text><text x="200" y="{y1}" font-family="sans-serif" font-size="24" fill="#263238" text-anchor="middle">{l1}</text><text x="200" y="{y2}" font-family="sans-serif" font-size="24" fill="#263238" text-anchor="middle">{l2}</text>"##,
+        r##"<text x="200" y="{y0}" font-family="sans-serif" font-size="19" font-weight="700" fill="{color}" text-anchor="middle">{brand}</text><text x="200" y="{y1}" font-family="sans-serif" font-size="21" fill="#263238" text-anchor="middle">{l1}</text><text x="200" y="{y2}" font-family="sans-serif" font-size="21" fill="#263238" text-anchor="middle">{l2}</text>"##,
         y0 = 196,
         y1 = 228,
         y2 = 256,
@@ -143,7 +149,7 @@ pub fn render(p: &Illustrated<'_>) -> String {
     );
     let pack = match pack_of(p.category, p.name, p.unit) {
         Pack::Bottle => format!(
-            r##"<rect x="178" y="40" width="44" height="40" rx="6" fill="{color}"/><path d="M170 80h60l24 50v220a20 20 0 0 1-20 20H166a20 20 0 0 1-20-20V130z" fill="url(#g)"/><rect x="150" y="170" width="100" height="100" rx="8" fill="#fff"/>{label}"##
+            r##"<rect x="176" y="40" width="48" height="40" rx="6" fill="{color}"/><path d="M160 80h80l30 50v220a20 20 0 0 1-20 20H150a20 20 0 0 1-20-20V130z" fill="url(#g)"/><rect x="136" y="170" width="128" height="100" rx="8" fill="#fff"/>{label}"##
         ),
         Pack::Carton => format!(
             r##"<path d="M130 110l30-60h80l30 60z" fill="{color}" opacity=".75"/><rect x="130" y="110" width="140" height="250" rx="8" fill="url(#g)"/><rect x="140" y="165" width="120" height="110" rx="8" fill="#fff"/>{label}"##
