@@ -32,6 +32,79 @@ struct Inner<V> {
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
 
+impl Ticket {
+    /// The generation: reads of one key in one generation may share one query.
+    pub fn generation(self) -> u64 {
+        self.0
+    }
+}
+
+/// Single flight: concurrent misses of one key (in one cache generation) run one read and
+/// share its answer, so an expiry never sends every waiting request to the database.
+pub struct Flights<V> {
+    inflight: Mutex<HashMap<String, std::sync::Arc<tokio::sync::OnceCell<V>>>>,
+}
+
+impl<V> Default for Flights<V> {
+    fn default() -> Self {
+        Flights {
+            inflight: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V: Clone> Flights<V> {
+    /// `read`'s answer for `key`: run here, or shared with a caller already running it.
+    /// A failed (or abandoned) read is not shared: the next waiter runs its own.
+    pub async fn run<E, Fut>(&self, key: String, read: impl FnOnce() -> Fut) -> Result<V, E>
+    where
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        let cell = {
+            let mut map = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(key.clone()).or_default().clone()
+        };
+        // Whoever finishes (or is dropped) first takes the key out, so a settled answer
+        // is never served past this flight.
+        struct Land<'a, V> {
+            flights: &'a Flights<V>,
+            key: String,
+            cell: std::sync::Arc<tokio::sync::OnceCell<V>>,
+        }
+        impl<V> Drop for Land<'_, V> {
+            fn drop(&mut self) {
+                let mut map = self
+                    .flights
+                    .inflight
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                if map
+                    .get(&self.key)
+                    .is_some_and(|c| std::sync::Arc::ptr_eq(c, &self.cell))
+                {
+                    map.remove(&self.key);
+                }
+            }
+        }
+        let land = Land {
+            flights: self,
+            key,
+            cell: cell.clone(),
+        };
+        let out = cell.get_or_try_init(read).await.cloned();
+        drop(land);
+        out
+    }
+
+    /// Reads in flight now (for tests).
+    pub fn in_flight(&self) -> usize {
+        self.inflight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+}
+
 impl<V: Clone> TtlCache<V> {
     pub fn new(ttl: Duration, max_entries: usize) -> TtlCache<V> {
         TtlCache {
@@ -107,6 +180,32 @@ impl<V: Clone> TtlCache<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_key_read_once() {
+        let flights: Flights<u32> = Flights::default();
+        let reads = std::sync::atomic::AtomicU32::new(0);
+        let read = || async {
+            reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok::<u32, ()>(7)
+        };
+        let answers =
+            futures::future::join_all((0..20).map(|_| flights.run("k".to_owned(), read)))
+                .await;
+        assert!(answers.iter().all(|a| *a == Ok(7)));
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(flights.in_flight(), 0, "the key is let go once answered");
+        // Another key, or a later miss, reads again.
+        assert_eq!(flights.run("k".to_owned(), read).await, Ok(7));
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 2);
+        // A failure is not shared and not kept.
+        let failed = flights
+            .run("e".to_owned(), || async { Err::<u32, &str>("down") })
+            .await;
+        assert_eq!(failed, Err("down"));
+        assert_eq!(flights.in_flight(), 0);
+    }
 
     #[test]
     fn hit_miss_expiry_and_invalidation() {

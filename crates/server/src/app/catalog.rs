@@ -84,14 +84,22 @@ pub async fn list_products(
         Ok(hit) => return Ok(hit),
         Err(ticket) => ticket,
     };
-    let (products, total) = state.store.list_products(&query).await?;
-    let page = Arc::new(ProductsPage::new(ProductsResponse {
-        success: true,
-        products: products.iter().map(ProductView::from).collect(),
-        pagination: Pagination::new(page, limit, total),
-        store: Some(super::stores::store_ref(&store)),
-    }));
-    state.catalog.insert(&key, ticket, Arc::clone(&page));
+    // Requests missing the same page at once share one query (single flight).
+    let flight = format!("{}#{key}", ticket.generation());
+    let page = state
+        .catalog_flights
+        .run(flight, || async {
+            let (products, total) = state.store.list_products(&query).await?;
+            let page = Arc::new(ProductsPage::new(ProductsResponse {
+                success: true,
+                products: products.iter().map(ProductView::from).collect(),
+                pagination: Pagination::new(page, limit, total),
+                store: Some(super::stores::store_ref(&store)),
+            }));
+            state.catalog.insert(&key, ticket, Arc::clone(&page));
+            Ok::<_, AppError>(page)
+        })
+        .await?;
     Ok(page)
 }
 

@@ -111,6 +111,8 @@ pub struct Services {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The account behind a token, by user id (see [`cache`]).
     pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
+    /// Catalog page reads in flight (single flight: see [`cache::Flights`]).
+    pub catalog_flights: Arc<cache::Flights<Arc<ProductsPage>>>,
     /// Outgoing mail (password links).
     pub mailer: Arc<crate::mail::Mailer>,
     /// Catalog pages, by normalised query (see [`cache`]).
@@ -155,6 +157,7 @@ impl AppState {
             users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
             catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
             mailer: Arc::new(mailer),
+            catalog_flights: Arc::default(),
             config: Arc::new(config),
             store,
             accepting: Arc::new(accept_gate::AcceptGate::default()),
