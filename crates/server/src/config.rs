@@ -25,6 +25,8 @@ pub struct Config {
     /// Outgoing mail (`smtp://user:pass@host:port`, `smtps://…`, or `smtp://…?tls=required`);
     /// without it, mails (password links) are written to the log.
     pub smtp_url: Option<Dsn>,
+    /// Calls one API key may make per minute (0: no limit).
+    pub api_key_rate_per_minute: u32,
     /// The sender of outgoing mail.
     pub mail_from: String,
     /// Where links in mails point (`FRONTEND_URL`, else this server).
@@ -299,6 +301,7 @@ impl Config {
                 parse_num(vars, "QC_SUBSTITUTION_APPROVAL_SECS", 120_u64)?.clamp(1, 3_600),
             ),
             smtp_url: vars.get("SMTP_URL").map(Dsn),
+            api_key_rate_per_minute: parse_num(vars, "QC_API_KEY_RATE_PER_MIN", 600)?,
             mail_from: vars
                 .get("MAIL_FROM")
                 .unwrap_or_else(|| "QuickCommerce <no-reply@quickcommerce.local>".to_owned()),

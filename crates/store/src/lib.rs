@@ -16,6 +16,7 @@ mod delivery;
 mod dispatch;
 mod error;
 mod fulfilment;
+mod integrations;
 pub mod models;
 mod operations;
 mod orders;
@@ -27,6 +28,7 @@ pub mod testing;
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};
 pub use fulfilment::{FulfilmentFigures, PickAction, PickOutcome, PickerRef};
+pub use integrations::{ApiKey, BadLine, BulkStock, NewApiKey, ProductRef, StockLine};
 pub use models::*;
 
 use db::{Conn, Pools, Tx};

@@ -9,6 +9,7 @@ mod delivery;
 mod dispatch;
 mod events;
 mod fulfilment;
+mod integrations;
 mod orders;
 mod stores;
 
@@ -19,6 +20,7 @@ pub use delivery::*;
 pub use dispatch::*;
 pub use events::*;
 pub use fulfilment::*;
+pub use integrations::*;
 pub use orders::*;
 pub use stores::*;
 

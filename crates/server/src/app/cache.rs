@@ -191,8 +191,7 @@ mod tests {
             Ok::<u32, ()>(7)
         };
         let answers =
-            futures::future::join_all((0..20).map(|_| flights.run("k".to_owned(), read)))
-                .await;
+            futures::future::join_all((0..20).map(|_| flights.run("k".to_owned(), read))).await;
         assert!(answers.iter().all(|a| *a == Ok(7)));
         assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
         assert_eq!(flights.in_flight(), 0, "the key is let go once answered");

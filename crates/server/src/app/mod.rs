@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod directory;
 pub mod dispatch;
 pub mod fulfilment;
+pub mod integrations;
 pub mod locations;
 pub mod orders;
 pub mod password_links;
@@ -53,6 +54,8 @@ pub struct Limits {
     pub password_resets: RateLimiter,
     /// … and per client address (four times as many: a household, an office).
     pub password_reset_ips: RateLimiter,
+    /// Calls per API key per minute.
+    pub api_keys: RateLimiter,
 }
 
 /// Location updates a user may send per second (all their sockets together).
@@ -75,6 +78,7 @@ impl Limits {
             socket_events: RateLimiter::new(EVENTS_PER_SEC, Duration::from_secs(1)),
             password_resets: RateLimiter::new(RESETS_PER_HOUR, Duration::from_secs(3_600)),
             password_reset_ips: RateLimiter::new(RESETS_PER_HOUR * 4, Duration::from_secs(3_600)),
+            api_keys: RateLimiter::new(c.api_key_rate_per_minute, minute),
         }
     }
 }

@@ -46,6 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(fulfilment_overview))
         .routes(routes!(staff, create_staff))
         .routes(routes!(staff_link))
+        .routes(routes!(api_keys, create_api_key))
+        .routes(routes!(revoke_api_key))
         .routes(routes!(online_users))
         .routes(routes!(products, create_product))
         .routes(routes!(update_product))
@@ -595,4 +597,45 @@ async fn staff_link(
     Ok(Json(
         crate::app::fulfilment::staff_link(&state, &user_id).await?,
     ))
+}
+
+/// API keys (never their secrets).
+#[utoipa::path(get, path = "/api-keys", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = ApiKeysResponse)))]
+async fn api_keys(State(state): State<AppState>) -> Result<Json<ApiKeysResponse>> {
+    Ok(Json(ApiKeysResponse {
+        success: true,
+        api_keys: crate::app::integrations::list_keys(&state).await?,
+    }))
+}
+
+/// Create an API key with scopes (`orders:read`, `catalog:write`, `stock:write`,
+/// `webhooks:manage`), optionally bound to one store. The secret is in this answer only.
+#[utoipa::path(post, path = "/api-keys", tag = "admin", request_body = ApiKeyRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 201, body = ApiKeyCreatedResponse), (status = 400, body = ErrorEnvelope),
+        (status = 404, description = "`store_not_found`", body = ErrorEnvelope)))]
+async fn create_api_key(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppJson(req): AppJson<ApiKeyRequest>,
+) -> Result<(StatusCode, Json<ApiKeyCreatedResponse>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::app::integrations::create_key(&state, &who.id, req).await?),
+    ))
+}
+
+/// Revoke an API key: it stops working at once.
+#[utoipa::path(delete, path = "/api-keys/{keyId}", tag = "admin",
+    params(("keyId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = ApiKeyResponse), (status = 404, body = ErrorEnvelope)))]
+async fn revoke_api_key(
+    State(state): State<AppState>,
+    AppPath(key_id): AppPath<String>,
+) -> Result<Json<ApiKeyResponse>> {
+    Ok(Json(ApiKeyResponse {
+        success: true,
+        api_key: crate::app::integrations::revoke_key(&state, &key_id).await?,
+    }))
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod guard;
 pub mod health;
 pub mod images;
+pub mod integrations;
 pub mod picker;
 pub mod prometheus;
 pub mod stores;
@@ -58,6 +59,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "customer", description = "Catalog, cart check, addresses and orders (customer role)"),
         (name = "admin", description = "Operations: stats, orders, users, partners, catalog and stock, metrics (admin role)"),
         (name = "delivery", description = "Availability, offers, accept, status flow and earnings (delivery role)"),
+        (name = "integrations", description = "Calls from other systems with an API key (`Authorization: Bearer qck_…`): bulk stock, order feed"),
         (name = "picker", description = "Dark-store fulfilment: the pick queue, pick lists, short picks, substitutions and packing (picker role)"),
     )
 )]
@@ -94,12 +96,17 @@ pub fn api(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         admin::router().route_layer(middleware::from_fn_with_state(state.clone(), guard::admin));
     let picker =
         picker::router().route_layer(middleware::from_fn_with_state(state.clone(), guard::picker));
+    let keyed = integrations::router().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        integrations::api_key,
+    ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/auth", auth::router())
         .nest("/api/admin", admin)
         .nest("/api/customer", customer)
         .nest("/api/delivery", delivery)
         .nest("/api/picker", picker)
+        .nest("/api/integrations", keyed)
         .nest("/api/stores", stores::router())
         .merge(health::router())
         .split_for_parts()

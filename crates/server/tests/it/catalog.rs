@@ -361,28 +361,43 @@ async fn search_is_ranked_by_relevance_on_both_backends() {
                 .map(|p| p["name"].as_str().unwrap().to_owned())
                 .collect()
         };
-        let search = |q: &str| {
-            format!("/api/customer/products?storeId={store}&limit=50&search={q}")
-        };
+        let search =
+            |q: &str| format!("/api/customer/products?storeId={store}&limit=50&search={q}");
         let r = app.get(&search("milk"), Some(&token)).await;
         assert_eq!(r.status, reqwest::StatusCode::OK, "{b}: {}", r.body);
         let found = names(&r.body);
         let in_name = |n: &String| n.to_lowercase().split(' ').any(|w| w == "milk");
-        let first_other = found.iter().position(|n| !in_name(n)).unwrap_or(found.len());
+        let first_other = found
+            .iter()
+            .position(|n| !in_name(n))
+            .unwrap_or(found.len());
         assert!(first_other >= 4, "{b}: name matches first: {found:?}");
         assert!(
             found[first_other..].iter().all(|n| !in_name(n)),
             "{b}: no name match after a description match: {found:?}"
         );
-        assert!(found.iter().any(|n| n.contains("Shampoo")), "{b}: {found:?}");
+        assert!(
+            found.iter().any(|n| n.contains("Shampoo")),
+            "{b}: {found:?}"
+        );
         // A prefix finds the word; every word must match.
         let r = app.get(&search("mil"), Some(&token)).await;
-        assert!(names(&r.body).iter().any(|n| n == "Amul Gold Full Cream Milk"), "{b}");
+        assert!(
+            names(&r.body)
+                .iter()
+                .any(|n| n == "Amul Gold Full Cream Milk"),
+            "{b}"
+        );
         let r = app.get(&search("amul%20milk"), Some(&token)).await;
         let both = names(&r.body);
         assert!(!both.is_empty(), "{b}");
         assert!(both.iter().all(|n| n.starts_with("Amul")), "{b}: {both:?}");
-        assert_eq!(r.body["pagination"]["total"], json!(both.len()), "{b}: {}", r.body);
+        assert_eq!(
+            r.body["pagination"]["total"],
+            json!(both.len()),
+            "{b}: {}",
+            r.body
+        );
         // Query syntax is not passed through.
         for q in ["%22%2A%22", "%21%21%21", "milk%22%20OR%20%22", "NEAR(a"] {
             let r = app.get(&search(q), Some(&token)).await;

@@ -12,6 +12,7 @@ mod dispatch;
 mod fulfilment;
 mod hardening;
 mod http_basics;
+mod integrations;
 mod layers;
 mod official_client;
 mod order_races;
