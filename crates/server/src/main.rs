@@ -41,6 +41,12 @@ enum Command {
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
+    /// Print a one-time link that sets the password of an account (a new picker's first
+    /// password, or a reset), for operators without the admin app.
+    PasswordLink {
+        #[arg(long)]
+        email: String,
+    },
     /// Exit 0 when the local server answers /health/live (for container healthchecks).
     Healthcheck,
     /// Print the OpenAPI document (the web app's types are generated from it).
@@ -126,6 +132,7 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
+        Command::PasswordLink { email } => password_link(config, &email).await,
         Command::Healthcheck => healthcheck(config.port),
         Command::Openapi => {
             let dir = std::env::temp_dir().join(format!("qc-openapi-{}", std::process::id()));
@@ -182,6 +189,30 @@ async fn create_admin(config: Config, email: &str, name: &str) -> anyhow::Result
     println!(
         "admin created: {} <{}> (id {})",
         user.name, user.email, user.id
+    );
+    Ok(())
+}
+
+async fn password_link(config: Config, email: &str) -> anyhow::Result<()> {
+    let state = build_state(config).await?;
+    let email = qc_domain::Email::parse(email)
+        .map_err(|_| anyhow::anyhow!("{email:?} is not an e-mail address"))?;
+    let user = state
+        .store
+        .user_by_email(email.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account uses {}", email.as_str()))?;
+    let purpose = if user.role == qc_domain::Role::Picker {
+        "setup"
+    } else {
+        "reset"
+    };
+    let (token, expires) = quickcommerce::app::password_links::new_link(&state, &user.id, purpose)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
+    println!(
+        "{}/set-password?token={token}\n(valid until {expires}; once)",
+        state.config.public_url
     );
     Ok(())
 }
