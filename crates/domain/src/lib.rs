@@ -12,6 +12,7 @@ pub mod order;
 pub mod store;
 pub mod user;
 pub mod validation;
+pub mod webhook;
 
 pub use commerce::{
     Address, AddressInput, CartLine, FeeRules, OrderLimits, PaymentMethod, PayoutRules, Totals,

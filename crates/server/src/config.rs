@@ -25,6 +25,12 @@ pub struct Config {
     /// Outgoing mail (`smtp://user:pass@host:port`, `smtps://…`, or `smtp://…?tls=required`);
     /// without it, mails (password links) are written to the log.
     pub smtp_url: Option<Dsn>,
+    /// Webhooks may target loopback and private addresses (development and tests only).
+    pub webhook_allow_private: bool,
+    /// The first retry's wait; later ones double (up to an hour), for 24 hours.
+    pub webhook_retry_base: Duration,
+    /// How long a claimed delivery is its worker's (then any instance tries again).
+    pub webhook_lease: Duration,
     /// Calls one API key may make per minute (0: no limit).
     pub api_key_rate_per_minute: u32,
     /// The sender of outgoing mail.
@@ -302,6 +308,18 @@ impl Config {
             ),
             smtp_url: vars.get("SMTP_URL").map(Dsn),
             api_key_rate_per_minute: parse_num(vars, "QC_API_KEY_RATE_PER_MIN", 600)?,
+            webhook_allow_private: matches!(
+                vars.get("QC_WEBHOOK_ALLOW_PRIVATE")
+                    .as_deref()
+                    .map(str::trim),
+                Some("true" | "1" | "yes")
+            ),
+            webhook_lease: Duration::from_millis(
+                parse_num(vars, "QC_WEBHOOK_LEASE_MS", 60_000_u64)?.max(100),
+            ),
+            webhook_retry_base: Duration::from_millis(
+                parse_num(vars, "QC_WEBHOOK_RETRY_BASE_MS", 5_000_u64)?.max(10),
+            ),
             mail_from: vars
                 .get("MAIL_FROM")
                 .unwrap_or_else(|| "QuickCommerce <no-reply@quickcommerce.local>".to_owned()),

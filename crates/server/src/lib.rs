@@ -77,6 +77,7 @@ pub async fn launch(
     app::orders::spawn_pending_sweeper(&state);
     app::dispatch::spawn_sweeper(&state);
     app::fulfilment::spawn_sweeper(&state);
+    app::webhooks::spawn_worker(&state);
     state.stores.spawn_refresh();
     memory::spawn_trimmer(state.metrics.clone(), state.config.socket_connect_timeout);
     let app = http::app(state);

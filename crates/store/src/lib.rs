@@ -24,12 +24,16 @@ mod postgres;
 mod sqlite;
 mod stores;
 pub mod testing;
+mod webhooks;
 
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};
 pub use fulfilment::{FulfilmentFigures, PickAction, PickOutcome, PickerRef};
 pub use integrations::{ApiKey, BadLine, BulkStock, NewApiKey, ProductRef, StockLine};
 pub use models::*;
+pub use webhooks::{
+    AttemptResult, EndpointHealth, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+};
 
 use db::{Conn, Pools, Tx};
 use std::future::Future;

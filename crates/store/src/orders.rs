@@ -231,7 +231,7 @@ pub(crate) async fn append_event(
     .bind(at.timestamp_millis())
     .execute(tx)
     .await?;
-    Ok(OrderEvent {
+    let event = OrderEvent {
         order_id: order_id.to_owned(),
         seq,
         kind,
@@ -239,7 +239,15 @@ pub(crate) async fn append_event(
         actor_id: actor.map(|a| a.0.to_owned()),
         actor_role: actor.map(|a| a.1),
         at,
-    })
+    };
+    // The transactional outbox: webhooks for this event commit (or not) with it.
+    let store_id: Option<String> = sql("SELECT store_id FROM orders WHERE id = $1")
+        .bind(order_id)
+        .scalar(tx)
+        .await?;
+    let body = crate::webhooks::event_payload(&event, store_id.as_deref().unwrap_or_default());
+    crate::webhooks::enqueue(tx, kind.as_str(), &format!("{order_id}:{seq}"), &body, at).await?;
+    Ok(event)
 }
 
 /// Append an event and read the order back: the end of every order change.
@@ -401,6 +409,23 @@ pub(crate) async fn insert_placed(
             q.push(e.at.timestamp_millis());
         }
         q.execute(tx).await?;
+    }
+    // The transactional outbox: `order.created` webhooks commit with the orders (one
+    // look first: without endpoints, a batch of placements pays one query, not one each).
+    let hooked: Option<String> =
+        sql("SELECT id FROM webhook_endpoints WHERE enabled = TRUE LIMIT 1")
+            .scalar_optional(tx)
+            .await?;
+    for ((order, _), e) in placed.iter().zip(&events).filter(|_| hooked.is_some()) {
+        let body = crate::webhooks::event_payload(e, &order.store_id);
+        crate::webhooks::enqueue(
+            tx,
+            e.kind.as_str(),
+            &format!("{}:{}", e.order_id, e.seq),
+            &body,
+            e.at,
+        )
+        .await?;
     }
     let lines: Vec<(&Order, usize, &OrderItem)> = placed
         .iter()

@@ -117,3 +117,98 @@ pub struct OrdersFeedResponse {
     pub orders: Vec<OrderView>,
     pub next_cursor: String,
 }
+
+/// `POST /api/admin/webhooks`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// `https://…` (or `http://`); loopback and private addresses are refused unless
+    /// `QC_WEBHOOK_ALLOW_PRIVATE=true`.
+    pub url: String,
+    /// Event types: `order.created`, `order.accepted`, `order.status_updated`,
+    /// `order.delivered`, `order.cancelled`, the dispatch and fulfilment events, …
+    pub events: Vec<String>,
+}
+
+/// A webhook endpoint (its secret only when created).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookView {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+    /// Every delivery has failed since then (3 days of it switch the endpoint off).
+    pub failing_since: Option<chrono::DateTime<chrono::Utc>>,
+    pub disabled_reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The new endpoint and its signing secret (`whsec_…`), shown this once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookCreatedResponse {
+    pub success: bool,
+    pub webhook: WebhookView,
+    pub secret: String,
+}
+
+/// `{success, webhooks}`
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WebhooksResponse {
+    pub success: bool,
+    pub webhooks: Vec<WebhookView>,
+}
+
+/// `{enabled}`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookPatch {
+    pub enabled: bool,
+}
+
+/// One try of a delivery.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAttemptView {
+    pub attempt: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub status_code: Option<i64>,
+    pub latency_ms: i64,
+    pub error: Option<String>,
+    /// The start of the receiver's answer.
+    pub excerpt: Option<String>,
+}
+
+/// A delivery and its tries.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDeliveryView {
+    /// The `webhook-id`: the same on every try.
+    pub id: String,
+    pub event_type: String,
+    /// `pending`, `delivered` or `failed` (retried for 24 hours).
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub last_status: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub tries: Vec<WebhookAttemptView>,
+}
+
+/// `{success, deliveries}`
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveriesResponse {
+    pub success: bool,
+    pub deliveries: Vec<WebhookDeliveryView>,
+}
+
+/// `webhook:disabled` to admins.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDisabledEvent {
+    pub webhook_id: String,
+    pub url: String,
+    pub reason: String,
+}

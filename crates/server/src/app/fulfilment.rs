@@ -411,19 +411,11 @@ async fn announce(state: &AppState, outcome: &PickOutcome) {
 /// Every instance: release held orders whose time has come, and refund substitutes
 /// nobody answered in time.
 pub fn spawn_sweeper(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = sweep_held(&state).await {
-                tracing::warn!(error = %e.public_message(), "held order sweep failed");
-            }
-            if let Err(e) = sweep_substitutions(&state).await {
-                tracing::warn!(error = %e.public_message(), "substitution sweep failed");
-            }
-        }
+    super::every(state, SWEEP_EVERY, "held order sweep", |s| async move {
+        sweep_held(&s).await.map(drop)
+    });
+    super::every(state, SWEEP_EVERY, "substitution sweep", |s| async move {
+        sweep_substitutions(&s).await.map(drop)
     });
 }
 

@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod stats;
 pub mod stores;
 pub mod views;
+pub mod webhooks;
 
 use crate::api::ProductsPage;
 use crate::auth::password::Passwords;
@@ -60,6 +61,26 @@ pub struct Limits {
 
 /// Location updates a user may send per second (all their sockets together).
 pub const LOCATIONS_PER_SEC: u32 = 5;
+/// Run `step` every `period` on this instance for as long as it serves; a failed step is
+/// logged (as `what`) and the next one runs on time.
+pub fn every<F, Fut>(state: &AppState, period: std::time::Duration, what: &'static str, step: F)
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = crate::error::Result<()>> + Send,
+{
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = step(state.clone()).await {
+                tracing::warn!(error = %e.public_message(), "{what} failed");
+            }
+        }
+    });
+}
+
 /// "Forgot password" requests per e-mail (and ×4 per client address) per hour.
 pub const RESETS_PER_HOUR: u32 = 5;
 /// Other socket events a user may send per second (all their sockets together).

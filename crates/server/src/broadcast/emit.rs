@@ -131,6 +131,12 @@ impl Broadcaster {
         .await;
     }
 
+    /// `webhook:disabled`: an endpoint failed for 3 days and was switched off.
+    pub async fn webhook_disabled(&self, data: &WebhookDisabledEvent) {
+        self.send(vec![ADMINS.to_owned()], "webhook:disabled", data)
+            .await;
+    }
+
     /// `order:rated`: the rider (and admins) see the stars and the tip.
     pub async fn order_rated(&self, order: &Order, event: &OrderEvent) {
         let Some(r) = &order.rating else { return };

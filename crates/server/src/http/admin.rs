@@ -48,6 +48,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_link))
         .routes(routes!(api_keys, create_api_key))
         .routes(routes!(revoke_api_key))
+        .routes(routes!(webhooks, create_webhook))
+        .routes(routes!(update_webhook, delete_webhook))
+        .routes(routes!(webhook_deliveries))
+        .routes(routes!(replay_webhook_delivery))
         .routes(routes!(online_users))
         .routes(routes!(products, create_product))
         .routes(routes!(update_product))
@@ -637,5 +641,91 @@ async fn revoke_api_key(
     Ok(Json(ApiKeyResponse {
         success: true,
         api_key: crate::app::integrations::revoke_key(&state, &key_id).await?,
+    }))
+}
+
+/// Webhook endpoints (never their secrets).
+#[utoipa::path(get, path = "/webhooks", tag = "admin", security(("bearer_auth" = [])),
+    responses((status = 200, body = WebhooksResponse)))]
+async fn webhooks(State(state): State<AppState>) -> Result<Json<WebhooksResponse>> {
+    Ok(Json(WebhooksResponse {
+        success: true,
+        webhooks: crate::app::webhooks::list(&state).await?,
+    }))
+}
+
+/// Register an endpoint for event types. Deliveries are signed as Standard Webhooks says
+/// with the `whsec_…` secret in this answer (shown once); see docs/INTEGRATIONS.md.
+#[utoipa::path(post, path = "/webhooks", tag = "admin", request_body = WebhookRequest,
+    security(("bearer_auth" = [])),
+    responses((status = 201, body = WebhookCreatedResponse),
+        (status = 400, description = "`url_not_allowed` (private, loopback or reserved address), bad event types", body = ErrorEnvelope)))]
+async fn create_webhook(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<WebhookRequest>,
+) -> Result<(StatusCode, Json<WebhookCreatedResponse>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::app::webhooks::create(&state, req).await?),
+    ))
+}
+
+/// Switch an endpoint on (its failure clock starts again) or off.
+#[utoipa::path(put, path = "/webhooks/{webhookId}", tag = "admin",
+    params(("webhookId" = String, Path)), request_body = WebhookPatch,
+    security(("bearer_auth" = [])),
+    responses((status = 200, body = WebhookView), (status = 404, body = ErrorEnvelope)))]
+async fn update_webhook(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    AppJson(req): AppJson<WebhookPatch>,
+) -> Result<Json<WebhookView>> {
+    Ok(Json(
+        crate::app::webhooks::set_enabled(&state, &id, req.enabled).await?,
+    ))
+}
+
+/// Remove an endpoint and its delivery log.
+#[utoipa::path(delete, path = "/webhooks/{webhookId}", tag = "admin",
+    params(("webhookId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = MessageResponse), (status = 404, body = ErrorEnvelope)))]
+async fn delete_webhook(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<MessageResponse>> {
+    crate::app::webhooks::delete(&state, &id).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "Webhook removed.".into(),
+    }))
+}
+
+/// An endpoint's newest deliveries, each with its tries (status codes, latency, the
+/// start of the answer).
+#[utoipa::path(get, path = "/webhooks/{webhookId}/deliveries", tag = "admin",
+    params(("webhookId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = WebhookDeliveriesResponse), (status = 404, body = ErrorEnvelope)))]
+async fn webhook_deliveries(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<WebhookDeliveriesResponse>> {
+    Ok(Json(WebhookDeliveriesResponse {
+        success: true,
+        deliveries: crate::app::webhooks::deliveries(&state, &id).await?,
+    }))
+}
+
+/// Send a delivery again now (same `webhook-id`); a new 24-hour retry window starts.
+#[utoipa::path(post, path = "/webhook-deliveries/{deliveryId}/replay", tag = "admin",
+    params(("deliveryId" = String, Path)), security(("bearer_auth" = [])),
+    responses((status = 200, body = MessageResponse), (status = 404, body = ErrorEnvelope)))]
+async fn replay_webhook_delivery(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<MessageResponse>> {
+    crate::app::webhooks::replay(&state, &id).await?;
+    Ok(Json(MessageResponse {
+        success: true,
+        message: "The delivery will be sent again now.".into(),
     }))
 }

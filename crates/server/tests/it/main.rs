@@ -22,3 +22,4 @@ mod ratings;
 mod realtime;
 mod scale_out;
 mod stores;
+mod webhooks;
