@@ -212,6 +212,7 @@ async fn finish(
     at: DateTime<Utc>,
 ) -> StoreResult<PickOutcome> {
     recompute_totals(tx, order_id, at).await?;
+    crate::webhooks::enqueue_inventory(tx, &stock, at).await?;
     let order = order_in(tx, order_id).await?.ok_or(StoreError::NotFound)?;
     let mut change = OrderChange {
         order,

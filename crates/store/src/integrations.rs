@@ -293,6 +293,8 @@ impl Store {
                     active: product.get::<bool, _>("active")?,
                 });
             }
+            crate::webhooks::enqueue_inventory(&mut tx, &levels, crate::orders::from_ms(at))
+                .await?;
             if let Some((key, _)) = idempotency {
                 sql("UPDATE integration_requests SET status = 200, body = $1 \
                      WHERE key_id = $2 AND idempotency_key = $3")

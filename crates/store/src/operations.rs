@@ -552,6 +552,14 @@ impl Store {
             .bind(at)
             .execute(&mut tx)
             .await?;
+            let level = StockLevel {
+                store_id: store_id.to_owned(),
+                product_id: id.to_owned(),
+                stock: new_stock,
+                active: current.orderable(),
+            };
+            crate::webhooks::enqueue_inventory(&mut tx, &[level], crate::orders::from_ms(at))
+                .await?;
             tx.commit().await?;
             Ok(Product {
                 stock: new_stock,

@@ -136,6 +136,38 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
+/// The outbox for a stock change: one `inventory.updated` delivery per subscribed
+/// endpoint, in the caller's transaction.
+pub(crate) async fn enqueue_inventory(
+    tx: &mut Tx,
+    levels: &[crate::models::StockLevel],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    if levels.is_empty() {
+        return Ok(());
+    }
+    let products: Vec<serde_json::Value> = levels
+        .iter()
+        .map(|l| {
+            serde_json::json!({ "storeId": l.store_id, "productId": l.product_id,
+                                "stock": l.stock, "inStock": l.stock > 0 && l.active })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "type": "inventory.updated",
+        "timestamp": at,
+        "data": { "products": products },
+    });
+    enqueue(
+        tx,
+        "inventory.updated",
+        &format!("inv:{}", new_id()),
+        &body,
+        at,
+    )
+    .await
+}
+
 impl Store {
     pub async fn create_webhook(
         &self,

@@ -105,7 +105,7 @@ pub async fn create(state: &AppState, req: WebhookRequest) -> Result<WebhookCrea
         .map_err(|why| not_allowed(&why))?;
     let mut events: Vec<String> = Vec::new();
     for e in &req.events {
-        if OrderEventKind::parse(e).is_none() {
+        if OrderEventKind::parse(e).is_none() && e != "inventory.updated" {
             return Err(qc_domain::ValidationErrors::one(
                 "events",
                 format!("{e:?} is not an event type (order.created, order.status_updated, …)"),

@@ -445,3 +445,37 @@ async fn a_killed_server_delivers_after_a_restart() {
     let _ = second.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A stock change is an `inventory.updated` webhook, written with the change.
+#[tokio::test]
+async fn stock_changes_are_sent_as_inventory_updated() {
+    let app = spawn_with(&FAST).await;
+    let seen: Shared = Arc::new(Mutex::new(Seen::default()));
+    let url = receiver(seen.clone()).await;
+    let admin = app.admin("ops@example.com").await;
+    let (_, secret) = register(&app, &admin, &url, &["inventory.updated"]).await;
+    let milk = app.product("Milk", 5_000, 10).await;
+    let r = app
+        .post(
+            &format!("/api/admin/products/{milk}/stock"),
+            Some(&admin),
+            json!({"set": 7, "reason": "recount"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    until(
+        || !seen.lock().unwrap().requests.is_empty(),
+        "the inventory webhook",
+    )
+    .await;
+    let (id, ts, sig, body) = seen.lock().unwrap().requests[0].clone();
+    assert!(verifies(&secret, &id, &ts, &body, &sig));
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["type"], "inventory.updated", "{body}");
+    assert_eq!(
+        body["data"]["products"][0]["productId"],
+        json!(milk),
+        "{body}"
+    );
+    assert_eq!(body["data"]["products"][0]["stock"], 7, "{body}");
+}
