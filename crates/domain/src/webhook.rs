@@ -6,8 +6,6 @@ use std::time::Duration;
 
 /// How long a delivery is retried before it is given up.
 pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
-/// An endpoint failing this long (every delivery) is switched off.
-pub const DISABLE_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
 
 /// Addresses a webhook must never reach (unless private targets are allowed for
 /// development): loopback, private, link-local, shared (CGNAT), unspecified, multicast,

@@ -31,6 +31,8 @@ pub struct Config {
     pub webhook_retry_base: Duration,
     /// How long a claimed delivery is its worker's (then any instance tries again).
     pub webhook_lease: Duration,
+    /// An endpoint whose every delivery failed this long is switched off (3 days).
+    pub webhook_disable_after: Duration,
     /// Calls one API key may make per minute (0: no limit).
     pub api_key_rate_per_minute: u32,
     /// The sender of outgoing mail.
@@ -313,6 +315,9 @@ impl Config {
                     .as_deref()
                     .map(str::trim),
                 Some("true" | "1" | "yes")
+            ),
+            webhook_disable_after: Duration::from_secs(
+                parse_num(vars, "QC_WEBHOOK_DISABLE_AFTER_SECS", 3 * 24 * 3600_u64)?.max(1),
             ),
             webhook_lease: Duration::from_millis(
                 parse_num(vars, "QC_WEBHOOK_LEASE_MS", 60_000_u64)?.max(100),

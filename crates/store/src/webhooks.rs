@@ -357,7 +357,7 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
                 let off = sql("UPDATE webhook_endpoints SET enabled = FALSE, \
-                     disabled_reason = 'every delivery failed for 3 days' \
+                     disabled_reason = 'every delivery failed for too long' \
                      WHERE id = $1 AND enabled = TRUE AND failing_since <= $2")
                 .bind(&delivery.endpoint_id)
                 .bind(disable_before.timestamp_millis())

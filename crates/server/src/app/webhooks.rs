@@ -4,7 +4,8 @@
 //! a lease (one sender at a time), signs them as the Standard Webhooks specification says
 //! (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
 //! id.timestamp.body>`), and retries failures with doubling waits and jitter for 24 hours.
-//! An endpoint failing every delivery for 3 days is switched off and admins are told.
+//! An endpoint failing every delivery for 3 days (`QC_WEBHOOK_DISABLE_AFTER_SECS`) is switched
+//! off and admins are told.
 //!
 //! Outbound requests never reach loopback, private, link-local or other special
 //! addresses (unless `QC_WEBHOOK_ALLOW_PRIVATE=true`): the host is resolved, every address
@@ -274,19 +275,19 @@ async fn deliver(state: &AppState, d: &WebhookDelivery, e: &WebhookEndpoint) -> 
         retry_at: (!delivered && retry_at < d.created_at + retry_for).then_some(retry_at),
     };
     let disable_before =
-        now - chrono::Duration::from_std(qc_domain::webhook::DISABLE_AFTER).unwrap_or_default();
+        now - chrono::Duration::from_std(state.config.webhook_disable_after).unwrap_or_default();
     let health = state
         .store
         .record_webhook_attempt(d, &result, now, disable_before)
         .await?;
     if health == EndpointHealth::Disabled {
-        tracing::warn!(webhook_id = %e.id, "webhook switched off after 3 days of failures");
+        tracing::warn!(webhook_id = %e.id, "webhook switched off: every delivery failed for too long");
         state
             .broadcast
             .webhook_disabled(&WebhookDisabledEvent {
                 webhook_id: e.id.clone(),
                 url: e.url.clone(),
-                reason: "every delivery failed for 3 days".into(),
+                reason: "every delivery failed for too long".into(),
             })
             .await;
     }

@@ -479,3 +479,45 @@ async fn stock_changes_are_sent_as_inventory_updated() {
     );
     assert_eq!(body["data"]["products"][0]["stock"], 7, "{body}");
 }
+
+/// An endpoint that fails every delivery for the whole window (3 days; 1 s here) is
+/// switched off, and admins are told.
+#[tokio::test]
+async fn an_endpoint_failing_too_long_is_switched_off() {
+    let app = spawn_with(&[
+        ("QC_WEBHOOK_ALLOW_PRIVATE", "true"),
+        ("QC_WEBHOOK_RETRY_BASE_MS", "100"),
+        ("QC_WEBHOOK_DISABLE_AFTER_SECS", "1"),
+    ])
+    .await;
+    let seen: Shared = Arc::new(Mutex::new(Seen {
+        fail_first: usize::MAX,
+        ..Default::default()
+    }));
+    let url = receiver(seen.clone()).await;
+    let admin = app.admin("ops@example.com").await;
+    let mut admin_sock = app.socket(&admin).await;
+    let (hook, _) = register(&app, &admin, &url, &["order.created"]).await;
+    let milk = app.product("Milk", 5_000, 10).await;
+    let customer = app.customer("c@example.com").await;
+    app.place(&customer, &milk, 1).await;
+    let ev = admin_sock
+        .expect("webhook:disabled", Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(ev["webhookId"], json!(hook), "{ev}");
+    let list = app.get("/api/admin/webhooks", Some(&admin)).await;
+    assert_eq!(list.body["webhooks"][0]["enabled"], false, "{}", list.body);
+    assert!(list.body["webhooks"][0]["disabledReason"].is_string());
+    // Switched on again, its failure clock starts over.
+    let r = app
+        .put(
+            &format!("/api/admin/webhooks/{hook}"),
+            Some(&admin),
+            json!({"enabled": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["enabled"], true);
+    assert!(r.body["failingSince"].is_null(), "{}", r.body);
+}
