@@ -153,6 +153,13 @@ pub struct WebhookCreatedResponse {
     pub secret: String,
 }
 
+/// `{success, webhook}`
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WebhookResponse {
+    pub success: bool,
+    pub webhook: WebhookView,
+}
+
 /// `{success, webhooks}`
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct WebhooksResponse {

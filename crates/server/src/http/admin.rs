@@ -674,15 +674,16 @@ async fn create_webhook(
 #[utoipa::path(put, path = "/webhooks/{webhookId}", tag = "admin",
     params(("webhookId" = String, Path)), request_body = WebhookPatch,
     security(("bearer_auth" = [])),
-    responses((status = 200, body = WebhookView), (status = 404, body = ErrorEnvelope)))]
+    responses((status = 200, body = WebhookResponse), (status = 404, body = ErrorEnvelope)))]
 async fn update_webhook(
     State(state): State<AppState>,
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<WebhookPatch>,
-) -> Result<Json<WebhookView>> {
-    Ok(Json(
-        crate::app::webhooks::set_enabled(&state, &id, req.enabled).await?,
-    ))
+) -> Result<Json<WebhookResponse>> {
+    Ok(Json(WebhookResponse {
+        success: true,
+        webhook: crate::app::webhooks::set_enabled(&state, &id, req.enabled).await?,
+    }))
 }
 
 /// Remove an endpoint and its delivery log.

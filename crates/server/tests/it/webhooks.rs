@@ -518,6 +518,6 @@ async fn an_endpoint_failing_too_long_is_switched_off() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.body["enabled"], true);
-    assert!(r.body["failingSince"].is_null(), "{}", r.body);
+    assert_eq!(r.body["webhook"]["enabled"], true, "{}", r.body);
+    assert!(r.body["webhook"]["failingSince"].is_null(), "{}", r.body);
 }
