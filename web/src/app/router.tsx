@@ -1,15 +1,44 @@
 /** Top-level routes: each role's pages are a separate lazily loaded chunk. */
 import { lazy, Suspense } from 'react';
-import { Route, Routes, useLocation } from 'react-router';
+import { matchRoutes, Route, Routes, useLocation } from 'react-router';
 import { RedirectIfSignedIn, RequireRole } from '@/components/protected-route';
 import { LoadingState } from '@/components/page-state';
 import { ErrorBoundary } from '@/components/error-boundary';
+import { NotFound } from '@/components/not-found';
+import { homeOf, useAuth } from '@/lib/auth';
+import { CUSTOMER_PATHS } from '@/features/customer/paths';
 
 const LoginPage = lazy(() => import('@/features/auth/components/login-page'));
 const RegisterPage = lazy(() => import('@/features/auth/components/register-page'));
 const CustomerApp = lazy(() => import('@/features/customer/components/customer-app'));
 const DeliveryApp = lazy(() => import('@/features/delivery/components/delivery-app'));
 const AdminApp = lazy(() => import('@/features/admin/components/admin-app'));
+const PickerApp = lazy(() => import('@/features/picker/components/picker-app'));
+const SetPasswordPage = lazy(() => import('@/features/auth/components/set-password-page'));
+const ForgotPasswordPage = lazy(() => import('@/features/auth/components/forgot-password-page'));
+
+const CUSTOMER_ROUTES = CUSTOMER_PATHS.map((path) => ({ path }));
+
+/**
+ * Everything outside /login, /register, /forgot-password, /set-password, /partner, /picker
+ * and /admin: the customer's pages (sign in first), or "not found" with a way to one's own
+ * home. A signed-in customer gets it inside the shop's frame (the customer app's own
+ * catch-all).
+ */
+function CustomerOrNotFound() {
+  const { pathname } = useLocation();
+  const { status, user } = useAuth();
+  if (matchRoutes(CUSTOMER_ROUTES, pathname) || user?.role === 'customer') {
+    return (
+      <RequireRole roles={['customer']}>
+        <CustomerApp />
+      </RequireRole>
+    );
+  }
+  if (status === 'loading') return <LoadingState label="Checking your session…" />;
+  const label = !user ? 'Sign in' : user.role === 'admin' ? 'Go to the admin dashboard' : user.role === 'delivery' ? 'Go to your deliveries' : user.role === 'picker' ? 'Go to the pick queue' : 'Go home';
+  return <NotFound standalone home={user ? homeOf(user.role) : '/login'} homeLabel={label} />;
+}
 
 export function AppRoutes() {
   const location = useLocation();
@@ -42,6 +71,25 @@ export function AppRoutes() {
             }
           />
           <Route
+            path="/picker/*"
+            element={
+              <RequireRole roles={['picker']}>
+                <PickerApp />
+              </RequireRole>
+            }
+          />
+          {/* "Forgot password?": a reset link by mail (signed-in people change it from their menu). */}
+          <Route
+            path="/forgot-password"
+            element={
+              <RedirectIfSignedIn>
+                <ForgotPasswordPage />
+              </RedirectIfSignedIn>
+            }
+          />
+          {/* A one-time link (a new staff member's first password, or a reset link by mail): signed in or not. */}
+          <Route path="/set-password" element={<SetPasswordPage />} />
+          <Route
             path="/admin/*"
             element={
               <RequireRole roles={['admin']}>
@@ -49,14 +97,7 @@ export function AppRoutes() {
               </RequireRole>
             }
           />
-          <Route
-            path="/*"
-            element={
-              <RequireRole roles={['customer']}>
-                <CustomerApp />
-              </RequireRole>
-            }
-          />
+          <Route path="/*" element={<CustomerOrNotFound />} />
         </Routes>
       </Suspense>
     </ErrorBoundary>

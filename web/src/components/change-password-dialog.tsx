@@ -4,12 +4,14 @@ import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack
 import { useSnackbar } from '@/components/snackbar-provider';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { useAuth } from '@/lib/auth';
+import { usePhone } from '@/hooks/use-phone';
 
 const MIN_LENGTH = 8;
 
 export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { changePassword } = useAuth();
   const { notify } = useSnackbar();
+  const phone = usePhone();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -49,7 +51,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   }
 
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs" aria-labelledby="password-dialog-title">
+    <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs" fullScreen={phone} aria-labelledby="password-dialog-title">
       <form onSubmit={submit} noValidate aria-label="Change password" data-testid="password-form">
         <DialogTitle id="password-dialog-title">Change password</DialogTitle>
         <DialogContent>
@@ -72,11 +74,11 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
               slotProps={{ htmlInput: { 'aria-label': 'Repeat the new password', 'data-testid': 'password-repeat' } }} />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} aria-label="Cancel">
+        <DialogActions sx={{ px: 3, pb: phone ? 'calc(16px + env(safe-area-inset-bottom))' : 2, gap: 1 }}>
+          <Button onClick={onClose} aria-label="Cancel" sx={{ minHeight: 44 }}>
             Cancel
           </Button>
-          <Button type="submit" variant="contained" data-testid="password-save" aria-label="Save the new password"
+          <Button type="submit" variant="contained" data-testid="password-save" aria-label="Save the new password" sx={{ minHeight: 44 }}
             disabled={busy || !current || !next || next !== repeat || tooShort}>
             {busy ? 'Saving…' : 'Change password'}
           </Button>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type DependencyList, type Dispatch, type SetStateAction } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type DependencyList, type Dispatch, type SetStateAction } from 'react';
 
 export interface AsyncState<T> {
   data: T | undefined;
@@ -25,13 +25,14 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
     loadRef
       .current(controller.signal)
       .then((value) => {
-        if (!controller.signal.aborted) setData(value);
+        // Rendering what arrived may be long (a table, a list): in slices, not one long task.
+        if (!controller.signal.aborted) startTransition(() => setData(value));
       })
       .catch((err: unknown) => {
         if (!controller.signal.aborted) setError(err);
       })
       .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
+        if (!controller.signal.aborted) startTransition(() => setLoading(false));
       });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -106,6 +106,42 @@ export function buildUrl(path: string, query?: Query): string {
   return `${config.apiBaseUrl}${path}${qs ? `?${qs}` : ''}`;
 }
 
+declare global {
+  interface Window {
+    /**
+     * GETs the boot script started before the app's code arrived (see vite.config.ts:
+     * the session check and, for the customer, the addresses and categories), by path.
+     */
+    __qcEarly?: Record<string, { token: string; response: Promise<Response> }>;
+  }
+}
+
+/**
+ * The boot script's request for this GET, when it made one with the same token (taken
+ * once): its answer is read like any other, so refusals are handled the same way.
+ */
+export function takeEarlyResponse(method: string, path: string, query: Query | undefined, token: string | null): Promise<Response> | null {
+  // The boot script asks the page's own origin: only when the API is there too.
+  if (method !== 'GET' || !token || typeof window === 'undefined' || config.apiBaseUrl !== '') return null;
+  if (query && Object.values(query).some((v) => v !== undefined && v !== null && v !== '')) return null;
+  const early = window.__qcEarly;
+  const entry = early?.[path];
+  if (!early || !entry) return null;
+  delete early[path];
+  return entry.token === token ? entry.response : null;
+}
+
+/** Resolves as `response` does, or rejects with an `AbortError` once `signal` aborts. */
+function abortable(response: Promise<Response>, signal: AbortSignal | undefined): Promise<Response> {
+  if (!signal) return response;
+  if (signal.aborted) return Promise.reject(new DOMException('The request was aborted.', 'AbortError'));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('The request was aborted.', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function isEnvelope(value: unknown): value is ErrorEnvelope {
   return (
     typeof value === 'object' &&
@@ -127,12 +163,15 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, options.query), {
-      method,
-      headers,
-      body,
-      signal: options.signal,
-    });
+    const early = retried ? null : takeEarlyResponse(method, path, options.query, token);
+    response = await (early
+      ? abortable(early, options.signal)
+      : fetch(buildUrl(path, options.query), {
+          method,
+          headers,
+          body,
+          signal: options.signal,
+        }));
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection.');
@@ -220,6 +259,9 @@ const HUMAN_MESSAGES: Record<string, string> = {
   offer_expired: 'This offer expired before you answered. It went to the next rider.',
   offer_withdrawn: 'This offer was withdrawn: the order was cancelled or given to a rider by our team.',
   order_not_active: 'This order is not active any more, so your location is not shared for it.',
+  order_not_delivered: 'You can rate the delivery once the order is delivered.',
+  already_rated: 'You already rated this delivery. Thank you!',
+  invalid_link: 'This link is invalid, already used or expired. Ask for a new one.',
 };
 
 /** A store named in an error's `details` (`store_mismatch`: the store serving the address). */
@@ -291,6 +333,9 @@ const FIELD_LABELS: Record<string, string> = {
   offerTimeoutSecs: 'Time to answer an offer (s)',
   maxOfferRounds: 'Offers before broadcasting',
   reason: 'Reason',
+  rating: 'Rating',
+  tip: 'Tip',
+  comment: 'Comment',
 };
 
 /** A field key of the server ("deliveryAddress.zipCode") as people call it ("PIN code"). */
@@ -310,17 +355,32 @@ export function humanizeStatuses(text: string): string {
   return text.replace(/\b(picked_up|on_the_way)\b/g, (code) => code.replace(/_/g, ' '));
 }
 
+/** "zipCode: must be 6 digits; lat: …" (the server's summary) with the keys in words. */
+function summaryInWords(summary: string): string | null {
+  const parts = summary.split(/;\s*/).map((p) => /^([A-Za-z_][\w.[\]]*):\s*(.+)$/.exec(p.trim()));
+  if (!parts.length || parts.some((m) => !m)) return null;
+  return `${parts.map((m) => `${fieldLabel(m![1])} ${m![2].replace(/[.\s]+$/, '')}`).join('. ')}.`;
+}
+
 function validationMessage(error: ApiError): string {
-  if (!Array.isArray(error.details) || error.details.length === 0) return error.message || 'Please check the form and try again.';
+  if (!Array.isArray(error.details) || error.details.length === 0) {
+    return (error.message && (summaryInWords(error.message) ?? error.message)) || 'Please check the form and try again.';
+  }
   const parts = (error.details as { field?: string; message?: string }[])
     .filter((d) => d && d.message)
     .map((d) => (d.field ? `${fieldLabel(d.field)} ${d.message}` : String(d.message)));
   return parts.length ? `${parts.join('. ')}.` : 'Please check the form and try again.';
 }
 
+/** "Try again in 897 seconds" → "Try again in 15 minutes": waits as people say them. */
+export function humanizeWaits(text: string): string {
+  return text.replace(/\bin (\d+) ?(?:seconds|secs?|s)\b/gi, (_, n: string) => inHumanTime(Number(n)));
+}
+
 function tooManyRequestsMessage(error: ApiError): string {
-  // The server words it already ("Too many attempts. Try again in 15 minutes.").
-  if (error.message && !/^The server answered/.test(error.message)) return error.message;
+  // The server words it already ("Too many attempts. Try again in 15 minutes."); a wait
+  // given in seconds ("in 897 seconds") is said as people say it.
+  if (error.message && !/^The server answered/.test(error.message)) return humanizeWaits(error.message);
   return error.retryAfter && error.retryAfter > 1
     ? `Too many attempts. Please try again ${inHumanTime(error.retryAfter)}.`
     : 'Please wait a moment and try again.';

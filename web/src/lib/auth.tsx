@@ -8,9 +8,8 @@
  * there when they sign in again. The user's own password change replaces the token (every
  * older one is revoked): requests and the socket refused meanwhile retry with the new one.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { apiClient, configureApiClient } from '@/lib/api-client';
-import { realtime } from '@/lib/socket';
 import type {
   AuthResponse,
   ChangePasswordRequest,
@@ -22,7 +21,22 @@ import type {
 
 const TOKEN_KEY = 'qc.token';
 
-export type Role = 'customer' | 'delivery' | 'admin';
+/**
+ * The realtime client (and socket.io with it) is loaded once a session exists, not with
+ * the sign-in page: it is only needed signed in.
+ */
+type RealtimeClient = (typeof import('@/lib/socket'))['realtime'];
+let realtimeModule: Promise<typeof import('@/lib/socket')> | null = null;
+function loadRealtime(): Promise<typeof import('@/lib/socket')> {
+  realtimeModule ??= import('@/lib/socket');
+  return realtimeModule;
+}
+/** Act on the realtime client when it was loaded (when it was not, there is nothing to close). */
+function withRealtime(fn: (client: RealtimeClient) => void): Promise<void> {
+  return realtimeModule ? realtimeModule.then((m) => fn(m.realtime)).catch(() => undefined) : Promise.resolve();
+}
+
+export type Role = 'customer' | 'delivery' | 'admin' | 'picker';
 export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
 
 export interface AuthContextValue {
@@ -76,6 +90,8 @@ export function homeOf(role: string | undefined | null): string {
       return '/partner';
     case 'admin':
       return '/admin';
+    case 'picker':
+      return '/picker';
     default:
       return '/';
   }
@@ -94,7 +110,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const endSession = useCallback((code: string | null) => {
     writeToken(null);
     tokenRef.current = null;
-    realtime.disconnect();
+    void withRealtime((r) => r.disconnect());
     setToken(null);
     setUser(null);
     setStatus('anonymous');
@@ -109,7 +125,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
   }, [endSession]);
 
-  // Validate a stored token once at start.
+  // Validate a stored token once at start (the answer the boot script asked for before
+  // the app loaded is used when there is one: see vite.config.ts and api-client.ts).
   useEffect(() => {
     const stored = tokenRef.current;
     if (!stored || user) return;
@@ -118,8 +135,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .get<UserResponse>('/api/auth/me')
       .then((res) => {
         if (!cancelled) {
-          setUser(res.user);
-          setStatus('authenticated');
+          // The signed-in app's first render is long: in slices (a transition), not one task.
+          startTransition(() => {
+            setUser(res.user);
+            setStatus('authenticated');
+          });
         }
       })
       .catch(() => {
@@ -135,8 +155,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // The realtime connection follows the session.
   useEffect(() => {
     if (status !== 'authenticated') return;
-    realtime.connect({ getToken: () => tokenRef.current, onSessionEnded: endSession });
-    return () => realtime.disconnect();
+    let live = true;
+    void loadRealtime().then(({ realtime }) => {
+      if (live) realtime.connect({ getToken: () => tokenRef.current, onSessionEnded: endSession });
+    });
+    return () => {
+      live = false;
+      void withRealtime((r) => r.disconnect());
+    };
   }, [status, endSession]);
 
   const accept = useCallback((res: AuthResponse) => {
@@ -161,7 +187,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await pending;
         // The server closes this tab's socket too (`session:ended` token_revoked): it
         // reconnects with the new token instead of signing out (see lib/socket.ts).
-        realtime.reconnect();
+        await withRealtime((r) => r.reconnect());
       } finally {
         if (refreshing.current === pending) refreshing.current = null;
       }
@@ -180,7 +206,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     // Closed first, so the server's `session:ended` (signed_out) for this very tab is not
     // taken for a sign-out elsewhere.
-    realtime.disconnect();
+    await withRealtime((r) => r.disconnect());
     try {
       await apiClient.post('/api/auth/logout');
     } catch {

@@ -14,8 +14,15 @@ const LABELS: Record<string, string> = {
   cancelled: 'Cancelled',
 };
 
+/** A code in words ("packing_started" → "Packing started"), for codes the app does not know yet. */
+export function codeWords(code: string): string {
+  const words = code.replace(/[_.-]+/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  return words ? `${words.charAt(0).toUpperCase()}${words.slice(1)}` : '';
+}
+
+/** A status as people say it ("Picked up"), never the raw code. */
 export function statusLabel(status: string): string {
-  return LABELS[status] ?? status.replace(/_/g, ' ');
+  return LABELS[status] ?? (codeWords(status) || 'Unknown');
 }
 
 /** Where a status sits in the flow (-1 for cancelled or unknown). */

@@ -57,8 +57,12 @@ let token: string | null = 'old';
 let refresh: Promise<unknown> | null = null;
 const ended = vi.fn();
 
-function open(): FakeSocket {
+/** Connect (socket.io is loaded on the first connect, so the socket comes a moment later). */
+async function open(): Promise<FakeSocket> {
+  const before = sockets.length;
   realtime.connect({ getToken: () => token, onSessionEnded: ended });
+  expect(realtime.connectionState).toBe('connecting');
+  await vi.waitFor(() => expect(sockets.length).toBe(before + 1));
   const socket = sockets[sockets.length - 1];
   socket.fire('connect');
   return socket;
@@ -74,7 +78,7 @@ afterEach(() => realtime.disconnect());
 
 describe('session ended by the server', () => {
   it('signs out when the token was revoked (logout or password change elsewhere)', async () => {
-    const socket = open();
+    const socket = await open();
     socket.fire('session:ended', { code: 'token_revoked', message: 'The password was changed.' });
     socket.fire('disconnect', 'io server disconnect');
     await vi.waitFor(() => expect(ended).toHaveBeenCalledWith('token_revoked'));
@@ -82,7 +86,7 @@ describe('session ended by the server', () => {
   });
 
   it('after its own password change, reconnects with the new token instead of signing out', async () => {
-    const socket = open();
+    const socket = await open();
     let finish: () => void = () => undefined;
     refresh = new Promise<void>((resolve) => (finish = resolve));
     // The server closes every socket of the user before the answer with the new token arrives.
@@ -98,7 +102,7 @@ describe('session ended by the server', () => {
   });
 
   it('a handshake refused with an old token retries with the replaced one', async () => {
-    const socket = open();
+    const socket = await open();
     token = 'new';
     socket.fire('connect_error', new Error('token_revoked: The token was revoked.'));
     await vi.waitFor(() => expect(socket.connects).toBe(2));
@@ -109,7 +113,7 @@ describe('session ended by the server', () => {
   });
 
   it('too many sockets: only this tab stops, and waits for the user to reconnect', async () => {
-    const socket = open();
+    const socket = await open();
     socket.fire('session:ended', { code: 'too_many_sockets', message: 'Signed in on too many tabs.' });
     socket.fire('disconnect', 'io server disconnect');
     expect(realtime.connectionState).toBe('closed');
@@ -123,8 +127,8 @@ describe('session ended by the server', () => {
     expect(realtime.connectionState).toBe('connected');
   });
 
-  it('a network drop is left to socket.io: no sign-out', () => {
-    const socket = open();
+  it('a network drop is left to socket.io: no sign-out', async () => {
+    const socket = await open();
     socket.fire('disconnect', 'transport close');
     expect(realtime.connectionState).toBe('reconnecting');
     expect(ended).not.toHaveBeenCalled();

@@ -12,7 +12,8 @@
  *   dropped, one after a gap (or any reconnect) triggers a fetch of the missed events
  *   (`GET /api/customer/orders/{id}/events?after=N`), applied in order, once.
  */
-import { io, type Socket } from 'socket.io-client';
+import { startTransition } from 'react';
+import type { Socket } from 'socket.io-client';
 import { config } from '@/config/env';
 import { ApiError, apiClient, SESSION_ENDED_CODES, sessionReallyEnded } from '@/lib/api-client';
 import {
@@ -34,6 +35,7 @@ import type {
   OrderCompletedEvent,
   OrderCreatedEvent,
   OrderEventView,
+  OrderRatedEvent,
   OrderTakenEvent,
   SessionEndedEvent,
   StatusUpdatedEvent,
@@ -48,6 +50,8 @@ import type {
   PresenceUpdatedEvent,
   StatsUpdatedEvent,
 } from '@/types/admin';
+import type { FulfilmentUpdatedEvent, OrderFulfilmentEvent, SubstitutionProposedEvent } from '@/types/fulfilment';
+import type { WebhookDisabledEvent } from '@/types/integrations';
 
 /** Server → client events and their payloads (docs/WEBSOCKET.md). */
 export interface ServerEvents {
@@ -84,6 +88,16 @@ export interface ServerEvents {
   /** Admins: an available partner's position without an order. */
   'partner:location': PartnerPositionEvent;
   'presence:updated': PresenceUpdatedEvent;
+  /** Pickers of the store and admins: an order joined, was claimed in, or left the pick queue. */
+  'fulfilment:updated': FulfilmentUpdatedEvent;
+  /** The customer, the assigned rider and admins: what picking did to the order (lines, totals, bags). */
+  'order:fulfilment-updated': OrderFulfilmentEvent;
+  /** The customer and admins: a dearer substitute waits for the customer's yes until `expiresAt`. */
+  'order:substitution-proposed': SubstitutionProposedEvent;
+  /** The order's rider and admins: the customer rated the delivery (stars, tip in paise, comment). */
+  'order:rated': OrderRatedEvent;
+  /** Admins: an endpoint whose every delivery failed for 3 days was switched off. */
+  'webhook:disabled': WebhookDisabledEvent;
 }
 export type ServerEventName = keyof ServerEvents;
 
@@ -122,6 +136,16 @@ const fetchCustomerEvents: FetchMissed = async (orderId, after) => {
   return res.events;
 };
 
+/** socket.io, fetched once, the first time a connection is opened. */
+let socketIo: Promise<typeof import('socket.io-client')> | null = null;
+function loadSocketIo(): Promise<typeof import('socket.io-client')> {
+  socketIo ??= import('socket.io-client');
+  socketIo.catch(() => {
+    socketIo = null;
+  });
+  return socketIo;
+}
+
 type Ack<T> = { success: true; data: T } | { success: false; error: { code: string; message: string; details?: unknown } };
 
 class RealtimeClient {
@@ -141,11 +165,41 @@ class RealtimeClient {
   /** The code of the last `session:ended`, until the disconnect that follows it. */
   private endedCode: string | null = null;
 
-  /** Open the connection (idempotent). */
+  /** Bumped by `disconnect()`: a socket.io that arrives after it opens nothing. */
+  private generation = 0;
+  private opening = false;
+
+  /**
+   * Open the connection (idempotent). socket.io itself is loaded here, the first time,
+   * not with the page: the first screen does not wait for it.
+   */
   connect(options: { getToken: () => string | null; onSessionEnded: (code: string) => void }): void {
     this.getToken = options.getToken;
     this.onSessionEnded = options.onSessionEnded;
-    if (this.socket) return;
+    if (this.socket || this.opening) return;
+    this.opening = true;
+    const generation = this.generation;
+    this.setState('connecting');
+    loadSocketIo().then(
+      ({ io }) => {
+        if (generation !== this.generation) return;
+        this.opening = false;
+        this.open(io);
+      },
+      () => {
+        if (generation !== this.generation) return;
+        // The chunk could not be fetched (offline): try again in a moment.
+        this.opening = false;
+        this.setState('reconnecting');
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (generation === this.generation) this.connect(options);
+        }, 3000);
+      },
+    );
+  }
+
+  private open(io: (typeof import('socket.io-client'))['io']): void {
     const opts = {
       auth: (cb: (data: object) => void) => {
         this.handshakeToken = this.getToken();
@@ -157,7 +211,6 @@ class RealtimeClient {
     };
     const socket = config.socketUrl ? io(config.socketUrl, opts) : io(opts);
     this.socket = socket;
-    this.setState('connecting');
 
     socket.on('connect', () => {
       this.retries = 0;
@@ -201,6 +254,8 @@ class RealtimeClient {
 
   /** Close the connection and forget everything (logout). */
   disconnect(): void {
+    this.generation += 1;
+    this.opening = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.socket?.removeAllListeners();
@@ -328,14 +383,18 @@ class RealtimeClient {
 
   /** Handle one incoming server event (public so tests can feed events in). */
   receive(event: string, payload: unknown): void {
-    for (const handler of this.handlers.get(event) ?? []) {
-      try {
-        handler(payload);
-      } catch (err) {
-        console.error(`handler of ${event} failed`, err);
+    // What live events change is rendered as a transition: in slices, never one long
+    // task in the way of a tap. Handlers still run now, in order.
+    startTransition(() => {
+      for (const handler of this.handlers.get(event) ?? []) {
+        try {
+          handler(payload);
+        } catch (err) {
+          console.error(`handler of ${event} failed`, err);
+        }
       }
-    }
-    if (ORDER_EVENTS.has(event)) this.routeOrderEvent(event, payload);
+      if (ORDER_EVENTS.has(event)) this.routeOrderEvent(event, payload);
+    });
   }
 
   private routeOrderEvent(event: string, payload: unknown): void {

@@ -4,6 +4,44 @@
  */
 
 export interface paths {
+    "/api/admin/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys (never their secrets). */
+        get: operations["api_keys"];
+        put?: never;
+        /**
+         * Create an API key with scopes (`orders:read`, `catalog:write`, `stock:write`,
+         *     `webhooks:manage`), optionally bound to one store. The secret is in this answer only.
+         */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key: it stops working at once. */
+        delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/categories": {
         parameters: {
             query?: never;
@@ -51,6 +89,26 @@ export interface paths {
          *     until when, which round), `waiting` or `broadcast`. Live as `dispatch:updated`.
          */
         get: operations["dispatch_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/fulfilment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fulfilment per store (queue, pick times the promise uses, short rate over 7 days) and
+         *     the orders waiting to be picked or being picked. Live as `fulfilment:updated`.
+         */
+        get: operations["fulfilment_overview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -328,6 +386,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff (pickers), of one store or all. */
+        get: operations["staff"];
+        put?: never;
+        /**
+         * Create a picker for a store. Nobody self-registers as staff: the answer carries a
+         *     one-time link (valid 48 h) where the new picker sets their password.
+         */
+        post: operations["create_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/staff/{userId}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new one-time password link for a staff member (the previous one stops working). */
+        post: operations["staff_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/stats": {
         parameters: {
             query?: never;
@@ -461,6 +557,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/webhook-deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now (same `webhook-id`); a new 24-hour retry window starts. */
+        post: operations["replay_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints (never their secrets). */
+        get: operations["webhooks"];
+        put?: never;
+        /**
+         * Register an endpoint for event types. Deliveries are signed as Standard Webhooks says
+         *     with the `whsec_…` secret in this answer (shown once); see docs/INTEGRATIONS.md.
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Switch an endpoint on (its failure clock starts again) or off. */
+        put: operations["update_webhook"];
+        post?: never;
+        /** Remove an endpoint and its delivery log. */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's newest deliveries, each with its tries (status codes, latency, the
+         *     start of the answer).
+         */
+        get: operations["webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Forgot password": a link to choose a new password is mailed (valid 1 h; without
+         *     `SMTP_URL` it is written to the server log). The answer is the same whether or not
+         *     the e-mail has an account.
+         */
+        post: operations["forgot_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -541,6 +734,47 @@ export interface paths {
         put?: never;
         /** Create a customer or delivery-partner account (admins cannot self-register). */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/set-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a password with a one-time link's token (a new staff member's first password, or
+         *     a reset link from "forgot password").
+         *     Every session of the account ends; sign in afterwards.
+         */
+        post: operations["set_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the web app reads at start: the map tiles (`QC_MAP_TILE_URL`,
+         *     `QC_MAP_TILE_ATTRIBUTION`) and how long a customer has to answer a substitute.
+         */
+        get: operations["public_config"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -702,6 +936,48 @@ export interface paths {
         get: operations["order_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer/orders/{orderId}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate a delivered order once (1-5 stars), with an optional comment and a tip for the
+         *     rider (minor units, up to 50000; added to their earnings). The rider is told
+         *     (`order:rated`); admins see ratings, and dispatch uses them to break ties.
+         */
+        post: operations["rate_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer/orders/{orderId}/substitutions/{lineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a dearer substitute the picker proposed (`order:substitution-proposed`):
+         *     `{approve: true}` applies it at its price, `false` refunds the missing items. After
+         *     `expiresAt` the answer is refused (`proposal_expired`): the items are refunded.
+         */
+        post: operations["answer_substitution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -989,6 +1265,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders changed since `updatedSince` (or after `cursor`), in the order they changed;
+         *     poll again from `nextCursor`. A key bound to a store sees only its orders. Scope
+         *     `orders:read`.
+         */
+        get: operations["orders_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or adjust stock at stores, up to 1,000 lines, all applied in one transaction or
+         *     none (the error names the first bad line: `lines[n]`). With `Idempotency-Key`, a
+         *     repeat gets the first answer and changes nothing. Each change is pushed to clients as
+         *     `inventory:updated`. Scope `stock:write`.
+         */
+        put: operations["bulk_stock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The store's orders to pick (queued or being picked), most urgent promise first.
+         *     Changes arrive as `fulfilment:updated` on the picker's socket.
+         */
+        get: operations["queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order's pick list, in bin order. Another store's order is 404. */
+        get: operations["order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders/{orderId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a queued order: of two pickers racing, exactly one wins. */
+        post: operations["claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders/{orderId}/lines/{lineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a line: `{picked: {quantity, barcode?}}`, `{short: {found}}` (the rest is
+         *     refunded, the store's stock corrected) or `{substitute: {productId | barcode,
+         *     quantity, found?}}` (same category; a dearer one asks the customer, who has
+         *     `QC_SUBSTITUTION_APPROVAL_SECS` to answer, else it is refunded).
+         */
+        post: operations["pick_line"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders/{orderId}/lines/{lineId}/substitutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products that could stand in for a line's product in this store: same category, in
+         *     stock, closest in price first (a dearer one will need the customer's yes).
+         */
+        get: operations["substitutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/picker/orders/{orderId}/packed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Packed with `bags` bags (every line picked, short or substituted, no answer
+         *     pending): the rider may pick it up, and a held order goes out to riders now.
+         */
+        post: operations["packed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stores": {
         parameters: {
             query?: never;
@@ -1169,6 +1604,13 @@ export interface components {
             name: string;
             online: boolean;
             phone?: string | null;
+            /**
+             * Format: double
+             * @description Customers' mean rating (1-5) and how many rated; `None` before the first.
+             */
+            rating?: number | null;
+            /** Format: int64 */
+            ratingCount: number;
             status: string;
             /** Format: int64 */
             totalDeliveries: number;
@@ -1211,6 +1653,49 @@ export interface components {
         };
         AdminUserView: components["schemas"]["UserView"] & {
             online: boolean;
+        };
+        /** @description The new key and its secret, shown this once (only a hash is kept). */
+        ApiKeyCreatedResponse: {
+            apiKey: components["schemas"]["ApiKeyView"];
+            /** @description `qck_…`: send as `Authorization: Bearer qck_…`. */
+            secret: string;
+            success: boolean;
+        };
+        /** @description `POST /api/admin/api-keys` */
+        ApiKeyRequest: {
+            name: string;
+            /** @description Any of `orders:read`, `catalog:write`, `stock:write`, `webhooks:manage`. */
+            scopes: string[];
+            /** @description Bind the key to one store: it reads and writes only that store's orders and stock. */
+            storeId?: string | null;
+        };
+        /** @description `{success, apiKey}` */
+        ApiKeyResponse: {
+            apiKey: components["schemas"]["ApiKeyView"];
+            success: boolean;
+        };
+        /** @description An API key (never its secret). */
+        ApiKeyView: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /**
+             * Format: date-time
+             * @description To the minute.
+             */
+            lastUsedAt?: string | null;
+            name: string;
+            /** @description The key's public part: keys look like `qck_{prefix}_{secret}`. */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt?: string | null;
+            scopes: string[];
+            storeId?: string | null;
+        };
+        /** @description `{success, apiKeys}` */
+        ApiKeysResponse: {
+            apiKeys: components["schemas"]["ApiKeyView"][];
+            success: boolean;
         };
         /** @description `{success, token, user}`: the brief's login answer (also register and password change). */
         AuthResponse: {
@@ -1262,6 +1747,12 @@ export interface components {
              * @example 2
              */
             quantity: number;
+            /**
+             * @description What to do if the store runs short of this line (stores that pick and pack):
+             *     `best_match` (default: a similar product; a dearer one needs your yes) or `refund`.
+             * @example best_match
+             */
+            substitution?: string | null;
         };
         /** @description `POST /api/customer/cart/validate` */
         CartValidateRequest: {
@@ -1457,6 +1948,71 @@ export interface components {
             lastSeq: number;
             success: boolean;
         };
+        /** @description A product's stock at a store. */
+        FeedStockLevel: {
+            inStock: boolean;
+            productId: string;
+            /** Format: int64 */
+            stock: number;
+            storeId: string;
+        };
+        /** @description `POST /api/auth/forgot-password` */
+        ForgotPasswordRequest: {
+            email: string;
+        };
+        /** @description A store's fulfilment now and over the last 7 days. */
+        FulfilmentFiguresView: {
+            /** Format: double */
+            avgPickMinutes?: number | null;
+            /** @description Whether the store picks and packs. */
+            enabled: boolean;
+            measured: boolean;
+            /** Format: int64 */
+            packed7d: number;
+            /**
+             * Format: double
+             * @description The pick time the promise uses now: measured once there is enough history, else
+             *     the store's settings.
+             */
+            pickBaseMinutes: number;
+            /** Format: double */
+            pickPerItemSeconds: number;
+            /** Format: int64 */
+            picking: number;
+            /** Format: int64 */
+            queued: number;
+            /**
+             * Format: double
+             * @description Share of picked lines that ran short (refunded or substituted), 0–1.
+             */
+            shortRate?: number | null;
+            storeId: string;
+            storeName: string;
+        };
+        /** @description `{success, stores, queue}` */
+        FulfilmentResponse: {
+            /** @description Orders waiting to be picked or being picked, most urgent first. */
+            queue: components["schemas"]["PickerOrderView"][];
+            stores: components["schemas"]["FulfilmentFiguresView"][];
+            success: boolean;
+        };
+        /**
+         * @description `fulfilment:updated` to the store's pickers and admins: an order joined the queue,
+         *     was claimed, packed or cancelled.
+         */
+        FulfilmentUpdatedEvent: {
+            /** Format: date-time */
+            at: string;
+            fulfilment: string;
+            orderId: string;
+            orderNumber: string;
+            pickerId?: string | null;
+            /** Format: date-time */
+            promisedAt?: string | null;
+            /** Format: int64 */
+            seq: number;
+            storeId: string;
+        };
         GroupMetrics: {
             /** Format: int64 */
             errors: number;
@@ -1488,6 +2044,20 @@ export interface components {
         /** @description `inventory:updated` → customers and admins, after every stock change. */
         InventoryUpdatedEvent: {
             products: components["schemas"]["StockLevel"][];
+        };
+        /** @description A line after picking. */
+        LinePickView: {
+            /**
+             * Format: int32
+             * @description Units of the ordered product found, once short, proposed or substituted.
+             */
+            found?: number | null;
+            /**
+             * @description `pending`, `picked`, `short`, `proposed` (a dearer substitute waits for the
+             *     customer) or `substituted`.
+             */
+            state: string;
+            substitute?: components["schemas"]["SubstituteView"] | null;
         };
         /** @description `delivery:location` → the order's customer and admins only. */
         LocationEvent: {
@@ -1622,6 +2192,8 @@ export interface components {
             admin: number;
             customers: number;
             delivery: number;
+            /** @description Dark-store pickers. */
+            pickers: number;
             total: number;
         };
         /** @description The brief's shape: `{success, onlineUsers: {customers, delivery, admin, total}}`. */
@@ -1681,10 +2253,40 @@ export interface components {
             /** @description `order.created`, `order.accepted`, `order.status_updated`, `order.cancelled`, … */
             type: string;
         };
-        OrderItemView: {
+        /**
+         * @description `order:fulfilment-updated` to the customer and admins: what picking did to the order
+         *     (`type` is the order event: `order.line_short`, `order.substituted`, `order.packed`…),
+         *     with the lines and totals as they now stand.
+         */
+        OrderFulfilmentEvent: {
+            /** Format: date-time */
+            at: string;
             /** Format: int64 */
+            bags?: number | null;
+            fulfilment?: string | null;
+            items: components["schemas"]["OrderItemView"][];
+            orderId: string;
+            /** Format: int64 */
+            seq: number;
+            /** Format: int64 */
+            subtotal: number;
+            /** Format: int64 */
+            total: number;
+            type: string;
+        };
+        OrderItemView: {
+            /**
+             * Format: int64
+             * @description The line's number in the order (`lineId` of the picker and substitution calls).
+             */
+            lineId: number;
+            /**
+             * Format: int64
+             * @description What the line costs now (picking may lower it, or an approved substitute change it).
+             */
             lineTotal: number;
             name: string;
+            pick?: components["schemas"]["LinePickView"] | null;
             /**
              * Format: int64
              * @description Minor units, as charged.
@@ -1694,6 +2296,8 @@ export interface components {
             /** Format: int32 */
             quantity: number;
             sku: string;
+            /** @description `best_match` or `refund`: the customer's choice for a shortage. */
+            substitution: string;
             unit: string;
         };
         /** @description `order:offer` → the one partner an order is offered to (also `GET /api/delivery/offers`). */
@@ -1730,6 +2334,11 @@ export interface components {
         OrderView: {
             /** Format: date-time */
             acceptedAt?: string | null;
+            /**
+             * Format: int64
+             * @description Bags packed.
+             */
+            bags?: number | null;
             cancelReason?: string | null;
             /** Format: date-time */
             cancelledAt?: string | null;
@@ -1745,6 +2354,11 @@ export interface components {
             deliveryAddress: components["schemas"]["AddressView"];
             /** Format: int64 */
             deliveryFee: number;
+            /**
+             * @description Picking in the store (stores that pick and pack): `queued`, `picking`, `packed` or
+             *     `cancelled`; absent where the rider picks up at once.
+             */
+            fulfilment?: string | null;
             id: string;
             items: components["schemas"]["OrderItemView"][];
             /**
@@ -1759,6 +2373,8 @@ export interface components {
             onTheWayAt?: string | null;
             /** @description Short human-friendly reference. */
             orderNumber: string;
+            /** Format: date-time */
+            packedAt?: string | null;
             partner?: components["schemas"]["PartnerRef"] | null;
             paymentMethod: string;
             /** Format: date-time */
@@ -1770,6 +2386,7 @@ export interface components {
              * @description The delivery time promised at placement, in minutes, and the moment it runs out.
              */
             promisedMinutes?: number | null;
+            rating?: components["schemas"]["RatingView"] | null;
             /** @description `pending`, `accepted`, `picked_up`, `on_the_way`, `delivered` or `cancelled`. */
             status: string;
             store?: components["schemas"]["StoreRef"] | null;
@@ -1795,11 +2412,25 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description `{success, orders, nextCursor}`: orders in the order they changed; keep `nextCursor`
+         *     and ask again from it (it is present even on the last page, to poll for changes).
+         */
+        OrdersFeedResponse: {
+            nextCursor: string;
+            orders: components["schemas"]["OrderView"][];
+            success: boolean;
+        };
         /** @description `{success, orders, pagination}` */
         OrdersResponse: {
             orders: components["schemas"]["OrderView"][];
             pagination: components["schemas"]["Pagination"];
             success: boolean;
+        };
+        /** @description `{bags}` */
+        PackRequest: {
+            /** Format: int64 */
+            bags: number;
         };
         /** @description Page information of a list answer. */
         Pagination: {
@@ -1888,6 +2519,13 @@ export interface components {
             isVerified: boolean;
             lastLocation?: components["schemas"]["LocationView"] | null;
             name: string;
+            /**
+             * Format: double
+             * @description Customers' mean rating (1-5) and how many rated; `None` before the first.
+             */
+            rating?: number | null;
+            /** Format: int64 */
+            ratingCount: number;
             /** @description `active` or `suspended`. */
             status: string;
             /** Format: int64 */
@@ -1909,6 +2547,67 @@ export interface components {
             id: string;
             name: string;
             phone?: string | null;
+        };
+        /** @description Exactly one of `picked`, `short` or `substitute`. */
+        PickLineRequest: {
+            picked?: components["schemas"]["PickedAction"] | null;
+            short?: components["schemas"]["ShortAction"] | null;
+            substitute?: components["schemas"]["SubstituteAction"] | null;
+        };
+        /** @description One line of a pick list. */
+        PickLineView: components["schemas"]["OrderItemView"] & {
+            /** @description The EAN to scan or type. */
+            barcode?: string | null;
+            /** @description Where it is shelved in this store, e.g. `A-03-2`. */
+            bin?: string | null;
+            categoryId?: string | null;
+        };
+        /** @description All of the line found. */
+        PickedAction: {
+            /** @description Scanned or typed; refused with `wrong_barcode` when it is not this product's. */
+            barcode?: string | null;
+            /** Format: int64 */
+            quantity: number;
+        };
+        /** @description `{success, order}` */
+        PickerOrderResponse: {
+            order: components["schemas"]["PickerOrderView"];
+            success: boolean;
+        };
+        /** @description An order as a picker sees it: what to pick and by when, nothing about the customer. */
+        PickerOrderView: {
+            /** Format: int64 */
+            bags?: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description `queued`, `picking`, `packed` or `cancelled`. */
+            fulfilment: string;
+            id: string;
+            /**
+             * Format: int32
+             * @description Units to pick (all lines).
+             */
+            itemCount: number;
+            /** Format: int64 */
+            lastSeq: number;
+            /** @description In bin order (lines without a bin last). */
+            lines: components["schemas"]["PickLineView"][];
+            orderNumber: string;
+            /** Format: date-time */
+            packedAt?: string | null;
+            picker?: components["schemas"]["PartnerRef"] | null;
+            /** Format: date-time */
+            pickingAt?: string | null;
+            /** Format: date-time */
+            promisedAt?: string | null;
+            /** @description The delivery status (`pending`, `accepted`, …). */
+            status: string;
+            storeId: string;
+        };
+        /** @description `{success, orders}` */
+        PickerQueueResponse: {
+            orders: components["schemas"]["PickerOrderView"][];
+            success: boolean;
         };
         /**
          * @description `POST /api/customer/orders` (the brief's body; `addressId` may replace
@@ -1953,6 +2652,8 @@ export interface components {
         };
         /** @description A product as customers see it. Prices are minor units (paise). */
         ProductView: {
+            /** @description Its EAN (pickers scan or type it), when known. */
+            barcode?: string | null;
             /** @description Where it is shelved at that store (admins and pickers), when known. */
             bin?: string | null;
             brand?: string | null;
@@ -1984,6 +2685,11 @@ export interface components {
             /** @example 500 g */
             unit: string;
         };
+        /** @description `{success, products}` */
+        ProductsListResponse: {
+            products: components["schemas"]["ProductView"][];
+            success: boolean;
+        };
         /** @description `{success, products, pagination}` */
         ProductsResponse: {
             pagination: components["schemas"]["Pagination"];
@@ -2003,6 +2709,49 @@ export interface components {
              * @description Minutes from now.
              */
             minutes: number;
+        };
+        /** @description `GET /api/config`: what the web app reads at start. */
+        PublicConfig: {
+            mapAttribution?: string | null;
+            /** @description Map tiles (`{z}`, `{x}`, `{y}`); absent: the app's default. */
+            mapTileUrl?: string | null;
+            /** Format: int64 */
+            substitutionApprovalSecs: number;
+        };
+        /** @description `{success, config}` */
+        PublicConfigResponse: {
+            config: components["schemas"]["PublicConfig"];
+            success: boolean;
+        };
+        /** @description `POST /api/customer/orders/{orderId}/rating`: once, after delivery. */
+        RatingRequest: {
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description 1 to 5 stars.
+             */
+            rating: number;
+            /**
+             * Format: int64
+             * @description For the rider, minor units, 0 to 50000.
+             */
+            tip?: number | null;
+        };
+        /** @description How the customer rated a delivery. */
+        RatingView: {
+            /** Format: date-time */
+            at: string;
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description 1 to 5 stars.
+             */
+            rating: number;
+            /**
+             * Format: int64
+             * @description To the rider, minor units (added to their earnings).
+             */
+            tip: number;
         };
         /** @description `{reason}` for cancel and unassign. */
         ReasonRequest: {
@@ -2050,6 +2799,19 @@ export interface components {
             store?: components["schemas"]["StoreRef"] | null;
             success: boolean;
         };
+        /** @description `POST /api/auth/set-password`: a one-time link's token and the new password. */
+        SetPasswordRequest: {
+            password: string;
+            token: string;
+        };
+        /** @description Fewer found than ordered. */
+        ShortAction: {
+            /**
+             * Format: int64
+             * @description Units found (0 to one less than ordered).
+             */
+            found: number;
+        };
         SocketMetrics: {
             connections: number;
             /** Format: double */
@@ -2059,6 +2821,39 @@ export interface components {
             /** Format: int64 */
             eventsSent: number;
             users: components["schemas"]["OnlineCounts"];
+        };
+        /** @description A staff member and their one-time link to set a first password (shown once). */
+        StaffCreatedResponse: {
+            /** Format: date-time */
+            linkExpiresAt: string;
+            /** @description Path of the one-time link (`/set-password?token=…`), valid for `linkExpiresAt`. */
+            setupLink: string;
+            staff: components["schemas"]["StaffView"];
+            success: boolean;
+        };
+        /** @description `{success, staff}` */
+        StaffListResponse: {
+            staff: components["schemas"]["StaffView"][];
+            success: boolean;
+        };
+        /** @description `POST /api/admin/staff` */
+        StaffRequest: {
+            email: string;
+            name: string;
+            /** @description `picker`. */
+            role: string;
+            storeId: string;
+        };
+        /** @description A staff member. */
+        StaffView: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            id: string;
+            name: string;
+            role: string;
+            status: string;
+            storeId?: string | null;
         };
         /** @description `{success, stats}`; `stats:updated` carries `{stats}`. */
         StatsResponse: {
@@ -2119,11 +2914,34 @@ export interface components {
             seq: number;
             status: string;
         };
+        /** @description `PUT /api/integrations/stock`: up to 1,000 lines, applied together or not at all. */
+        StockBulkRequest: {
+            lines: components["schemas"]["StockLineRequest"][];
+        };
+        /** @description The stock each product was left with at each store. */
+        StockBulkResponse: {
+            applied: number;
+            stock: components["schemas"]["FeedStockLevel"][];
+            success: boolean;
+        };
         StockLevel: {
             inStock: boolean;
             productId: string;
             /** Format: int64 */
             stock: number;
+            storeId: string;
+        };
+        /**
+         * @description One stock line: a product by `productId` or `sku`, and `set` (absolute) or `adjust`
+         *     (relative).
+         */
+        StockLineRequest: {
+            /** Format: int64 */
+            adjust?: number | null;
+            productId?: string | null;
+            /** Format: int64 */
+            set?: number | null;
+            sku?: string | null;
             storeId: string;
         };
         /** @description Set (`set`) or adjust (`adjust`, may be negative) stock, with a reason. */
@@ -2224,6 +3042,61 @@ export interface components {
             stores: components["schemas"]["StorePublicView"][];
             success: boolean;
         };
+        /** @description Fewer found, and another product of the same category for the rest. */
+        SubstituteAction: {
+            barcode?: string | null;
+            /**
+             * Format: int64
+             * @description Units of the ordered product found (default 0).
+             */
+            found?: number | null;
+            /** @description The substitute, by id or by its barcode. */
+            productId?: string | null;
+            /** Format: int64 */
+            quantity: number;
+        };
+        /** @description A product in place of missing units. */
+        SubstituteView: {
+            /**
+             * Format: date-time
+             * @description While proposed: no answer by then means a refund.
+             */
+            expiresAt?: string | null;
+            name: string;
+            productId: string;
+            /** Format: int32 */
+            quantity: number;
+            unit: string;
+            /** Format: int64 */
+            unitPrice: number;
+        };
+        /** @description `{approve}`: the customer's answer to a proposed substitute. */
+        SubstitutionAnswer: {
+            approve: boolean;
+        };
+        /**
+         * @description `order:substitution-proposed` to the customer: a dearer substitute waits for a yes
+         *     (`POST /api/customer/orders/{id}/substitutions/{lineId}`) until `expiresAt`.
+         */
+        SubstitutionProposedEvent: {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            /** Format: int32 */
+            found: number;
+            /** Format: int64 */
+            lineId: number;
+            /** Format: int64 */
+            lineTotalAfter: number;
+            /** Format: int64 */
+            lineTotalBefore: number;
+            name: string;
+            orderId: string;
+            /** Format: int32 */
+            ordered: number;
+            /** Format: int64 */
+            seq: number;
+            substitute: components["schemas"]["SubstituteView"];
+        };
         SuspendRequest: {
             suspended: boolean;
         };
@@ -2318,6 +3191,92 @@ export interface components {
         VerifyRequest: {
             verified: boolean;
         };
+        /** @description One try of a delivery. */
+        WebhookAttemptView: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            attempt: number;
+            error?: string | null;
+            /** @description The start of the receiver's answer. */
+            excerpt?: string | null;
+            /** Format: int64 */
+            latencyMs: number;
+            /** Format: int64 */
+            statusCode?: number | null;
+        };
+        /** @description The new endpoint and its signing secret (`whsec_…`), shown this once. */
+        WebhookCreatedResponse: {
+            secret: string;
+            success: boolean;
+            webhook: components["schemas"]["WebhookView"];
+        };
+        /** @description `{success, deliveries}` */
+        WebhookDeliveriesResponse: {
+            deliveries: components["schemas"]["WebhookDeliveryView"][];
+            success: boolean;
+        };
+        /** @description A delivery and its tries. */
+        WebhookDeliveryView: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt?: string | null;
+            eventType: string;
+            /** @description The `webhook-id`: the same on every try. */
+            id: string;
+            /** Format: int64 */
+            lastStatus?: number | null;
+            /** Format: date-time */
+            nextAttemptAt: string;
+            /** @description `pending`, `delivered` or `failed` (retried for 24 hours). */
+            status: string;
+            tries: components["schemas"]["WebhookAttemptView"][];
+        };
+        /** @description `{enabled}` */
+        WebhookPatch: {
+            enabled: boolean;
+        };
+        /** @description `POST /api/admin/webhooks` */
+        WebhookRequest: {
+            /**
+             * @description Event types: `order.created`, `order.accepted`, `order.status_updated`,
+             *     `order.delivered`, `order.cancelled`, the dispatch and fulfilment events, …
+             */
+            events: string[];
+            /**
+             * @description `https://…` (or `http://`); loopback and private addresses are refused unless
+             *     `QC_WEBHOOK_ALLOW_PRIVATE=true`.
+             */
+            url: string;
+        };
+        /** @description `{success, webhook}` */
+        WebhookResponse: {
+            success: boolean;
+            webhook: components["schemas"]["WebhookView"];
+        };
+        /** @description A webhook endpoint (its secret only when created). */
+        WebhookView: {
+            /** Format: date-time */
+            createdAt: string;
+            disabledReason?: string | null;
+            enabled: boolean;
+            events: string[];
+            /**
+             * Format: date-time
+             * @description Every delivery has failed since then (3 days of it switch the endpoint off).
+             */
+            failingSince?: string | null;
+            id: string;
+            url: string;
+        };
+        /** @description `{success, webhooks}` */
+        WebhooksResponse: {
+            success: boolean;
+            webhooks: components["schemas"]["WebhookView"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -2327,6 +3286,94 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    api_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeysResponse"];
+                };
+            };
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreatedResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     categories: {
         parameters: {
             query?: never;
@@ -2427,6 +3474,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fulfilment_overview: {
+        parameters: {
+            query?: {
+                storeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FulfilmentResponse"];
                 };
             };
         };
@@ -2937,6 +4005,105 @@ export interface operations {
             };
         };
     };
+    staff: {
+        parameters: {
+            query?: {
+                storeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffListResponse"];
+                };
+            };
+        };
+    };
+    create_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffCreatedResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `email_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    staff_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffCreatedResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     stats: {
         parameters: {
             query?: {
@@ -3221,6 +4388,217 @@ export interface operations {
             };
         };
     };
+    replay_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhooksResponse"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreatedResponse"];
+                };
+            };
+            /** @description `url_not_allowed` (private, loopback or reserved address), bad event types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhook_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveriesResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    forgot_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests for this e-mail or address; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -3462,6 +4840,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description `invalid_link` (unknown, used or expired), or a weak password */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    public_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfigResponse"];
                 };
             };
         };
@@ -3863,6 +5292,99 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rate_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `order_not_delivered`, `already_rated` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    answer_substitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+                lineId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubstitutionAnswer"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `no_proposal`, `proposal_expired` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4368,6 +5890,343 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+        };
+    };
+    orders_feed: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339: orders changed after this moment (the first page). */
+                updatedSince?: string;
+                /** @description `nextCursor` of the previous page (takes the place of `updatedSince`). */
+                cursor?: string;
+                /** @description 1 to 500 (default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersFeedResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    bulk_stock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Unique per intended change */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockBulkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockBulkResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `missing_scope`, `store_not_allowed` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `product_not_found`, `store_not_found`, `stock_below_zero`, `idempotency_key_reused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickerQueueResponse"];
+                };
+            };
+            /** @description `no_store` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickerOrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickerOrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `already_claimed`, `invalid_fulfilment_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    pick_line: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+                lineId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PickLineRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickerOrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `line_done`, `wrong_quantity`, `substitution_not_allowed`, `substitute_not_similar`, `substitute_out_of_stock`, `not_claimed`, `already_claimed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `wrong_barcode` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    substitutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+                lineId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsListResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    packed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickerOrderResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `lines_pending` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };

@@ -48,6 +48,9 @@ export type OrderItemView = S['OrderItemView'];
 export type OrderResponse = S['OrderResponse'];
 export type OrdersResponse = S['OrdersResponse'];
 export type PlaceOrderRequest = S['PlaceOrderRequest'];
+/** `POST /api/customer/orders/{orderId}/rating` (once, after delivery) and what it records. */
+export type RatingRequest = S['RatingRequest'];
+export type RatingView = S['RatingView'];
 export type OrderEventView = S['OrderEventView'];
 export type EventsResponse = S['EventsResponse'];
 export type TrackingView = S['TrackingView'];
@@ -66,6 +69,8 @@ export type OfferView = S['OfferView'];
 export type OffersResponse = S['OffersResponse'];
 export type DropoffArea = S['DropoffArea'];
 export type ChangePasswordRequest = S['ChangePasswordRequest'];
+/** `POST /api/auth/forgot-password`: a reset link by mail (the same answer whether or not the account exists). */
+export type ForgotPasswordRequest = S['ForgotPasswordRequest'];
 export type StatusUpdateRequest = S['StatusUpdateRequest'];
 export type EarningsView = S['EarningsView'];
 export type EarningsResponse = S['EarningsResponse'];
@@ -92,6 +97,14 @@ export type StockLevel = S['StockLevel'];
 export type CodeLockedEvent = Pick<StatusUpdatedEvent, 'orderId' | 'seq' | 'at'>;
 /** `order:code-reset` → the customer with `confirmationCode`; the partner and admins without. */
 export type CodeResetEvent = CodeLockedEvent & Partial<Pick<OrderView, 'confirmationCode'>>;
+/** `order:rated` → the order's rider and admins: the customer's stars, tip (paise) and comment. */
+export interface OrderRatedEvent {
+  orderId: string;
+  rating: number;
+  tip: number;
+  comment?: string | null;
+  seq: number;
+}
 /** `session:ended` → a socket the server is about to close, and why. */
 export type SessionEndedEvent = Pick<ErrorBody, 'code' | 'message'>;
 

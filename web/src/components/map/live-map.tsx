@@ -1,16 +1,20 @@
 /**
- * A Leaflet map with store / rider / destination markers. Markers are `divIcon`s (plain
- * HTML, no image files), so they are drawn even when map tiles cannot load. Default
- * export so pages can `lazy()`-load it and keep Leaflet out of their own chunk.
+ * A Leaflet map with store / rider / destination markers. Markers are `divIcon`s with
+ * inline SVG glyphs (no image files, no emoji), so they are drawn even when map tiles
+ * cannot load and on devices without an emoji font; a legend names them. Default export
+ * so pages can `lazy()`-load it and keep Leaflet out of their own chunk.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { MapContainer, Marker, Polyline, TileLayer, Tooltip, useMap } from 'react-leaflet';
+import { MapContainer, Marker, Polyline, Tooltip, useMap } from 'react-leaflet';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
-import { config } from '@/config/env';
+import { MapTiles } from '@/components/map/map-tiles';
+import { MapLegend } from '@/components/map/map-legend';
+import { markerIcon } from '@/components/map/marker-icons';
+import type { MarkerKind } from '@/components/map/marker-svg';
 
-export type MarkerKind = 'store' | 'rider' | 'destination' | 'offline';
+export type { MarkerKind } from '@/components/map/marker-svg';
 
 export interface MapMarker {
   id: string;
@@ -33,26 +37,10 @@ export interface LiveMapProps {
   fitKey?: string;
 }
 
-const GLYPH: Record<MarkerKind, string> = { store: '🏪', rider: '🛵', destination: '🏠', offline: '🛵' };
-const iconCache = new Map<string, L.DivIcon>();
+const TRAIL_COLOR = '#e65100';
 
-function iconFor(kind: MarkerKind, id: string): L.DivIcon {
-  const key = `${kind}:${id}`;
-  let icon = iconCache.get(key);
-  if (!icon) {
-    const safeId = id.replace(/[^a-zA-Z0-9_-]/g, '');
-    icon = L.divIcon({
-      className: 'qc-marker',
-      html: `<div class="qc-pin qc-pin-${kind}" data-testid="marker-${kind}" data-marker-id="${safeId}">${GLYPH[kind]}</div>`,
-      iconSize: [34, 34],
-      iconAnchor: [17, 17],
-      tooltipAnchor: [0, -18],
-    });
-    iconCache.set(key, icon);
-  }
-  return icon;
-}
-
+// Views change without animation: an animation still running when the map unmounts (a
+// page change, a reload) makes Leaflet read a removed pane (`_leaflet_pos` errors).
 function FitView({ markers, fitKey }: { markers: MapMarker[]; fitKey?: string }) {
   const map = useMap();
   const fitted = useRef<string | null>(null);
@@ -62,13 +50,13 @@ function FitView({ markers, fitKey }: { markers: MapMarker[]; fitKey?: string })
     const bounds = L.latLngBounds(markers.map((m) => [m.lat, m.lng] as [number, number]));
     if (fitted.current !== key) {
       fitted.current = key;
-      if (markers.length === 1) map.setView(bounds.getCenter(), 15);
-      else map.fitBounds(bounds.pad(0.25), { maxZoom: 16 });
+      if (markers.length === 1) map.setView(bounds.getCenter(), 15, { animate: false });
+      else map.fitBounds(bounds.pad(0.25), { maxZoom: 16, animate: false });
       return;
     }
     // Keep moving markers in view without jumping around.
     const view = map.getBounds();
-    if (!markers.every((m) => view.contains([m.lat, m.lng]))) map.fitBounds(bounds.pad(0.25), { maxZoom: 16 });
+    if (!markers.every((m) => view.contains([m.lat, m.lng]))) map.fitBounds(bounds.pad(0.25), { maxZoom: 16, animate: false });
   }, [map, markers, fitKey]);
   return null;
 }
@@ -91,7 +79,7 @@ function ResizeWatcher({ markers }: { markers: MapMarker[] }) {
       last = size;
       map.invalidateSize();
       const points = latest.current.map((m) => [m.lat, m.lng] as [number, number]);
-      if (points.length > 1) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 16 });
+      if (points.length > 1) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 16, animate: false });
     });
     observer.observe(el);
     return () => observer.disconnect();
@@ -107,12 +95,13 @@ export default function LiveMap({ markers, path, height = 320, ariaLabel, testId
     [],
   );
   return (
-    <div role="region" aria-label={ariaLabel} data-testid={testId ?? 'live-map'} style={{ height }}>
+    <div role="region" aria-label={ariaLabel} data-testid={testId ?? 'live-map'} className="qc-map-frame" style={{ height }}>
       <MapContainer center={center} zoom={14} className="qc-map" style={{ height: '100%', width: '100%' }} scrollWheelZoom={false}>
-        <TileLayer url={config.tileUrl} attribution={config.tileAttribution} />
-        {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: '#e65100', weight: 4, opacity: 0.7 }} />}
+        <MapTiles />
+        {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: TRAIL_COLOR, weight: 4, opacity: 0.7 }} />}
+        {/* Not keyboard stops: what they say is in the legend and the page's text. */}
         {markers.map((m) => (
-          <Marker key={`${m.kind}:${m.id}:${m.permanentLabel ? 1 : 0}`} position={[m.lat, m.lng]} icon={iconFor(m.kind, m.id)} title={m.label} alt={m.label}>
+          <Marker key={`${m.kind}:${m.id}:${m.permanentLabel ? 1 : 0}`} position={[m.lat, m.lng]} icon={markerIcon(m.kind, m.id)} title={m.label} alt={m.label} keyboard={false}>
             <Tooltip permanent={m.permanentLabel} direction={m.permanentLabel ? 'right' : 'auto'} offset={m.permanentLabel ? [12, 0] : [0, 0]}>
               {m.label}
             </Tooltip>
@@ -121,6 +110,10 @@ export default function LiveMap({ markers, path, height = 320, ariaLabel, testId
         <FitView markers={markers} fitKey={fitKey} />
         <ResizeWatcher markers={markers} />
       </MapContainer>
+      <MapLegend
+        kinds={markers.map((m) => m.kind)}
+        extra={path && path.length > 1 ? [{ key: 'trail', label: 'Route so far', swatch: <span className="qc-legend-line" style={{ color: TRAIL_COLOR }} aria-hidden="true" /> }] : []}
+      />
     </div>
   );
 }

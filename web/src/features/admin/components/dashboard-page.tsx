@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { Box, Card, CardContent, Chip, Link, List, ListItem, ListItemText, Stack, Typography } from '@mui/material';
 import { BarChart } from '@/components/charts/bar-chart';
@@ -6,7 +6,9 @@ import { Sparkline } from '@/components/charts/sparkline';
 import { ErrorState, LoadingState } from '@/components/page-state';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { formatDuration, formatMoney, formatTime } from '@/lib/format';
-import { cancelledByText, NO_PARTNER_AVAILABLE, statusLabel } from '@/lib/order-status';
+import { adminApi } from '@/features/admin/api/admin-api';
+import { activityText, type ActivityEvent } from '@/features/admin/utils/activity';
+import { partnerCountsText } from '@/features/admin/utils/partner-state';
 import { useLiveStats } from '@/features/admin/hooks/use-live-stats';
 import { STATUS_BARS } from '@/features/admin/utils/admin-orders';
 import { StatCard } from '@/features/admin/components/stat-card';
@@ -15,37 +17,48 @@ import { useAdminStores, useStoreFilter } from '@/features/admin/hooks/use-admin
 
 interface Activity {
   key: string;
-  text: string;
+  orderId: string;
+  event: ActivityEvent;
   at: number;
 }
 
-function useActivityFeed(): Activity[] {
+/** Live order events, newest first, each naming its order (the number is looked up once when an event has only the id). */
+function useActivityFeed(): { feed: Activity[]; numbers: Record<string, string> } {
   const [feed, setFeed] = useState<Activity[]>([]);
-  const push = (key: string, text: string) =>
-    setFeed((f) => (f.some((a) => a.key === key) ? f : [{ key, text, at: Date.now() }, ...f].slice(0, 12)));
-  useSocketEvent('order:created', ({ order }) =>
-    push(`${order.id}:created:${order.createdAt}`, `${order.orderNumber} on offer (${order.itemCount} items, ${formatMoney(order.estimatedPayout)} payout)`),
-  );
-  useSocketEvent('order:accepted', (e) => push(`${e.orderId}:${e.seq}`, `${e.partnerName} accepted an order`));
-  useSocketEvent('order:status-updated', (e) => push(`${e.orderId}:${e.seq}`, `An order is now ${statusLabel(e.status).toLowerCase()}`));
-  useSocketEvent('order:cancelled', (e) =>
-    push(
-      `${e.orderId}:${e.seq}`,
-      e.reason === NO_PARTNER_AVAILABLE
-        ? 'An order was cancelled by the platform: no rider accepted it in time'
-        : `An order was cancelled by ${cancelledByText(e.by)}`,
-    ),
-  );
-  useSocketEvent('order:code-locked', (e) => push(`${e.orderId}:${e.seq}`, 'A delivery code was locked after too many wrong codes: reset it'));
-  useSocketEvent('order:code-reset', (e) => push(`${e.orderId}:${e.seq}`, 'A new delivery code was sent to a customer'));
-  return feed;
+  const [numbers, setNumbers] = useState<Record<string, string>>({});
+  const asked = useRef(new Set<string>());
+  const learn = (orderId: string, orderNumber: string) =>
+    setNumbers((n) => (n[orderId] === orderNumber ? n : { ...n, [orderId]: orderNumber }));
+  const lookUp = (orderId: string) => {
+    if (asked.current.has(orderId)) return;
+    asked.current.add(orderId);
+    adminApi
+      .order(orderId)
+      .then((d) => learn(orderId, d.order.orderNumber))
+      .catch(() => asked.current.delete(orderId));
+  };
+  const push = (key: string, orderId: string, event: ActivityEvent) => {
+    lookUp(orderId);
+    setFeed((f) => (f.some((a) => a.key === key) ? f : [{ key, orderId, event, at: Date.now() }, ...f].slice(0, 12)));
+  };
+  useSocketEvent('order:created', ({ order }) => {
+    asked.current.add(order.id);
+    learn(order.id, order.orderNumber);
+    push(`${order.id}:created:${order.createdAt}`, order.id, { kind: 'created', itemCount: order.itemCount, payout: order.estimatedPayout });
+  });
+  useSocketEvent('order:accepted', (e) => push(`${e.orderId}:${e.seq}`, e.orderId, { kind: 'accepted', partnerName: e.partnerName }));
+  useSocketEvent('order:status-updated', (e) => push(`${e.orderId}:${e.seq}`, e.orderId, { kind: 'status', status: e.status }));
+  useSocketEvent('order:cancelled', (e) => push(`${e.orderId}:${e.seq}`, e.orderId, { kind: 'cancelled', by: e.by, reason: e.reason }));
+  useSocketEvent('order:code-locked', (e) => push(`${e.orderId}:${e.seq}`, e.orderId, { kind: 'code-locked' }));
+  useSocketEvent('order:code-reset', (e) => push(`${e.orderId}:${e.seq}`, e.orderId, { kind: 'code-reset' }));
+  return { feed, numbers };
 }
 
 export function DashboardPage() {
   const [storeId, setStoreId] = useStoreFilter();
   const { byId } = useAdminStores();
   const { stats, online, error, history, updatedAt, reload } = useLiveStats(storeId);
-  const feed = useActivityFeed();
+  const { feed, numbers } = useActivityFeed();
   const store = byId(storeId);
 
   const header = (
@@ -87,22 +100,7 @@ export function DashboardPage() {
           value={
             <Box component="span" sx={{ color: stats.lateOrders > 0 ? 'error.main' : undefined }}>
               {stats.lateOrders}
-              <StatCard
-          label="Partners online"
-          value={`${stats.partners.online}/${stats.partners.total}`}
-          testId="stat-partners-online"
-          sub={`${stats.partners.available} available · ${stats.partners.busy} busy`}
-          chart={<Sparkline values={history.partners} label="Partners online, recent samples" color="#e65100" />}
-        />
-        <StatCard label="Customers online" value={stats.customersOnline} testId="stat-customers-online" />
-        <StatCard
-          label="Online users"
-          value={online?.total ?? '—'}
-          testId="stat-online-total"
-          sub={online ? `${online.customers} customers · ${online.delivery} partners · ${online.admin} admins` : undefined}
-        />
-        <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products with fewer than 5 left" />
-      </Box>
+            </Box>
           }
           testId="stat-late"
           sub="Open orders past their promised time"
@@ -127,6 +125,21 @@ export function DashboardPage() {
           testId="stat-on-time"
           sub={onTime == null ? 'Nothing delivered yet today' : 'Delivered by the promised time'}
         />
+        <StatCard
+          label="Partners online"
+          value={`${stats.partners.online}/${stats.partners.total}`}
+          testId="stat-partners-online"
+          sub={partnerCountsText(stats.partners)}
+          chart={<Sparkline values={history.partners} label="Partners online, recent samples" color="#e65100" />}
+        />
+        <StatCard label="Customers online" value={stats.customersOnline} testId="stat-customers-online" />
+        <StatCard
+          label="Online users"
+          value={online?.total ?? '—'}
+          testId="stat-online-total"
+          sub={online ? `${online.customers} customers · ${online.delivery} partners · ${online.admin} admins` : undefined}
+        />
+        <StatCard label="Low stock" value={stats.lowStock.length} testId="stat-low-stock" sub="Products with fewer than 5 left" />
       </Box>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' } }}>
         <Card>
@@ -153,8 +166,8 @@ export function DashboardPage() {
             ) : (
               <List dense data-testid="activity-feed">
                 {feed.map((a) => (
-                  <ListItem key={a.key} disableGutters>
-                    <ListItemText primary={a.text} secondary={formatTime(new Date(a.at).toISOString())} />
+                  <ListItem key={a.key} disableGutters data-order-id={a.orderId}>
+                    <ListItemText primary={activityText(a.event, numbers[a.orderId])} secondary={formatTime(new Date(a.at).toISOString())} />
                   </ListItem>
                 ))}
               </List>

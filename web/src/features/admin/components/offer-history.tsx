@@ -3,6 +3,7 @@ import { Chip, Stack, Typography } from '@mui/material';
 import { useNow } from '@/hooks/use-now';
 import { formatTime } from '@/lib/format';
 import { declineReasonLabel } from '@/lib/decline-reasons';
+import { codeWords } from '@/lib/order-status';
 import type { OfferHistoryView } from '@/types/admin';
 
 const STATE: Record<string, { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
@@ -14,7 +15,7 @@ const STATE: Record<string, { label: string; color: 'default' | 'success' | 'war
 };
 
 export function offerStateLabel(state: string): string {
-  return STATE[state]?.label ?? state;
+  return STATE[state]?.label ?? codeWords(state);
 }
 
 export function OfferHistory({ offers }: { offers: OfferHistoryView[] }) {
@@ -26,7 +27,7 @@ export function OfferHistory({ offers }: { offers: OfferHistoryView[] }) {
         Dispatch offers
       </Typography>
       {sorted.map((o) => {
-        const s = STATE[o.state] ?? { label: o.state, color: 'default' as const };
+        const s = STATE[o.state] ?? { label: codeWords(o.state), color: 'default' as const };
         const left = o.state === 'live' ? Math.max(0, Math.ceil((Date.parse(o.expiresAt) - now) / 1000)) : null;
         const reason = declineReasonLabel(o.reason);
         return (

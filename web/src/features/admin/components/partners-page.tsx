@@ -32,7 +32,9 @@ import { config } from '@/config/env';
 import { formatMoney, formatTime } from '@/lib/format';
 import { adminApi } from '@/features/admin/api/admin-api';
 import { mergePosition } from '@/features/admin/utils/admin-orders';
+import { availabilityText, partnerState, partnerStateLabel } from '@/features/admin/utils/partner-state';
 import { StoreFilter } from '@/features/admin/components/store-filter';
+import { PartnerRating } from '@/features/ratings/partner-rating';
 import { useAdminStores, useStoreFilter } from '@/features/admin/hooks/use-admin-stores';
 import type { AdminPartner, PartnersResponse } from '@/types/admin';
 import type { LocationView } from '@/types/models';
@@ -92,6 +94,8 @@ export function PartnersPage() {
   useSocketEvent('presence:updated', refreshSoon);
   useSocketEvent('order:accepted', refreshSoon);
   useSocketEvent('order:completed', refreshSoon);
+  // A customer's rating changes the partner's mean rating.
+  useSocketEvent('order:rated', refreshSoon);
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const list = partners.data?.partners ?? [];
@@ -104,7 +108,7 @@ export function PartnersPage() {
     for (const [id, pos] of Object.entries(positions)) {
       const p = byId.get(id);
       if (!p) continue; // Another store's rider (filtered out of this list).
-      const state = !p.online ? 'offline' : p.activeOrders > 0 ? 'delivering' : p.isAvailable ? 'idle' : 'off shift';
+      const state = partnerStateLabel(partnerState(p)).toLowerCase();
       out.push({
         id,
         kind: p.online ? 'rider' : 'offline',
@@ -193,9 +197,10 @@ export function PartnersPage() {
                 <TableCell>Partner</TableCell>
                 <TableCell>Home store</TableCell>
                 <TableCell>Online</TableCell>
-                <TableCell>Available</TableCell>
+                <TableCell>Availability</TableCell>
                 <TableCell>Active</TableCell>
                 <TableCell align="right">Deliveries</TableCell>
+                <TableCell align="right">Rating</TableCell>
                 <TableCell align="right">Earnings</TableCell>
                 <TableCell>Verified</TableCell>
                 <TableCell>Suspended</TableCell>
@@ -235,9 +240,14 @@ export function PartnersPage() {
                   <TableCell>
                     <Chip size="small" label={p.online ? 'Online' : 'Offline'} color={p.online ? 'success' : 'default'} data-testid="partner-online" />
                   </TableCell>
-                  <TableCell>{p.isAvailable ? 'Yes' : 'No'}</TableCell>
+                  <TableCell data-testid="partner-availability" data-state={partnerState(p)}>
+                    {availabilityText(p)}
+                  </TableCell>
                   <TableCell>{p.activeOrders}</TableCell>
                   <TableCell align="right">{p.totalDeliveries}</TableCell>
+                  <TableCell align="right">
+                    <PartnerRating rating={p.rating} count={p.ratingCount} />
+                  </TableCell>
                   <TableCell align="right">{formatMoney(p.totalEarnings)}</TableCell>
                   <TableCell>
                     <Switch checked={p.isVerified} onChange={(e) => void toggle(p.id, 'verify', e.target.checked)}

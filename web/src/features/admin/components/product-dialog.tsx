@@ -16,7 +16,7 @@ import {
   Switch,
   TextField,
 } from '@mui/material';
-import { errorMessage } from '@/lib/api-client';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { parseRupees } from '@/lib/format';
 import { adminApi } from '@/features/admin/api/admin-api';
 import type { CategoryView, ProductView } from '@/types/models';
@@ -51,6 +51,9 @@ function toForm(p: ProductView | null): Form {
   };
 }
 
+const FIELDS = ['sku', 'name', 'description', 'unit', 'price', 'mrp', 'stock', 'brand', 'tags'] as const;
+type ProductField = (typeof FIELDS)[number];
+
 export function ProductDialog({
   open,
   product,
@@ -65,31 +68,41 @@ export function ProductDialog({
   onSaved: (product: ProductView) => void;
 }) {
   const [form, setForm] = useState<Form>(toForm(product));
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFieldErrors(FIELDS);
+  const error = errors.formError;
+  const { clear } = errors;
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (open) {
       setForm(toForm(product));
-      setError(null);
+      clear();
     }
-  }, [open, product]);
-  const set = (key: keyof Form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+  }, [open, product, clear]);
+  const set = (key: keyof Form) => (e: { target: { value: string } }) => {
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+    if ((FIELDS as readonly string[]).includes(key)) errors.clear(key as ProductField);
+  };
+  /** A field's error under it, in words (never the server's key). */
+  const field = (key: ProductField) => ({ error: !!errors.fieldError(key), helperText: errors.fieldError(key) });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const price = parseRupees(form.price);
     const mrp = form.mrp.trim() ? parseRupees(form.mrp) : price;
     if (price === null || mrp === null) {
-      setError('Prices are rupees, e.g. 49 or 49.50.');
+      errors.setFields({
+        ...(price === null ? { price: 'Enter rupees, e.g. 49 or 49.50.' } : {}),
+        ...(mrp === null ? { mrp: 'Enter rupees, e.g. 49 or 49.50.' } : {}),
+      });
       return;
     }
     if (mrp < price) {
-      setError('MRP cannot be below the price.');
+      errors.setFields({ mrp: 'The MRP cannot be below the price.' });
       return;
     }
     const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean);
     setBusy(true);
-    setError(null);
+    errors.clear();
     try {
       const res = product
         ? await adminApi.updateProduct(product.id, {
@@ -116,7 +129,7 @@ export function ProductDialog({
           });
       onSaved(res.product);
     } catch (err) {
-      setError(errorMessage(err));
+      errors.fail(err);
     } finally {
       setBusy(false);
     }
@@ -131,7 +144,7 @@ export function ProductDialog({
             {error && <Alert severity="error">{error}</Alert>}
             {!product && (
               <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-                <TextField label="SKU" value={form.sku} onChange={set('sku')} required size="small" slotProps={{ htmlInput: { 'aria-label': 'SKU' } }} />
+                <TextField label="SKU" value={form.sku} onChange={set('sku')} {...field('sku')} required size="small" slotProps={{ htmlInput: { 'aria-label': 'SKU' } }} />
                 <FormControl size="small" fullWidth required>
                   <InputLabel id="product-category-label">Category</InputLabel>
                   <Select labelId="product-category-label" label="Category" value={form.category} onChange={(e) => setForm((f) => ({ ...f, category: e.target.value }))}
@@ -145,19 +158,19 @@ export function ProductDialog({
                 </FormControl>
               </Stack>
             )}
-            <TextField label="Name" value={form.name} onChange={set('name')} required size="small" slotProps={{ htmlInput: { 'aria-label': 'Product name' } }} />
-            <TextField label="Description" value={form.description} onChange={set('description')} multiline minRows={2} size="small" slotProps={{ htmlInput: { 'aria-label': 'Description' } }} />
+            <TextField label="Name" value={form.name} onChange={set('name')} {...field('name')} required size="small" slotProps={{ htmlInput: { 'aria-label': 'Product name' } }} />
+            <TextField label="Description" value={form.description} onChange={set('description')} {...field('description')} multiline minRows={2} size="small" slotProps={{ htmlInput: { 'aria-label': 'Description' } }} />
             <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-              <TextField label="Unit" value={form.unit} onChange={set('unit')} required size="small" placeholder="500 g" slotProps={{ htmlInput: { 'aria-label': 'Unit' } }} />
-              <TextField label="Price (₹)" value={form.price} onChange={set('price')} required size="small" slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': 'Price in rupees' } }} />
-              <TextField label="MRP (₹)" value={form.mrp} onChange={set('mrp')} size="small" slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': 'MRP in rupees' } }} />
+              <TextField label="Unit" value={form.unit} onChange={set('unit')} {...field('unit')} required size="small" placeholder="500 g" slotProps={{ htmlInput: { 'aria-label': 'Unit' } }} />
+              <TextField label="Price (₹)" value={form.price} onChange={set('price')} {...field('price')} required size="small" slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': 'Price in rupees' } }} />
+              <TextField label="MRP (₹)" value={form.mrp} onChange={set('mrp')} {...field('mrp')} size="small" slotProps={{ htmlInput: { inputMode: 'decimal', 'aria-label': 'MRP in rupees' } }} />
               {!product && (
-                <TextField label="Stock" value={form.stock} onChange={set('stock')} size="small" slotProps={{ htmlInput: { inputMode: 'numeric', 'aria-label': 'Opening stock' } }} />
+                <TextField label="Stock" value={form.stock} onChange={set('stock')} {...field('stock')} size="small" slotProps={{ htmlInput: { inputMode: 'numeric', 'aria-label': 'Opening stock' } }} />
               )}
             </Stack>
             <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-              <TextField label="Brand" value={form.brand} onChange={set('brand')} size="small" slotProps={{ htmlInput: { 'aria-label': 'Brand' } }} />
-              <TextField label="Tags (comma separated)" value={form.tags} onChange={set('tags')} size="small" fullWidth slotProps={{ htmlInput: { 'aria-label': 'Tags' } }} />
+              <TextField label="Brand" value={form.brand} onChange={set('brand')} {...field('brand')} size="small" slotProps={{ htmlInput: { 'aria-label': 'Brand' } }} />
+              <TextField label="Tags (comma separated)" value={form.tags} onChange={set('tags')} {...field('tags')} size="small" fullWidth slotProps={{ htmlInput: { 'aria-label': 'Tags' } }} />
             </Stack>
             {product && (
               <FormControlLabel

@@ -226,7 +226,11 @@ export function StoreDialog({
   const lng = Number(form.lng);
   const location = form.lat.trim() !== '' && form.lng.trim() !== '' && Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng } : null;
   const stats = zoneStats(form.zone);
-  const set = <K extends keyof StoreForm>(key: K, value: StoreForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof StoreForm>(key: K, value: StoreForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    // What was wrong with a field goes once it is edited.
+    setErrors((e) => (e[key as string] === undefined ? e : { ...e, [key as string]: undefined }));
+  };
   const setZone = (zone: ZoneGeometry | null) => {
     setForm((f) => ({ ...f, zone }));
     setGeojson(zone ? JSON.stringify(zone) : '');

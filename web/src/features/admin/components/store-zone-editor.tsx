@@ -6,13 +6,16 @@
  * so Leaflet and the plugin only ship to admins who open it.
  */
 import { useEffect, useRef } from 'react';
-import { MapContainer, TileLayer, useMap } from 'react-leaflet';
+import { MapContainer, useMap } from 'react-leaflet';
 import L from '@/features/admin/utils/leaflet-global';
 import '@geoman-io/leaflet-geoman-free';
 import 'leaflet/dist/leaflet.css';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import '@/components/map/map.css';
 import { config } from '@/config/env';
+import { MapTiles } from '@/components/map/map-tiles';
+import { MapLegend, KindSwatch } from '@/components/map/map-legend';
+import { markerIcon } from '@/components/map/marker-icons';
 import { zoneFromPolygons, zonePolygons } from '@/features/admin/utils/store-form';
 import type { LngLat, ZoneGeometry } from '@/types/admin';
 
@@ -33,12 +36,7 @@ export interface ZoneEditorProps {
   height?: number | string;
 }
 
-const storeIcon = L.divIcon({
-  className: 'qc-marker',
-  html: '<div class="qc-pin qc-pin-store" data-testid="editor-store-marker">🏪</div>',
-  iconSize: [34, 34],
-  iconAnchor: [17, 17],
-});
+const storeIcon = markerIcon('store', 'editor', { testId: 'editor-store-marker' });
 
 /** A polygon's rings as Leaflet wants them (latitude first, rings not closed). */
 function toLatLngs(polygon: LngLat[][]): L.LatLngExpression[][] {
@@ -211,12 +209,20 @@ export default function StoreZoneEditor(props: ZoneEditorProps) {
       role="region"
       aria-label="Map to place the store and draw its delivery zone"
       data-testid="zone-editor"
+      className="qc-map-frame"
       style={{ height: props.height ?? 360 }}
     >
       <MapContainer center={[start.lat, start.lng]} zoom={12} className="qc-map" style={{ height: '100%', width: '100%' }}>
-        <TileLayer url={config.tileUrl} attribution={config.tileAttribution} />
+        <MapTiles />
         <Editor {...props} />
       </MapContainer>
+      <MapLegend
+        extra={[
+          { key: 'store', label: 'This store', swatch: <KindSwatch kind="store" /> },
+          { key: 'zone', label: 'Its zone', swatch: <span className="qc-legend-swatch" style={{ background: 'transparent', border: `2px solid ${props.color}`, borderRadius: 3, width: 16, height: 14 }} aria-hidden="true" /> },
+          ...(props.others.length ? [{ key: 'others', label: 'Other stores', swatch: <span className="qc-legend-swatch" style={{ border: '2px dashed #757575', borderRadius: 3, width: 16, height: 14 }} aria-hidden="true" /> }] : []),
+        ]}
+      />
     </div>
   );
 }

@@ -3,11 +3,13 @@
  * is dashed). Default export: loaded lazily with Leaflet, on the Stores page only.
  */
 import { Fragment, useEffect, useMemo } from 'react';
-import { GeoJSON, MapContainer, Marker, TileLayer, Tooltip, useMap } from 'react-leaflet';
+import { GeoJSON, MapContainer, Marker, Tooltip, useMap } from 'react-leaflet';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import '@/components/map/map.css';
 import { config } from '@/config/env';
+import { MapTiles } from '@/components/map/map-tiles';
+import { MapLegend, type LegendItem } from '@/components/map/map-legend';
 import { storeStateLabel } from '@/lib/stores';
 import { storeColor } from '@/features/admin/utils/store-colors';
 import { zoneOf, zonePolygons } from '@/features/admin/utils/store-form';
@@ -33,6 +35,12 @@ function codeIcon(code: string, color: string, selected: boolean): L.DivIcon {
   });
 }
 
+const LEGEND: LegendItem[] = [
+  { key: 'store', label: 'Store (code)', swatch: <span className="qc-legend-swatch" style={{ background: '#6a1b9a', borderRadius: 4, width: 22, height: 14 }} aria-hidden="true" /> },
+  { key: 'zone', label: 'Delivery zone', swatch: <span className="qc-legend-swatch" style={{ background: 'rgba(106, 27, 154, 0.2)', border: '2px solid #6a1b9a', borderRadius: 3, width: 16, height: 14 }} aria-hidden="true" /> },
+  { key: 'closed', label: 'Closed (dashed)', swatch: <span className="qc-legend-swatch" style={{ border: '2px dashed #6a1b9a', borderRadius: 3, width: 16, height: 14 }} aria-hidden="true" /> },
+];
+
 function FitAll({ stores }: { stores: AdminStore[] }) {
   const map = useMap();
   const key = stores.map((s) => `${s.id}:${s.updatedAt}`).join('|');
@@ -57,9 +65,9 @@ export default function StoresMap({ stores, states = {}, selectedId, onSelect, h
   }, []);
   const zones = stores.filter((s) => zoneOf(s.zone));
   return (
-    <div role="region" aria-label="Map of stores and their delivery zones" data-testid="stores-map" data-zones={zones.length} style={{ height }}>
+    <div role="region" aria-label="Map of stores and their delivery zones" data-testid="stores-map" data-zones={zones.length} className="qc-map-frame" style={{ height }}>
       <MapContainer center={center} zoom={12} className="qc-map" style={{ height: '100%', width: '100%' }} scrollWheelZoom={false}>
-        <TileLayer url={config.tileUrl} attribution={config.tileAttribution} />
+        <MapTiles />
         {stores.map((s, i) => {
           const zone = zoneOf(s.zone);
           const state = states[s.id] ?? s.state;
@@ -104,6 +112,7 @@ export default function StoresMap({ stores, states = {}, selectedId, onSelect, h
         })}
         <FitAll stores={stores} />
       </MapContainer>
+      <MapLegend extra={LEGEND} />
     </div>
   );
 }

@@ -80,6 +80,20 @@ export function describeTimelineEntry(type: string, data: unknown): string {
     }
     case 'order.code_reset':
       return `New delivery code sent to the customer${because}`;
+    case 'order.picking_started':
+      return 'Picking started';
+    case 'order.line_picked':
+      return `Picked ${text(d.name) ?? 'an item'}`;
+    case 'order.line_short':
+      return `${text(d.name) ?? 'An item'} is short`;
+    case 'order.substitution_proposed':
+      return `Replacement offered${text(d.substituteName) ? `: ${text(d.substituteName)}` : ''}`;
+    case 'order.substituted':
+      return 'Replacement accepted';
+    case 'order.substitution_rejected':
+      return 'Replacement declined';
+    case 'order.packed':
+      return 'Packed';
     default:
       return words(type);
   }

@@ -7,6 +7,9 @@ export const DEMO_ACCOUNTS = [
   { label: 'Rider 1', email: 'rider1@quickcommerce.dev', password: 'Rider@12345' },
   { label: 'Rider 2', email: 'rider2@quickcommerce.dev', password: 'Rider@12345' },
   { label: 'Rider 3', email: 'rider3@quickcommerce.dev', password: 'Rider@12345' },
+  { label: 'Picker 1', email: 'picker1@quickcommerce.dev', password: 'Picker@12345' },
+  { label: 'Picker 2', email: 'picker2@quickcommerce.dev', password: 'Picker@12345' },
+  { label: 'Picker 3', email: 'picker3@quickcommerce.dev', password: 'Picker@12345' },
   { label: 'Admin', email: 'admin@quickcommerce.dev', password: 'Admin@12345' },
 ] as const;
 

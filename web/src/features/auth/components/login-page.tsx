@@ -2,27 +2,36 @@ import { useState, type FormEvent } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import { Alert, Button, Link, Stack, TextField, Typography } from '@mui/material';
 import { homeOf, useAuth } from '@/lib/auth';
-import { errorMessage } from '@/lib/api-client';
+import { INVALID_EMAIL, isValidEmail } from '@/lib/field-errors';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { AuthLayout } from '@/features/auth/components/auth-layout';
 import { DemoAccounts } from '@/features/auth/components/demo-accounts';
+
+const FIELDS = ['email', 'password'] as const;
 
 export default function LoginPage() {
   const { login, endedReason } = useAuth();
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFieldErrors(FIELDS);
+  const error = errors.formError;
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // A typo in the address is not a wrong password: say so before asking the server.
+    if (!isValidEmail(email)) {
+      errors.setFields({ email: INVALID_EMAIL });
+      return;
+    }
     setBusy(true);
-    setError(null);
+    errors.clear();
     try {
       const user = await login({ email: email.trim(), password });
       navigate(homeOf(user.role), { replace: true });
     } catch (err) {
-      setError(errorMessage(err));
+      errors.fail(err);
     } finally {
       setBusy(false);
     }
@@ -43,23 +52,45 @@ export default function LoginPage() {
             </Alert>
           )}
           <TextField
+            id="login-email"
             label="E-mail"
             type="email"
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              errors.clear('email', true);
+            }}
             required
-            slotProps={{ htmlInput: { 'aria-label': 'E-mail', 'data-testid': 'login-email' } }}
+            error={!!errors.fieldError('email')}
+            helperText={errors.fieldError('email')}
+            slotProps={{ htmlInput: { 'aria-label': 'E-mail', 'data-testid': 'login-email' }, formHelperText: { role: 'alert' } }}
           />
           <TextField
+            id="login-password"
             label="Password"
             type="password"
             autoComplete="current-password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              errors.clear('password', true);
+            }}
             required
+            error={!!errors.fieldError('password')}
+            helperText={errors.fieldError('password')}
             slotProps={{ htmlInput: { 'aria-label': 'Password', 'data-testid': 'login-password' } }}
           />
+          {/* A reset link by mail; what was typed as the e-mail comes along. */}
+          <Link
+            component={RouterLink}
+            to={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : '/forgot-password'}
+            variant="body2"
+            sx={{ alignSelf: 'flex-end', display: 'inline-flex', alignItems: 'center', minHeight: 44, px: 0.5, mt: '4px !important' }}
+            data-testid="login-forgot"
+          >
+            Forgot password?
+          </Link>
           <Button
             type="submit"
             variant="contained"
@@ -82,7 +113,7 @@ export default function LoginPage() {
         onPick={(e, p) => {
           setEmail(e);
           setPassword(p);
-          setError(null);
+          errors.clear();
         }}
       />
     </AuthLayout>

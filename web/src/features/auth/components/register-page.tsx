@@ -17,21 +17,15 @@ import {
   Typography,
 } from '@mui/material';
 import { homeOf, useAuth } from '@/lib/auth';
-import { ApiError, errorMessage } from '@/lib/api-client';
+import { errorMessage } from '@/lib/api-client';
+import { INVALID_EMAIL, isValidEmail } from '@/lib/field-errors';
+import { useFieldErrors } from '@/hooks/use-field-errors';
 import { storesApi } from '@/lib/stores';
 import type { StorePublicView } from '@/types/models';
 import { AuthLayout } from '@/features/auth/components/auth-layout';
 
-type FieldErrors = Partial<Record<'name' | 'email' | 'password' | 'phone' | 'storeId', string>>;
-
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return {};
-  const out: FieldErrors = {};
-  for (const item of error.details as { field?: string; message?: string }[]) {
-    if (item.field && item.message) out[item.field as keyof FieldErrors] = item.message;
-  }
-  return out;
-}
+const FIELDS = ['name', 'email', 'password', 'phone', 'storeId'] as const;
+type Field = (typeof FIELDS)[number];
 
 export default function RegisterPage() {
   const { register } = useAuth();
@@ -55,21 +49,28 @@ export default function RegisterPage() {
       .catch((err: unknown) => !controller.signal.aborted && setStoresError(err));
     return () => controller.abort();
   }, [delivery, stores]);
-  const [error, setError] = useState<unknown>(null);
+  const errors = useFieldErrors(FIELDS);
   const [busy, setBusy] = useState(false);
-  const fieldErrors = fieldErrorsOf(error);
 
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => {
     setForm((f) => ({ ...f, [key]: e.target.value }));
+    // What was wrong with this field is gone once it is edited.
+    if ((FIELDS as readonly string[]).includes(key)) errors.clear(key as Field);
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (delivery && stores && stores.length > 1 && !form.storeId) {
-      setError(new ApiError(400, 'validation_error', 'Choose your home store.', [{ field: 'storeId', message: 'is required: choose the store you will deliver for' }]));
+    const found: Partial<Record<Field, string>> = {};
+    if (!form.name.trim()) found.name = 'Enter your name.';
+    if (!isValidEmail(form.email)) found.email = INVALID_EMAIL;
+    if (form.password.length < 8) found.password = 'Use at least 8 characters.';
+    if (delivery && stores && stores.length > 1 && !form.storeId) found.storeId = 'Choose the store you will deliver for.';
+    if (Object.keys(found).length) {
+      errors.setFields(found);
       return;
     }
     setBusy(true);
-    setError(null);
+    errors.clear();
     try {
       const user = await register({
         name: form.name.trim(),
@@ -81,7 +82,7 @@ export default function RegisterPage() {
       });
       navigate(homeOf(user.role), { replace: true });
     } catch (err) {
-      setError(err);
+      errors.fail(err);
     } finally {
       setBusy(false);
     }
@@ -91,9 +92,9 @@ export default function RegisterPage() {
     <AuthLayout title="Create an account">
       <form onSubmit={submit} noValidate aria-label="Registration form">
         <Stack spacing={2}>
-          {error !== null && (
+          {errors.formError && (
             <Alert severity="error" role="alert" data-testid="register-error">
-              {errorMessage(error)}
+              {errors.formError}
             </Alert>
           )}
           <FormControl>
@@ -108,7 +109,7 @@ export default function RegisterPage() {
             </RadioGroup>
           </FormControl>
           {delivery && (
-            <FormControl required error={!!fieldErrors.storeId || storesError !== null}>
+            <FormControl required error={!!errors.fieldError('storeId') || storesError !== null}>
               <InputLabel id="store-label">Home store</InputLabel>
               <Select
                 labelId="store-label"
@@ -124,27 +125,25 @@ export default function RegisterPage() {
                   </MenuItem>
                 ))}
               </Select>
-              <Typography variant="caption" color={fieldErrors.storeId || storesError !== null ? 'error' : 'text.secondary'} sx={{ mt: 0.5, mx: 1.75 }}>
+              <Typography variant="caption" color={errors.fieldError('storeId') || storesError !== null ? 'error' : 'text.secondary'} sx={{ mt: 0.5, mx: 1.75 }}>
                 {storesError !== null
                   ? errorMessage(storesError)
-                  : fieldErrors.storeId
-                    ? `Home store ${fieldErrors.storeId}.`
-                    : 'You get the orders of this store; pick the one you can reach quickly.'}
+                  : (errors.fieldError('storeId') ?? 'You get the orders of this store; pick the one you can reach quickly.')}
               </Typography>
             </FormControl>
           )}
           <TextField label="Full name" value={form.name} onChange={set('name')} required autoComplete="name"
-            error={!!fieldErrors.name} helperText={fieldErrors.name}
+            error={!!errors.fieldError('name')} helperText={errors.fieldError('name')} id="register-name"
             slotProps={{ htmlInput: { 'aria-label': 'Full name' } }} />
           <TextField label="E-mail" type="email" value={form.email} onChange={set('email')} required autoComplete="email"
-            error={!!fieldErrors.email} helperText={fieldErrors.email}
+            error={!!errors.fieldError('email')} helperText={errors.fieldError('email')} id="register-email"
             slotProps={{ htmlInput: { 'aria-label': 'E-mail' } }} />
           <TextField label="Phone (optional)" type="tel" value={form.phone} onChange={set('phone')} autoComplete="tel"
-            error={!!fieldErrors.phone} helperText={fieldErrors.phone}
+            error={!!errors.fieldError('phone')} helperText={errors.fieldError('phone')} id="register-phone"
             slotProps={{ htmlInput: { 'aria-label': 'Phone' } }} />
           <TextField label="Password" type="password" value={form.password} onChange={set('password')} required
-            autoComplete="new-password" error={!!fieldErrors.password}
-            helperText={fieldErrors.password ?? 'At least 8 characters.'}
+            autoComplete="new-password" error={!!errors.fieldError('password')} id="register-password"
+            helperText={errors.fieldError('password') ?? 'At least 8 characters.'}
             slotProps={{ htmlInput: { 'aria-label': 'Password' } }} />
           <Button type="submit" variant="contained" size="large" disabled={busy} aria-label="Create account">
             {busy ? 'Creating…' : 'Create account'}

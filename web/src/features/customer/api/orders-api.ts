@@ -1,5 +1,5 @@
 import { apiClient } from '@/lib/api-client';
-import type { OrderResponse, OrdersResponse, PlaceOrderRequest, TrackingResponse } from '@/types/models';
+import type { OrderResponse, OrdersResponse, PlaceOrderRequest, RatingRequest, TrackingResponse } from '@/types/models';
 
 const base = '/api/customer/orders';
 const one = (orderId: string) => `${base}/${encodeURIComponent(orderId)}`;
@@ -14,4 +14,6 @@ export const ordersApi = {
   cancel: (orderId: string, reason: string | null) => apiClient.post<OrderResponse>(`${one(orderId)}/cancel`, { reason }),
   tracking: (orderId: string, signal?: AbortSignal) =>
     apiClient.get<TrackingResponse>(`${one(orderId)}/tracking`, { signal }),
+  /** Rate a delivered order once, maybe with a comment and a tip in paise (409 `order_not_delivered`, `already_rated`). */
+  rate: (orderId: string, body: RatingRequest) => apiClient.post<OrderResponse>(`${one(orderId)}/rating`, body),
 };

@@ -1,7 +1,12 @@
-/** Add or edit a saved address; coordinates are optional ("use my location"). */
-import { useEffect, useState, type FormEvent } from 'react';
+/**
+ * Add or edit a saved address: its place is a pin on the map (tap to drop, drag to adjust,
+ * or the device's location; no coordinates to type), plus the street and PIN code people
+ * read. Full-screen on phones, so Save is always on screen.
+ */
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import {
   Alert,
+  Box,
   Button,
   Checkbox,
   Dialog,
@@ -9,18 +14,27 @@ import {
   DialogContent,
   DialogTitle,
   FormControlLabel,
+  IconButton,
+  Skeleton,
   Stack,
   TextField,
-  Typography,
 } from '@mui/material';
-import { MyLocationIcon } from '@/components/icons';
+import { CloseIcon } from '@/components/icons';
+import { config } from '@/config/env';
+import { usePhone } from '@/hooks/use-phone';
 import { ApiError, errorMessage } from '@/lib/api-client';
+import { splitFieldErrors } from '@/lib/field-errors';
 import { addressApi } from '@/features/customer/api/address-api';
+import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
+import { placePoint } from '@/features/customer/utils/place';
 import type { AddressRequest, SavedAddressView } from '@/types/models';
 
-type Form = { label: string; street: string; city: string; state: string; zipCode: string; lat: string; lng: string; isDefault: boolean };
+const AddressPinPicker = lazy(() => import('@/features/customer/components/pin-map'));
 
-const EMPTY: Form = { label: 'Home', street: '', city: 'Mumbai', state: 'Maharashtra', zipCode: '', lat: '', lng: '', isDefault: false };
+type Point = { lat: number; lng: number };
+type Form = { label: string; street: string; city: string; state: string; zipCode: string; pin: Point | null; isDefault: boolean };
+
+const EMPTY: Form = { label: 'Home', street: '', city: 'Mumbai', state: 'Maharashtra', zipCode: '', pin: null, isDefault: false };
 
 function toForm(a: SavedAddressView | null): Form {
   if (!a) return EMPTY;
@@ -30,8 +44,7 @@ function toForm(a: SavedAddressView | null): Form {
     city: a.city,
     state: a.state,
     zipCode: a.zipCode,
-    lat: a.lat?.toString() ?? '',
-    lng: a.lng?.toString() ?? '',
+    pin: a.lat != null && a.lng != null ? { lat: a.lat, lng: a.lng } : null,
     isDefault: a.isDefault,
   };
 }
@@ -41,15 +54,9 @@ function notServiceable(error: unknown): error is ApiError {
   return error instanceof ApiError && error.code === 'not_serviceable';
 }
 
-function fieldErrors(error: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (error instanceof ApiError && Array.isArray(error.details)) {
-    for (const d of error.details as { field?: string; message?: string }[]) {
-      if (d.field && d.message) out[d.field.replace(/^deliveryAddress\./, '')] = d.message;
-    }
-  }
-  return out;
-}
+/** The fields this form shows: a refusal's words go under them (lib/field-errors.ts), never a key. */
+const FIELDS = ['label', 'street', 'city', 'state', 'zipCode'] as const;
+type Field = (typeof FIELDS)[number];
 
 export function AddressFormDialog({
   open,
@@ -62,50 +69,44 @@ export function AddressFormDialog({
   onClose: () => void;
   onSaved: (address: SavedAddressView) => void;
 }) {
+  const phone = usePhone();
+  const location = useDeliveryLocation();
   const [form, setForm] = useState<Form>(toForm(address));
   const [error, setError] = useState<unknown>(null);
+  const [pinMissing, setPinMissing] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [locating, setLocating] = useState(false);
-  const [geoError, setGeoError] = useState<string | null>(null);
-  const errors = fieldErrors(error);
+  const split = splitFieldErrors(error, FIELDS);
+  // A field's error goes once that field is edited.
+  const [edited, setEdited] = useState<ReadonlySet<Field>>(new Set());
+  const errors: Partial<Record<Field, string>> = Object.fromEntries(
+    FIELDS.filter((f) => !edited.has(f) && split.fields[f]).map((f) => [f, split.fields[f]]),
+  );
   const outOfArea = notServiceable(error);
+  // An address saved before pins were asked for may stay without one; a new one needs it.
+  const pinRequired = !address || (address.lat != null && address.lng != null);
 
   useEffect(() => {
     if (open) {
       setForm(toForm(address));
       setError(null);
-      setGeoError(null);
+      setPinMissing(false);
     }
   }, [open, address]);
 
-  const set = (key: keyof Form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-
-  function locateMe() {
-    if (!('geolocation' in navigator)) {
-      setGeoError('Location is not available in this browser.');
-      return;
-    }
-    setLocating(true);
-    setGeoError(null);
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        setForm((f) => ({ ...f, lat: pos.coords.latitude.toFixed(6), lng: pos.coords.longitude.toFixed(6) }));
-        setLocating(false);
-      },
-      (err) => {
-        setGeoError(err.code === err.PERMISSION_DENIED ? 'Location permission was denied.' : 'Could not get your location.');
-        setLocating(false);
-      },
-      { enableHighAccuracy: true, timeout: 10000 },
-    );
-  }
+  const set = (key: Field) => (e: { target: { value: string } }) => {
+    setForm((f) => ({ ...f, [key]: key === 'zipCode' ? e.target.value.replace(/[^\d]/g, '').slice(0, 6) : e.target.value }));
+    setEdited((s) => (s.has(key) ? s : new Set(s).add(key)));
+  };
+  const setPin = (pin: Point) => {
+    setForm((f) => ({ ...f, pin }));
+    setPinMissing(false);
+    if (notServiceable(error)) setError(null);
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const lat = form.lat.trim() === '' ? null : Number(form.lat);
-    const lng = form.lng.trim() === '' ? null : Number(form.lng);
-    if ((lat === null) !== (lng === null) || (lat !== null && (!Number.isFinite(lat) || !Number.isFinite(lng)))) {
-      setError(new ApiError(400, 'validation_error', 'Give both latitude and longitude, or neither.'));
+    if (pinRequired && !form.pin) {
+      setPinMissing(true);
       return;
     }
     const body: AddressRequest = {
@@ -114,12 +115,13 @@ export function AddressFormDialog({
       city: form.city.trim(),
       state: form.state.trim(),
       zipCode: form.zipCode.trim(),
-      lat,
-      lng,
+      lat: form.pin?.lat ?? null,
+      lng: form.pin?.lng ?? null,
       isDefault: form.isDefault,
     };
     setBusy(true);
     setError(null);
+    setEdited(new Set());
     try {
       const res = address ? await addressApi.update(address.id, body) : await addressApi.create(body);
       onSaved(res.address);
@@ -130,54 +132,66 @@ export function AddressFormDialog({
     }
   }
 
+  const center = form.pin ?? placePoint(location.place) ?? config.storeLocation;
+
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="address-dialog-title">
-      <form onSubmit={submit} noValidate aria-label="Address form" data-testid="address-form">
-        <DialogTitle id="address-dialog-title">{address ? 'Edit address' : 'New address'}</DialogTitle>
-        <DialogContent>
-          <Stack spacing={2} sx={{ pt: 1 }}>
+    <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" fullScreen={phone} aria-labelledby="address-dialog-title">
+      <Box
+        component="form"
+        onSubmit={submit}
+        noValidate
+        aria-label="Address form"
+        data-testid="address-form"
+        sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: phone ? '100%' : undefined }}
+      >
+        <DialogTitle id="address-dialog-title" sx={{ display: 'flex', alignItems: 'center', pr: 1, py: 1 }}>
+          <Box component="span" sx={{ flexGrow: 1 }}>
+            {address ? 'Edit address' : 'New address'}
+          </Box>
+          <IconButton onClick={onClose} aria-label="Close the address form" sx={{ width: 44, height: 44 }}>
+            <CloseIcon />
+          </IconButton>
+        </DialogTitle>
+        <DialogContent dividers sx={{ px: { xs: 2, sm: 3 } }}>
+          <Stack spacing={2}>
             {outOfArea && (
               <Alert severity="warning" role="alert" data-testid="address-not-serviceable">
-                {errorMessage(error)} Check the map pin, or use an address closer to our store.
+                {errorMessage(error)} Move the pin, or use an address closer to one of our stores.
               </Alert>
             )}
-            {error !== null && !outOfArea && (
+            {split.form !== null && !outOfArea && (
               <Alert severity="error" role="alert" data-testid="address-error">
-                {errorMessage(error)}
+                {split.form}
               </Alert>
             )}
-            <TextField label="Label" value={form.label} onChange={set('label')} size="small"
-              slotProps={{ htmlInput: { 'aria-label': 'Address label', 'data-testid': 'address-label' } }} />
-            <TextField label="Street and number" value={form.street} onChange={set('street')} required size="small"
+            {pinMissing && (
+              <Alert severity="error" role="alert" data-testid="address-pin-missing">
+                Put the pin on the map where we should deliver: tap the map, or use your location.
+              </Alert>
+            )}
+            {open && (
+              <Suspense fallback={<Skeleton variant="rounded" height={phone ? 270 : 330} aria-label="Loading map" />}>
+                <AddressPinPicker value={form.pin} onChange={setPin} center={center} invalid={pinMissing || outOfArea} />
+              </Suspense>
+            )}
+            <TextField label="Street, building and flat" value={form.street} onChange={set('street')} required size="small"
               error={!!errors.street} helperText={errors.street}
-              slotProps={{ htmlInput: { 'aria-label': 'Street', 'data-testid': 'address-street' } }} />
-            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-              <TextField label="City" value={form.city} onChange={set('city')} required size="small" fullWidth
+              slotProps={{ htmlInput: { 'aria-label': 'Street', 'data-testid': 'address-street', autoComplete: 'street-address' } }} />
+            <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr) minmax(0, 1fr)', sm: 'repeat(3, minmax(0, 1fr))' } }}>
+              <TextField label="PIN code" value={form.zipCode} onChange={set('zipCode')} required size="small"
+                error={!!errors.zipCode} helperText={errors.zipCode}
+                slotProps={{ htmlInput: { 'aria-label': 'PIN code', 'data-testid': 'address-zip', inputMode: 'numeric', autoComplete: 'postal-code' } }} />
+              <TextField label="City" value={form.city} onChange={set('city')} required size="small"
                 error={!!errors.city} helperText={errors.city}
                 slotProps={{ htmlInput: { 'aria-label': 'City', 'data-testid': 'address-city' } }} />
-              <TextField label="State" value={form.state} onChange={set('state')} required size="small" fullWidth
+              <TextField label="State" value={form.state} onChange={set('state')} required size="small"
                 error={!!errors.state} helperText={errors.state}
                 slotProps={{ htmlInput: { 'aria-label': 'State', 'data-testid': 'address-state' } }} />
-              <TextField label="PIN code" value={form.zipCode} onChange={set('zipCode')} required size="small" fullWidth
-                error={!!errors.zipCode} helperText={errors.zipCode}
-                slotProps={{ htmlInput: { 'aria-label': 'PIN code', 'data-testid': 'address-zip', inputMode: 'numeric' } }} />
-            </Stack>
-            <Typography variant="caption" color="text.secondary">
-              Location (optional) lets you follow the rider to your door on the map.
-            </Typography>
-            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
-              <TextField label="Latitude" value={form.lat} onChange={set('lat')} size="small"
-                error={outOfArea || !!errors.lat} helperText={errors.lat}
-                slotProps={{ htmlInput: { 'aria-label': 'Latitude', 'data-testid': 'address-lat', inputMode: 'decimal' } }} />
-              <TextField label="Longitude" value={form.lng} onChange={set('lng')} size="small"
-                error={outOfArea || !!errors.lng} helperText={errors.lng}
-                slotProps={{ htmlInput: { 'aria-label': 'Longitude', 'data-testid': 'address-lng', inputMode: 'decimal' } }} />
-              <Button startIcon={<MyLocationIcon />} onClick={locateMe} disabled={locating} aria-label="Use my location" data-testid="use-my-location">
-                {locating ? 'Locating…' : 'Use my location'}
-              </Button>
-            </Stack>
-            {geoError && <Alert severity="warning">{geoError}</Alert>}
+              <TextField label="Label (Home, Work…)" value={form.label} onChange={set('label')} size="small"
+                slotProps={{ htmlInput: { 'aria-label': 'Address label', 'data-testid': 'address-label', maxLength: 40 } }} />
+            </Box>
             <FormControlLabel
+              sx={{ minHeight: 44 }}
               control={
                 <Checkbox
                   checked={form.isDefault}
@@ -189,15 +203,15 @@ export function AddressFormDialog({
             />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} aria-label="Cancel">
+        <DialogActions sx={{ px: { xs: 2, sm: 3 }, py: 1.5, pb: phone ? 'calc(12px + env(safe-area-inset-bottom))' : 1.5, gap: 1 }}>
+          <Button onClick={onClose} sx={{ minHeight: 44 }} aria-label="Cancel">
             Cancel
           </Button>
-          <Button type="submit" variant="contained" disabled={busy} aria-label="Save address" data-testid="address-save">
-            {busy ? 'Saving…' : 'Save'}
+          <Button type="submit" variant="contained" disabled={busy} sx={{ minHeight: 44, minWidth: 120 }} aria-label="Save address" data-testid="address-save">
+            {busy ? 'Saving…' : 'Save address'}
           </Button>
         </DialogActions>
-      </form>
+      </Box>
     </Dialog>
   );
 }

@@ -27,6 +27,8 @@ export function AddressPicker({
             alignItems: 'center',
             gap: 1,
             p: 1,
+            pl: 0.5,
+            minWidth: 0,
             border: 1,
             borderRadius: 2,
             borderColor: a.id === selectedId ? 'primary.main' : 'divider',
@@ -42,8 +44,8 @@ export function AddressPicker({
             slotProps={{ input: { 'aria-label': `Deliver to ${a.label}: ${a.street}, ${a.city}` } }}
           />
           <Box sx={{ flexGrow: 1, minWidth: 0 }}>
-            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-              <Typography sx={{ fontWeight: 600 }}>{a.label}</Typography>
+            <Stack direction="row" sx={{ alignItems: 'center', gap: 1, flexWrap: 'wrap', minWidth: 0 }}>
+              <Typography sx={{ fontWeight: 600, overflowWrap: 'anywhere', minWidth: 0 }}>{a.label}</Typography>
               {a.isDefault && <Chip size="small" label="Default" color="primary" variant="outlined" />}
               {a.lat == null && <Chip size="small" label="No map pin" variant="outlined" />}
             </Stack>
@@ -54,6 +56,7 @@ export function AddressPicker({
           {!a.isDefault && (
             <Tooltip title="Make default">
               <IconButton
+                sx={{ width: 44, height: 44, flexShrink: 0 }}
                 aria-label={`Make ${a.label} the default address`}
                 onClick={(e) => {
                   e.stopPropagation();
@@ -66,6 +69,7 @@ export function AddressPicker({
           )}
           <Tooltip title="Edit">
             <IconButton
+              sx={{ width: 44, height: 44, flexShrink: 0 }}
               aria-label={`Edit address ${a.label}`}
               onClick={(e) => {
                 e.stopPropagation();
@@ -77,7 +81,7 @@ export function AddressPicker({
           </Tooltip>
         </Box>
       ))}
-      <Button startIcon={<AddIcon />} onClick={onAdd} sx={{ alignSelf: 'flex-start' }} aria-label="Add a new address" data-testid="address-add">
+      <Button startIcon={<AddIcon />} onClick={onAdd} sx={{ alignSelf: 'flex-start', minHeight: 44 }} aria-label="Add a new address" data-testid="address-add">
         Add address
       </Button>
     </Stack>

@@ -9,6 +9,7 @@ import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-loca
 import { useProductList } from '@/features/customer/hooks/use-product-list';
 import { NotServedState, StoreStateBanner } from '@/features/customer/components/service-state';
 import { ProductCard } from '@/features/customer/components/product-card';
+import { CartBar } from '@/features/customer/components/cart-bar';
 import {
   CatalogFilters,
   PRICE_RANGES,
@@ -16,6 +17,24 @@ import {
   type CatalogFilterValue,
 } from '@/features/customer/components/catalog-filters';
 import type { ProductView } from '@/types/models';
+
+/** Cards whose pictures are above the fold on a phone (two columns, two rows): fetched at once. */
+const EAGER_IMAGES = 4;
+
+/** Visually hidden below `sm` (still read by screen readers). */
+const phoneHidden = {
+  '@media (max-width: 599.95px)': {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    m: '-1px',
+    p: 0,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+    border: 0,
+  },
+} as const;
 
 function readFilters(params: URLSearchParams): CatalogFilterValue {
   const sort = params.get('sort') as ProductSort | null;
@@ -105,13 +124,19 @@ export function CatalogPage() {
           {list.store ? `Showing ${list.store.name}'s shelves. ` : ''}Set your delivery location to see what the store near you has, and how fast it delivers.
         </Alert>
       )}
-      <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 1.5 }}>
+      {/* On a phone the heading and the count are for screen readers only: the first screen is for products. */}
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 1.5, ...phoneHidden }}>
         Delivered in minutes
       </Typography>
-      <CatalogFilters value={filters} categories={categories.data?.categories ?? []} onChange={onChange} />
+      <CatalogFilters
+        value={filters}
+        categories={categories.data?.categories ?? []}
+        onChange={onChange}
+        resultCount={list.pagination?.total}
+      />
       {categories.error !== null && <ErrorState error={categories.error} onRetry={categories.reload} />}
       {list.pagination && (
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }} data-testid="result-count" aria-live="polite">
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1, ...phoneHidden }} data-testid="result-count" aria-live="polite">
           {list.pagination.total} products{list.store ? ` at ${list.store.name}` : ''}
         </Typography>
       )}
@@ -140,8 +165,8 @@ export function CatalogPage() {
           gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(3, minmax(0, 1fr))', md: 'repeat(4, minmax(0, 1fr))', lg: 'repeat(5, minmax(0, 1fr))' },
         }}
       >
-        {list.products.map((p) => (
-          <ProductCard key={p.id} product={p} inCart={quantities.get(p.id) ?? 0} onAdd={onAdd} onQuantity={cart.setQuantity} />
+        {list.products.map((p, i) => (
+          <ProductCard key={p.id} product={p} inCart={quantities.get(p.id) ?? 0} onAdd={onAdd} onQuantity={cart.setQuantity} eager={i < EAGER_IMAGES} />
         ))}
       </Box>
       <Box ref={sentinel} sx={{ display: 'flex', justifyContent: 'center', py: 3 }}>
@@ -149,11 +174,12 @@ export function CatalogPage() {
           (list.loading ? (
             <CircularProgress size={24} aria-label="Loading more products" />
           ) : (
-            <Button variant="outlined" onClick={list.loadMore} aria-label="Load more products" data-testid="load-more">
+            <Button variant="outlined" onClick={list.loadMore} aria-label="Load more products" data-testid="load-more" sx={{ minHeight: 44 }}>
               Load more
             </Button>
           ))}
       </Box>
+      <CartBar />
     </Box>
   );
 }

@@ -6,7 +6,7 @@
  * address is served by another store (`store_mismatch`), the store closed, got very busy
  * or does not serve the address is explained, and the location is checked again.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import {
   Alert,
@@ -14,6 +14,7 @@ import {
   Button,
   Card,
   CardContent,
+  Divider,
   FormControl,
   InputLabel,
   MenuItem,
@@ -34,11 +35,12 @@ import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-loca
 import { placeFromAddress, placeTitle } from '@/features/customer/utils/place';
 import { StoreStateBanner } from '@/features/customer/components/service-state';
 import { formatClock } from '@/lib/format';
-import { applyValidatedPrices, cartSavings, issuesFromStockError } from '@/features/customer/utils/cart-math';
+import { applyValidatedPrices, cartTotals, syncWithCheck } from '@/features/customer/utils/cart-math';
 import { AddressPicker } from '@/features/customer/components/address-picker';
 import { AddressFormDialog } from '@/features/customer/components/address-form-dialog';
 import { CartLine } from '@/features/customer/components/cart-line';
-import { OrderSummary } from '@/features/customer/components/order-summary';
+import { CartSummary } from '@/features/customer/components/order-summary';
+import { SubstitutionChoice, useSubstitutionChoices } from '@/features/customer/components/substitution-choice';
 import type { SavedAddressView } from '@/types/models';
 
 /** Why the order could not be placed, and what to do about it. */
@@ -106,6 +108,8 @@ export function CheckoutPage() {
   const [placing, setPlacing] = useState(false);
   const [placeError, setPlaceError] = useState<unknown>(null);
   const attemptKey = useRef<string | null>(null);
+  /** What the store does if it runs short of a line (best match or refund). */
+  const substitutions = useSubstitutionChoices();
 
   const list = location.addresses ?? [];
   // The delivery address is the delivery location: picking one moves the whole shop there.
@@ -124,15 +128,26 @@ export function CheckoutPage() {
     attemptKey.current = null;
   }, [cartKey, selectedId, location.store?.id]);
 
-  const issues = check.issues;
   const result = check.result;
   const words = location.words;
+  const totals = useMemo(() => cartTotals(cart.items, result), [cart.items, result]);
+  const { replace } = cart;
+  // Every view of the cart shows the prices the server just gave.
+  useEffect(() => {
+    if (result) replace((items) => syncWithCheck(items, result));
+  }, [result, replace]);
   // The check answers for the store serving the address (not one from before a switch).
   const checkedHere =
     !!result && (location.store ? result.store.id === location.store.id : location.serviceError !== null);
   const canPlace =
-    !!selectedId && cart.items.length > 0 && !placing && checkedHere && !!result?.valid && words.canOrder && !check.checking;
-  const savings = useMemo(() => cartSavings(cart.items), [cart.items]);
+    !!selectedId &&
+    cart.items.length > 0 &&
+    !placing &&
+    checkedHere &&
+    !!result?.valid &&
+    totals.priced !== null &&
+    words.canOrder &&
+    !check.checking;
 
   async function place() {
     if (!selectedId || !result) return;
@@ -142,7 +157,7 @@ export function CheckoutPage() {
     try {
       const res = await ordersApi.place(
         {
-          items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+          items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity, substitution: substitutions.choice(i.productId) })),
           addressId: selectedId,
           storeId: result.store.id,
           notes: notes.trim() || null,
@@ -165,10 +180,9 @@ export function CheckoutPage() {
           await location.refresh();
           return;
         }
-        if (code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
+        // Stock or prices moved: check again, and the lines say what changed.
         const fresh = await check.check();
-        if (fresh) cart.replace(applyValidatedPrices(cart.items, fresh));
-        if (code === 'insufficient_stock') check.setIssues(issuesFromStockError(err.details));
+        if (fresh) cart.replace((items) => applyValidatedPrices(items, fresh));
       }
     } finally {
       setPlacing(false);
@@ -191,7 +205,7 @@ export function CheckoutPage() {
         title="Your cart is empty"
         hint="Add a few things first."
         action={
-          <Button component={RouterLink} to="/" variant="contained" aria-label="Back to the shop">
+          <Button component={RouterLink} to="/" variant="contained" aria-label="Back to the shop" sx={{ minHeight: 44 }}>
             Back to the shop
           </Button>
         }
@@ -263,16 +277,16 @@ export function CheckoutPage() {
           </Typography>
           <DeliveryPromise />
           <Box data-testid="checkout-lines">
-            {cart.items.map((item) => (
-              <CartLine key={item.productId} item={item} issue={issues[item.productId]} onQuantity={cart.setQuantity} />
+            {totals.lines.map((line) => (
+              <Fragment key={line.item.productId}>
+                <CartLine line={line} onQuantity={cart.setQuantity} onRemove={(id) => cart.remove([id])} />
+                <SubstitutionChoice productId={line.item.productId} name={line.item.name} value={substitutions.choice(line.item.productId)} onChange={substitutions.set} />
+              </Fragment>
             ))}
           </Box>
           {check.error !== null && <ErrorState error={check.error} onRetry={() => void check.check()} />}
-          {result ? (
-            <OrderSummary subtotal={result.subtotal} deliveryFee={result.deliveryFee} total={result.total} savings={savings} />
-          ) : (
-            <LoadingState label="Checking prices and stock…" />
-          )}
+          <Divider sx={{ my: 1 }} />
+          <CartSummary totals={totals} checking={check.checking} />
           {placeError !== null && <PlaceError error={placeError} />}
           <Box sx={{ mt: 2 }}>
             <StoreStateBanner compact />
@@ -282,16 +296,16 @@ export function CheckoutPage() {
               We don&apos;t deliver to this address yet. Choose another address, or add one in an area we deliver to.
             </Alert>
           )}
-          {result && !result.valid && (
+          {totals.shortLines > 0 && (
             <Alert severity="warning" sx={{ mt: 2 }} data-testid="cart-invalid">
-              Some items are short. Lower their quantity or remove them.
+              Some items are short at the store. Update or remove them to place the order.
             </Alert>
           )}
           <Button
             fullWidth
             size="large"
             variant="contained"
-            sx={{ mt: 2 }}
+            sx={{ mt: 2, minHeight: 48 }}
             disabled={!canPlace}
             onClick={() => void place()}
             aria-label="Place order"
@@ -303,8 +317,8 @@ export function CheckoutPage() {
                 ? 'Store closed'
                 : words.tone === 'busy'
                   ? 'Store very busy'
-                  : result
-                    ? `Place order · ${formatMoney(result.total)}`
+                  : totals.priced
+                    ? `Place order · ${formatMoney(totals.priced.total)}`
                     : 'Place order'}
           </Button>
         </CardContent>

@@ -22,6 +22,7 @@ import {
 } from '@mui/material';
 import { AddIcon, CloseIcon, MapIcon, MyLocationIcon } from '@/components/icons';
 import { errorMessage } from '@/lib/api-client';
+import { usePhone } from '@/hooks/use-phone';
 import { checkServiceability } from '@/features/customer/api/catalog-api';
 import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
 import { AddressFormDialog } from '@/features/customer/components/address-form-dialog';
@@ -51,6 +52,7 @@ function ServiceChip({ res }: { res: ServiceabilityResponse | null | undefined }
 /** Default export: loaded the first time the sheet opens (see customer-app). */
 export default function LocationSheet() {
   const location = useDeliveryLocation();
+  const phone = usePhone();
   const { sheetOpen, setSheetOpen, addresses, place, setPlace } = location;
   const [mode, setMode] = useState<Mode>('list');
   const [zip, setZip] = useState('');
@@ -145,24 +147,16 @@ export default function LocationSheet() {
         onClose={close}
         fullWidth
         maxWidth="sm"
+        fullScreen={phone}
         aria-labelledby="location-sheet-title"
         data-testid="location-sheet"
-        sx={{
-          '& .MuiDialog-container': { alignItems: { xs: 'flex-end', sm: 'center' } },
-          '& .MuiDialog-paper': {
-            m: { xs: 0, sm: 4 },
-            width: { xs: '100%', sm: undefined },
-            maxWidth: { xs: '100%', sm: 600 },
-            maxHeight: { xs: '92vh', sm: 'calc(100% - 64px)' },
-            borderRadius: { xs: '16px 16px 0 0', sm: 3 },
-          },
-        }}
+        sx={{ '& .MuiDialog-paper': { borderRadius: phone ? 0 : 3 } }}
       >
         <DialogTitle id="location-sheet-title" sx={{ display: 'flex', alignItems: 'center', pr: 1 }}>
           <Box component="span" sx={{ flexGrow: 1, fontWeight: 700 }}>
             {mode === 'map' ? 'Drop a pin' : 'Where should we deliver?'}
           </Box>
-          <IconButton onClick={close} aria-label="Close location picker" data-testid="location-sheet-close">
+          <IconButton onClick={close} aria-label="Close location picker" data-testid="location-sheet-close" sx={{ width: 44, height: 44 }}>
             <CloseIcon />
           </IconButton>
         </DialogTitle>
@@ -184,12 +178,13 @@ export default function LocationSheet() {
                   onClick={locateDevice}
                   disabled={locating}
                   fullWidth
+                  sx={{ minHeight: 44 }}
                   aria-label="Use my current location"
                   data-testid="location-use-gps"
                 >
                   {locating ? 'Locating…' : 'Use my current location'}
                 </Button>
-                <Button variant="outlined" startIcon={<MapIcon />} onClick={() => setMode('map')} fullWidth aria-label="Pick a point on the map" data-testid="location-use-map">
+                <Button variant="outlined" startIcon={<MapIcon />} onClick={() => setMode('map')} fullWidth sx={{ minHeight: 44 }} aria-label="Pick a point on the map" data-testid="location-use-map">
                   Pick on the map
                 </Button>
               </Stack>
@@ -209,7 +204,7 @@ export default function LocationSheet() {
                   fullWidth
                   slotProps={{ htmlInput: { inputMode: 'numeric', 'aria-label': 'PIN code to check', 'data-testid': 'location-zip' } }}
                 />
-                <Button type="submit" variant="contained" disabled={zipBusy} aria-label="Check this PIN code" data-testid="location-zip-check" sx={{ flexShrink: 0, mt: 0.25 }}>
+                <Button type="submit" variant="contained" disabled={zipBusy} aria-label="Check this PIN code" data-testid="location-zip-check" sx={{ flexShrink: 0, minHeight: 40 }}>
                   {zipBusy ? 'Checking…' : 'Check'}
                 </Button>
               </Box>
@@ -244,6 +239,7 @@ export default function LocationSheet() {
                         borderColor: selected ? 'primary.main' : 'divider',
                         borderRadius: 2,
                         width: '100%',
+                        minHeight: 56,
                       }}
                     >
                       <Box sx={{ flexGrow: 1, minWidth: 0 }}>
@@ -260,7 +256,7 @@ export default function LocationSheet() {
                   );
                 })}
               </Stack>
-              <Button startIcon={<AddIcon />} onClick={() => setAdding(true)} sx={{ alignSelf: 'flex-start' }} aria-label="Add a new address" data-testid="location-add-address">
+              <Button startIcon={<AddIcon />} onClick={() => setAdding(true)} sx={{ alignSelf: 'flex-start', minHeight: 44 }} aria-label="Add a new address" data-testid="location-add-address">
                 Add a new address
               </Button>
             </Stack>

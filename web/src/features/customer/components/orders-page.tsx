@@ -3,21 +3,36 @@ import { useNow } from '@/hooks/use-now';
 import { promiseInfo } from '@/lib/order-promise';
 import { PromiseChip } from '@/components/promise-chip';
 import { Link as RouterLink } from 'react-router';
-import { Box, Button, Card, CardActionArea, CardContent, Pagination, Stack, Typography } from '@mui/material';
+import { Box, Button, Card, CardActionArea, CardActions, CardContent, Pagination, Stack, Typography } from '@mui/material';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { StatusChip } from '@/components/order-status';
 import { useAsync } from '@/hooks/use-async';
 import { useReconnect, useSocketEvent } from '@/hooks/use-socket-event';
 import { formatDateTime, formatMoney } from '@/lib/format';
 import { applyOrderUpdate, fromSocketEvent } from '@/lib/order-sync';
-import { cancellationText } from '@/lib/order-status';
+import { cancellationText, isFinalStatus } from '@/lib/order-status';
+import { NotificationPrompt } from '@/components/notification-prompt';
+import { useBuyAgain } from '@/features/customer/hooks/use-buy-again';
 import { ordersApi } from '@/features/customer/api/orders-api';
-import type { OrdersResponse } from '@/types/models';
+import { OrderRatingAction, RateDeliveryDialog } from '@/features/customer/components/rate-delivery';
+import type { OrdersResponse, OrderView } from '@/types/models';
+
+/** "1 item", "3 items" (units, not lines). */
+function itemCount(items: { quantity: number }[]): string {
+  const n = items.reduce((sum, i) => sum + i.quantity, 0);
+  return `${n} ${n === 1 ? 'item' : 'items'}`;
+}
 
 export function OrdersPage() {
   const [page, setPage] = useState(1);
   const orders = useAsync((signal) => ordersApi.list({ page, limit: 10 }, signal), [page]);
   const now = useNow(30_000);
+  const { buyAgain, busyOrder } = useBuyAgain();
+  const [rating, setRating] = useState<OrderView | null>(null);
+  const rated = (order: OrderView) =>
+    orders.setData((data: OrdersResponse | undefined) =>
+      data ? { ...data, orders: data.orders.map((o) => (o.id === order.id ? order : o)) } : data,
+    );
 
   // Keep statuses live without refetching.
   type LiveEvent = 'order:accepted' | 'order:status-updated' | 'order:completed' | 'order:cancelled' | 'order:code-locked' | 'order:code-reset';
@@ -38,6 +53,7 @@ export function OrdersPage() {
 
   return (
     <Box>
+      <NotificationPrompt message="Get a notification each time your order moves." />
       <Typography variant="h5" component="h1" sx={{ fontWeight: 700, mb: 2 }}>
         Your orders
       </Typography>
@@ -63,7 +79,7 @@ export function OrdersPage() {
                   <Box sx={{ minWidth: 0 }}>
                     <Typography sx={{ fontWeight: 700 }}>{o.orderNumber}</Typography>
                     <Typography variant="body2" color="text.secondary">
-                      {formatDateTime(o.createdAt)} · {o.items.reduce((n, i) => n + i.quantity, 0)} items
+                      {formatDateTime(o.createdAt)} · {itemCount(o.items)}
                       {o.store ? ` · from ${o.store.name}` : ''}
                     </Typography>
                     {(() => {
@@ -93,9 +109,25 @@ export function OrdersPage() {
                 </Stack>
               </CardContent>
             </CardActionArea>
+            {isFinalStatus(o.status) && o.items.length > 0 && (
+              <CardActions disableSpacing sx={{ pt: 0, px: 2, pb: 1.5, justifyContent: 'flex-end', flexWrap: 'wrap', gap: 1 }}>
+                <OrderRatingAction order={o} onRate={() => setRating(o)} />
+                <Button
+                  variant="outlined"
+                  sx={{ minHeight: 44 }}
+                  onClick={() => void buyAgain(o)}
+                  disabled={busyOrder === o.id}
+                  aria-label={`Buy again: the items of order ${o.orderNumber}`}
+                  data-testid="buy-again"
+                >
+                  {busyOrder === o.id ? 'Adding…' : 'Buy again'}
+                </Button>
+              </CardActions>
+            )}
           </Card>
         ))}
       </Stack>
+      {rating && <RateDeliveryDialog order={rating} onClose={() => setRating(null)} onRated={rated} />}
       {orders.data && orders.data.pagination.totalPages > 1 && (
         <Pagination
           sx={{ mt: 2, display: 'flex', justifyContent: 'center' }}

@@ -11,6 +11,7 @@ import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-loca
 import { levelsOfStore, maxQuantity, stockBadge } from '@/features/customer/utils/cart-math';
 import { QuantityStepper } from '@/features/customer/components/quantity-stepper';
 import { NotServedState, StoreStateBanner } from '@/features/customer/components/service-state';
+import { CartBar } from '@/features/customer/components/cart-bar';
 import type { ProductResponse } from '@/types/models';
 
 export function ProductPage() {
@@ -40,7 +41,7 @@ export function ProductPage() {
   return (
     <Stack spacing={2} data-testid="product-page" data-product-id={p.id} data-stock={p.stock} data-store-id={store.id}>
       <StoreStateBanner compact />
-      <Button component={RouterLink} to="/" sx={{ alignSelf: 'flex-start' }} aria-label="Back to the shop">
+      <Button component={RouterLink} to="/" sx={{ alignSelf: 'flex-start', minHeight: 44 }} aria-label="Back to the shop">
         ← Shop
       </Button>
       <Card>
@@ -82,6 +83,7 @@ export function ProductPage() {
                 <Button
                   variant="contained"
                   size="large"
+                  sx={{ minHeight: 48 }}
                   disabled={p.stock <= 0}
                   onClick={() => cart.add(p)}
                   aria-label={`Add ${p.name} to cart`}
@@ -94,6 +96,7 @@ export function ProductPage() {
           </CardContent>
         </Box>
       </Card>
+      <CartBar />
     </Stack>
   );
 }

@@ -1,27 +1,36 @@
 import { IconButton, Stack, Typography } from '@mui/material';
 import { AddIcon, RemoveIcon } from '@/components/icons';
 
+/** − quantity +, each button a 44 px touch target; "−" always steps down by one (at 1 it removes). */
 export function QuantityStepper({
   name,
   quantity,
   max,
   onChange,
   testId,
+  fullWidth = false,
 }: {
   name: string;
   quantity: number;
   max: number;
   onChange: (quantity: number) => void;
   testId?: string;
+  /** Spread over the whole width (product cards). */
+  fullWidth?: boolean;
 }) {
+  const button = { width: 44, height: 44, border: 1, borderColor: 'divider', flexShrink: 0 } as const;
   return (
-    <Stack direction="row" spacing={0.5} data-testid={testId ?? 'quantity-stepper'} sx={{ alignItems: 'center' }}>
+    <Stack
+      direction="row"
+      spacing={0.5}
+      data-testid={testId ?? 'quantity-stepper'}
+      sx={{ alignItems: 'center', justifyContent: 'space-between', width: fullWidth ? '100%' : undefined }}
+    >
       <IconButton
-        size="small"
-        aria-label={`Remove one ${name}`}
+        aria-label={quantity <= 1 ? `Remove ${name} from the cart` : `Remove one ${name}`}
         onClick={() => onChange(quantity - 1)}
         data-testid="qty-decrease"
-        sx={{ border: 1, borderColor: 'divider' }}
+        sx={button}
       >
         <RemoveIcon fontSize="small" />
       </IconButton>
@@ -29,12 +38,11 @@ export function QuantityStepper({
         {quantity}
       </Typography>
       <IconButton
-        size="small"
         aria-label={`Add one more ${name}`}
         onClick={() => onChange(quantity + 1)}
         disabled={quantity >= max}
         data-testid="qty-increase"
-        sx={{ border: 1, borderColor: 'divider' }}
+        sx={button}
       >
         <AddIcon fontSize="small" />
       </IconButton>

@@ -4,7 +4,8 @@
  * what changed — items it does not have, fewer in stock, other prices — or that nothing did.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Alert, AlertTitle, Box, Button } from '@mui/material';
+import { Alert, AlertTitle, Box, Button, IconButton } from '@mui/material';
+import { CloseIcon } from '@/components/icons';
 import { validateCart } from '@/features/customer/api/cart-api';
 import { useCart } from '@/features/customer/hooks/use-cart';
 import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
@@ -68,25 +69,31 @@ export function StoreChangeNotice() {
   return (
     <Alert
       severity={changes.length ? 'warning' : 'info'}
-      onClose={dismiss}
-      sx={{ mb: 2 }}
+      sx={{ mb: 2, '& .MuiAlert-action': { alignItems: 'flex-start' } }}
       role="status"
       data-testid="store-change-notice"
       data-store-id={store.id}
       data-changes={changes.length}
       action={
-        <Button
-          color="inherit"
-          size="small"
-          onClick={() => {
-            setDrawerOpen(true);
-            dismiss();
-          }}
-          aria-label="Review your cart"
-          data-testid="store-change-review"
-        >
-          Review cart
-        </Button>
+        // An Alert shows either an action or its close button: both are given here.
+        <>
+          <Button
+            color="inherit"
+            size="small"
+            sx={{ minHeight: 44 }}
+            onClick={() => {
+              setDrawerOpen(true);
+              dismiss();
+            }}
+            aria-label="Review your cart"
+            data-testid="store-change-review"
+          >
+            Review cart
+          </Button>
+          <IconButton color="inherit" size="small" sx={{ width: 44, height: 44 }} onClick={dismiss} aria-label="Close" data-testid="store-change-close">
+            <CloseIcon fontSize="small" />
+          </IconButton>
+        </>
       }
     >
       <AlertTitle sx={{ mb: changes.length ? 0.5 : 0 }}>Now shopping from {store.name}</AlertTitle>

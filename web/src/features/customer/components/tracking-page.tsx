@@ -3,23 +3,102 @@ import { useNow } from '@/hooks/use-now';
 import { promiseInfo } from '@/lib/order-promise';
 import { PromiseChip } from '@/components/promise-chip';
 import { Link as RouterLink, useParams } from 'react-router';
-import { Alert, Box, Button, Card, CardContent, Divider, Stack, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  Divider,
+  FormControlLabel,
+  Radio,
+  RadioGroup,
+  Stack,
+  Typography,
+} from '@mui/material';
 import { ErrorState, LoadingState } from '@/components/page-state';
 import { OrderStepper, StatusChip } from '@/components/order-status';
 import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { errorMessage } from '@/lib/api-client';
-import { formatDateTime, formatDistance, formatDuration, formatMoney } from '@/lib/format';
+import { formatDateTime, formatDistance, formatDuration, formatMoney, formatTime } from '@/lib/format';
+import { NotificationPrompt } from '@/components/notification-prompt';
+import { usePhone } from '@/hooks/use-phone';
+import { useBuyAgain } from '@/features/customer/hooks/use-buy-again';
 import { isActiveStatus, isFinalStatus } from '@/lib/order-status';
+import { liveArrival } from '@/lib/tracking-text';
 import { ordersApi } from '@/features/customer/api/orders-api';
 import { useOrderTracking } from '@/features/customer/hooks/use-order-tracking';
 import { OrderSummary } from '@/features/customer/components/order-summary';
+import { PackingStatus, PickOutcomes } from '@/features/customer/components/packing-status';
+import { useOrderFulfilment } from '@/features/customer/hooks/use-order-fulfilment';
+import { isPacking } from '@/lib/fulfilment';
+import { RateDeliveryCard } from '@/features/customer/components/rate-delivery';
+
+const CANCEL_REASONS = [
+  'Ordered by mistake',
+  'I want to change the items',
+  'It is taking too long',
+  'I will not be at the address',
+  'Another reason',
+];
+
+/** "Cancel this order?" — nothing is cancelled until the customer confirms, with a reason. */
+function CancelOrderDialog({
+  open,
+  orderNumber,
+  busy,
+  onClose,
+  onConfirm,
+}: {
+  open: boolean;
+  orderNumber: string;
+  busy: boolean;
+  onClose: () => void;
+  onConfirm: (reason: string) => void;
+}) {
+  const phone = usePhone();
+  const [reason, setReason] = useState(CANCEL_REASONS[0]);
+  return (
+    <Dialog open={open} onClose={busy ? undefined : onClose} fullScreen={phone} fullWidth maxWidth="xs" aria-labelledby="cancel-order-title" data-testid="cancel-order-dialog">
+      <DialogTitle id="cancel-order-title">Cancel order {orderNumber}?</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ mb: 1 }}>
+          The store stops packing it and no rider is sent. Nothing is charged: you pay on delivery. This cannot be undone.
+        </DialogContentText>
+        <RadioGroup aria-label="Why are you cancelling?" value={reason} onChange={(e) => setReason(e.target.value)}>
+          {CANCEL_REASONS.map((r) => (
+            <FormControlLabel key={r} value={r} control={<Radio />} label={r} sx={{ minHeight: 44 }} />
+          ))}
+        </RadioGroup>
+      </DialogContent>
+      <DialogActions sx={{ p: 2, pb: phone ? 'calc(16px + env(safe-area-inset-bottom))' : 2, gap: 1 }}>
+        <Button onClick={onClose} disabled={busy} sx={{ minHeight: 44 }} data-testid="cancel-keep" autoFocus>
+          Keep my order
+        </Button>
+        <Button color="error" variant="contained" onClick={() => onConfirm(reason)} disabled={busy} sx={{ minHeight: 44 }} data-testid="cancel-confirm">
+          {busy ? 'Cancelling…' : 'Cancel order'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
 
 export function TrackingPage() {
   const { orderId = '' } = useParams();
   const { order, setOrder, tracking, rider, error, loading, reload, codeReset } = useOrderTracking(orderId);
+  // Picking in the store (lines, totals, bags) and substitutes to answer.
+  useOrderFulfilment(orderId, order, setOrder);
   const { notify } = useSnackbar();
+  const phone = usePhone();
   const [cancelling, setCancelling] = useState(false);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const { buyAgain, busyOrder } = useBuyAgain();
   const now = useNow(15_000);
 
   const markers = useMemo<MapMarker[]>(() => {
@@ -36,14 +115,16 @@ export function TrackingPage() {
   if (error !== null && !order) return <ErrorState error={error} onRetry={reload} />;
   if (!order) return null;
 
-  async function cancel() {
+  async function cancel(reason: string) {
     if (!order) return;
     setCancelling(true);
     try {
-      const res = await ordersApi.cancel(order.id, 'Cancelled by customer');
+      const res = await ordersApi.cancel(order.id, reason);
       setOrder(res.order);
+      setConfirmCancel(false);
       notify('Order cancelled', 'info');
     } catch (err) {
+      setConfirmCancel(false);
       notify(errorMessage(err), 'error');
     } finally {
       setCancelling(false);
@@ -51,7 +132,9 @@ export function TrackingPage() {
   }
 
   const active = isActiveStatus(order.status);
-  const eta = tracking?.etaSeconds;
+  // ETA and distance from the same rider position as the marker (no lag of one move).
+  const arrival = liveArrival({ status: order.status, rider, destination: tracking?.destination, tracking });
+  const eta = arrival.etaSeconds;
   // The promise made at placement (the order's, else tracking's), against the clock.
   const promise = promiseInfo(
     {
@@ -63,21 +146,32 @@ export function TrackingPage() {
   );
   const late = promise?.status === 'late';
   return (
-    <Stack spacing={2} data-testid="tracking-page" data-order-id={order.id}>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1 }}>
+    <Stack spacing={{ xs: 1.5, sm: 2 }} data-testid="tracking-page" data-order-id={order.id}>
+      <Stack direction="row" sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
+        <Typography variant="h5" component="h1" sx={{ fontWeight: 700, flexGrow: 1, fontSize: { xs: 20, sm: 24 } }}>
           Order {order.orderNumber}
         </Typography>
         <PromiseChip info={promise} />
         <StatusChip status={order.status} />
       </Stack>
-      <Card>
-        <CardContent sx={{ overflowX: 'auto' }}>
-          <OrderStepper order={order} />
-        </CardContent>
-      </Card>
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) minmax(0, 2fr)' } }}>
-        <Stack spacing={2}>
+      {/* Delivered: rate it and tip the rider first (then how it was rated). */}
+      {order.status === 'delivered' && <RateDeliveryCard order={order} onRated={setOrder} />}
+      {/* On a phone the map comes first (seen without scrolling), then the steps and the details. */}
+      <Box
+        sx={{
+          display: 'grid',
+          gap: { xs: 1.5, sm: 2 },
+          gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) minmax(0, 2fr)' },
+          gridTemplateAreas: { xs: '"map" "steps" "info"', md: '"steps steps" "info map"' },
+        }}
+      >
+        <Card sx={{ gridArea: 'steps' }}>
+          <CardContent sx={{ overflowX: 'auto' }}>
+            <OrderStepper order={order} />
+          </CardContent>
+        </Card>
+        <Stack spacing={2} sx={{ gridArea: 'info', minWidth: 0 }}>
+          <PackingStatus order={order} />
           {!isFinalStatus(order.status) && order.codeLocked && (
             <Card sx={{ bgcolor: 'warning.light', borderColor: 'warning.main' }} data-testid="code-locked" role="status" aria-live="polite">
               <CardContent>
@@ -123,8 +217,8 @@ export function TrackingPage() {
                   {promise.text}
                 </Typography>
               )}
-              <Typography variant="h6" data-testid="eta" aria-live="polite">
-                {order.status === 'pending' && 'Waiting for a rider to accept…'}
+              <Typography variant="h6" component="p" data-testid="eta" aria-live="polite">
+                {order.status === 'pending' && (isPacking(order) ? 'Packing your order…' : 'Waiting for a rider to accept…')}
                 {active && (eta != null ? `About ${formatDuration(eta)}` : 'On its way')}
                 {order.status === 'delivered' && `Delivered ${formatDateTime(order.deliveredAt)}`}
                 {order.status === 'cancelled' && 'Cancelled'}
@@ -140,9 +234,9 @@ export function TrackingPage() {
                   From {order.store.name}
                 </Typography>
               )}
-              {active && tracking?.distanceMeters != null && (
+              {active && arrival.distanceMeters != null && (
                 <Typography variant="body2" color="text.secondary">
-                  {formatDistance(tracking.distanceMeters)} away
+                  {formatDistance(arrival.distanceMeters)} away
                 </Typography>
               )}
               {order.partner && (
@@ -151,21 +245,47 @@ export function TrackingPage() {
                 </Typography>
               )}
               {rider && active && (
-                <Typography variant="caption" color="text.secondary" data-testid="rider-position" data-lat={rider.lat} data-lng={rider.lng}>
-                  Rider at {rider.lat.toFixed(5)}, {rider.lng.toFixed(5)}
+                <Typography variant="caption" color="text.secondary" component="p" data-testid="rider-position" data-lat={rider.lat} data-lng={rider.lng}>
+                  Rider&apos;s position on the map, updated {formatTime(rider.at)}
                 </Typography>
               )}
             </CardContent>
           </Card>
           {order.status === 'pending' && (
-            <Button color="error" variant="outlined" onClick={() => void cancel()} disabled={cancelling} aria-label="Cancel this order" data-testid="cancel-order">
+            <Button
+              color="error"
+              variant="outlined"
+              onClick={() => setConfirmCancel(true)}
+              disabled={cancelling}
+              sx={{ minHeight: 44 }}
+              aria-label="Cancel this order"
+              data-testid="cancel-order"
+            >
               {cancelling ? 'Cancelling…' : 'Cancel order'}
             </Button>
           )}
+          {isFinalStatus(order.status) && order.items.length > 0 && (
+            <Button
+              variant="contained"
+              onClick={() => void buyAgain(order)}
+              disabled={busyOrder === order.id}
+              sx={{ minHeight: 44 }}
+              aria-label={`Buy again: the items of order ${order.orderNumber}`}
+              data-testid="buy-again"
+            >
+              {busyOrder === order.id ? 'Adding…' : 'Buy again'}
+            </Button>
+          )}
         </Stack>
-        <Box>
+        <Box sx={{ gridArea: 'map', minWidth: 0 }}>
           {markers.length > 0 ? (
-            <LazyMap markers={markers} ariaLabel="Delivery map" testId="tracking-map" height={360} fitKey={order.id} />
+            <LazyMap
+              markers={markers}
+              ariaLabel="Delivery map"
+              testId="tracking-map"
+              height={phone ? 'clamp(220px, 36vh, 340px)' : 360}
+              fitKey={order.id}
+            />
           ) : (
             <Alert severity="info">The map appears once the store and your address have locations.</Alert>
           )}
@@ -190,15 +310,24 @@ export function TrackingPage() {
             </Stack>
           ))}
           <Divider sx={{ my: 1 }} />
+          <PickOutcomes order={order} />
           <OrderSummary subtotal={order.subtotal} deliveryFee={order.deliveryFee} total={order.total} />
           <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
             To {order.deliveryAddress.street}, {order.deliveryAddress.city} · pay by {order.paymentMethod}
           </Typography>
         </CardContent>
       </Card>
-      <Button component={RouterLink} to="/orders" aria-label="Back to your orders" sx={{ alignSelf: 'flex-start' }}>
+      <NotificationPrompt message="Get a notification each time your order moves." />
+      <Button component={RouterLink} to="/orders" aria-label="Back to your orders" sx={{ alignSelf: 'flex-start', minHeight: 44 }}>
         ← All orders
       </Button>
+      <CancelOrderDialog
+        open={confirmCancel}
+        orderNumber={order.orderNumber}
+        busy={cancelling}
+        onClose={() => setConfirmCancel(false)}
+        onConfirm={(reason) => void cancel(reason)}
+      />
     </Stack>
   );
 }

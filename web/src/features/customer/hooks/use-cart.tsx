@@ -3,8 +3,9 @@
  * updated live from `inventory:updated` (only the entries of the store serving the
  * customer's place: other stores' stock says nothing about this cart).
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode, type SetStateAction } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type SetStateAction } from 'react';
 import { useAuth } from '@/lib/auth';
+import { useSnackbar } from '@/components/snackbar-provider';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
 import {
@@ -13,6 +14,8 @@ import {
   cartCount,
   cartSubtotal,
   levelsOfStore,
+  linesToRemove,
+  restoreLines,
   setQuantity as setLineQuantity,
   type CartItem,
 } from '@/features/customer/utils/cart-math';
@@ -26,8 +29,14 @@ interface CartApi {
   storeId: string | null;
   setStoreId: (storeId: string | null) => void;
   add: (product: ProductView, quantity?: number) => void;
+  /** 0 removes the line (with "Undo"). */
   setQuantity: (productId: string, quantity: number) => void;
+  /** Take lines out, saying so with an "Undo" that puts them back. */
+  remove: (productIds: string[]) => void;
+  /** Empty the cart, with an "Undo". */
+  empty: () => void;
   replace: (items: SetStateAction<CartItem[]>) => void;
+  /** Empty the cart silently (the order was placed). */
   clear: () => void;
   drawerOpen: boolean;
   setDrawerOpen: (open: boolean) => void;
@@ -82,11 +91,38 @@ export function CartProvider({ children }: { children: ReactNode }) {
     if (levels.length) setItems((current) => applyStockLevels(current, levels));
   });
 
+  const { notify } = useSnackbar();
+  const latestItems = useRef(items);
+  latestItems.current = items;
+
   const add = useCallback((product: ProductView, quantity = 1) => setItems((c) => addToCart(c, product, quantity)), []);
-  const setQuantity = useCallback(
-    (productId: string, quantity: number) => setItems((c) => setLineQuantity(c, productId, quantity)),
-    [],
+  const remove = useCallback(
+    (productIds: string[]) => {
+      const removed = linesToRemove(latestItems.current, productIds);
+      if (!removed.length) return;
+      const gone = new Set(removed.map((r) => r.item.productId));
+      setItems((c) => c.filter((i) => !gone.has(i.productId)));
+      const emptied = removed.length === latestItems.current.length && removed.length > 1;
+      notify(
+        emptied
+          ? `Cart emptied (${removed.length} items)`
+          : removed.length === 1
+            ? `Removed ${removed[0].item.name}`
+            : `Removed ${removed.length} items`,
+        'info',
+        { action: { label: 'Undo', onClick: () => setItems((c) => restoreLines(c, removed)) } },
+      );
+    },
+    [notify],
   );
+  const setQuantity = useCallback(
+    (productId: string, quantity: number) => {
+      if (quantity <= 0) remove([productId]);
+      else setItems((c) => setLineQuantity(c, productId, quantity));
+    },
+    [remove],
+  );
+  const empty = useCallback(() => remove(latestItems.current.map((i) => i.productId)), [remove]);
   const clear = useCallback(() => setItems([]), []);
 
   const api = useMemo<CartApi>(
@@ -98,12 +134,14 @@ export function CartProvider({ children }: { children: ReactNode }) {
       setStoreId,
       add,
       setQuantity,
+      remove,
+      empty,
       replace: setItems,
       clear,
       drawerOpen,
       setDrawerOpen,
     }),
-    [items, storeId, add, setQuantity, clear, drawerOpen],
+    [items, storeId, add, setQuantity, remove, empty, clear, drawerOpen],
   );
   return <CartContext.Provider value={api}>{children}</CartContext.Provider>;
 }

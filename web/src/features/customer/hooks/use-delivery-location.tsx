@@ -6,7 +6,7 @@
  * whether the location sheet is open. Every store-scoped request (catalog, product,
  * cart check, checkout) takes `scope` from here.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useAuth } from '@/lib/auth';
 import { errorCode } from '@/lib/api-client';
 import { useReconnect } from '@/hooks/use-socket-event';
@@ -74,14 +74,17 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
   const reloadAddresses = useCallback(async () => {
     try {
       const res = await addressApi.list();
-      setAddresses(res.addresses);
-      setAddressesError(null);
+      // The catalog re-renders from this: in slices (a transition), not one long task.
+      startTransition(() => {
+        setAddresses(res.addresses);
+        setAddressesError(null);
+        setAddressesSettled(true);
+      });
       return res.addresses;
     } catch (err) {
       setAddressesError(err);
-      return null;
-    } finally {
       setAddressesSettled(true);
+      return null;
     }
   }, []);
   useEffect(() => {
@@ -125,17 +128,21 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
     try {
       const res = await checkServiceability(serviceQuery(p));
       if (id === latest.current) {
-        setService({ key: k, res });
-        setFailure(null);
+        startTransition(() => {
+          setService({ key: k, res });
+          setFailure(null);
+          setChecking(false);
+        });
       }
       return res;
     } catch (err) {
-      if (id === latest.current) setFailure({ key: k, error: err });
+      if (id === latest.current) {
+        setFailure({ key: k, error: err });
+        setChecking(false);
+      }
       // Deleted on another device: the addresses fall back to the default one.
       if (errorCode(err) === 'address_not_found') void reloadAddresses();
       return null;
-    } finally {
-      if (id === latest.current) setChecking(false);
     }
   }, [reloadAddresses]);
 

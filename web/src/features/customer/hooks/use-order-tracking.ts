@@ -2,7 +2,7 @@
  * One order, live: its status from seq-ordered events (with catch-up after a reconnect
  * or a gap, see lib/socket.ts), the rider's position, and the server's ETA.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { realtime } from '@/lib/socket';
 import { applyOrderUpdates } from '@/lib/order-sync';
 import { useSocketEvent } from '@/hooks/use-socket-event';
@@ -61,13 +61,20 @@ export function useOrderTracking(orderId: string) {
     setCodeReset(false);
     Promise.all([ordersApi.get(orderId, controller.signal), ordersApi.tracking(orderId, controller.signal)])
       .then(([o, t]) => {
-        setOrder(o.order);
-        setTracking(t.tracking);
-        setRider(t.tracking.location ?? null);
         lastTrackingFetch.current = Date.now();
+        // The whole page renders from this: in slices (a transition), not one long task.
+        startTransition(() => {
+          setOrder(o.order);
+          setTracking(t.tracking);
+          setRider(t.tracking.location ?? null);
+          setLoading(false);
+        });
       })
-      .catch((err: unknown) => !controller.signal.aborted && setError(err))
-      .finally(() => !controller.signal.aborted && setLoading(false));
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      });
     return () => {
       controller.abort();
       if (trackingTimer.current) clearTimeout(trackingTimer.current);

@@ -2,7 +2,7 @@
  * Paged product list of one store with "load more", reset on filter or store change,
  * stock updated live from that store's `inventory:updated` entries only.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { listProducts, type CatalogQuery } from '@/features/customer/api/catalog-api';
 import { levelsOfStore } from '@/features/customer/utils/cart-math';
@@ -33,18 +33,23 @@ export function useProductList(query: ListQuery, enabled = true) {
       try {
         const res = await listProducts({ ...(JSON.parse(key) as ListQuery), page, limit: PAGE_SIZE });
         if (gen !== generation.current) return;
-        setProducts((current) => {
-          if (replace) return res.products;
-          const seen = new Set(current.map((p) => p.id));
-          return [...current, ...res.products.filter((p) => !seen.has(p.id))];
+        // A page of cards is a long render: in slices (a transition), not one long task.
+        startTransition(() => {
+          setProducts((current) => {
+            if (replace) return res.products;
+            const seen = new Set(current.map((p) => p.id));
+            return [...current, ...res.products.filter((p) => !seen.has(p.id))];
+          });
+          setPagination(res.pagination);
+          setStore(res.store ?? null);
+          if (replace) setLoadedQuery(JSON.parse(key) as ListQuery);
+          setLoading(false);
         });
-        setPagination(res.pagination);
-        setStore(res.store ?? null);
-        if (replace) setLoadedQuery(JSON.parse(key) as ListQuery);
       } catch (err) {
-        if (gen === generation.current) setError(err);
-      } finally {
-        if (gen === generation.current) setLoading(false);
+        if (gen === generation.current) {
+          setError(err);
+          setLoading(false);
+        }
       }
     },
     [key],

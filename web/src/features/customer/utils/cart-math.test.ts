@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   addToCart,
   applyStockLevels,
+  cartTotals,
+  checkMatches,
+  linesToRemove,
+  restoreLines,
+  syncWithCheck,
   cartCount,
   cartSavings,
   cartSubtotal,
@@ -15,7 +20,7 @@ import {
   stockBadge,
   type CartItem,
 } from '@/features/customer/utils/cart-math';
-import type { ProductView } from '@/types/models';
+import type { CartValidateResponse, ProductView } from '@/types/models';
 
 function product(id: string, price: number, stock: number, mrp = price): ProductView {
   return {
@@ -129,5 +134,92 @@ describe('cart maths', () => {
     expect(stockBadge(0)).toEqual({ label: 'Out of stock', color: 'error' });
     expect(stockBadge(3)).toEqual({ label: 'Only 3 left', color: 'warning' });
     expect(stockBadge(40).color).toBe('success');
+  });
+
+  it('steps down one at a time, even when the store has fewer than the line (3 → 2, not 3 → 1)', () => {
+    const cart = [item('a', 9500, 3, 1)];
+    expect(setQuantity(cart, 'a', 2)[0].quantity).toBe(2);
+    expect(setQuantity(setQuantity(cart, 'a', 2), 'a', 1)[0].quantity).toBe(1);
+    // Going up past the stock does nothing (the line is already above it).
+    expect(setQuantity(cart, 'a', 4)[0].quantity).toBe(3);
+    expect(setQuantity(cart, 'a', 1)[0].quantity).toBe(1);
+  });
+
+  it('puts removed lines back where they were (undo), without counting twice', () => {
+    const cart = [item('a', 100, 1), item('b', 200, 2), item('c', 300, 3)];
+    const removed = linesToRemove(cart, ['b']);
+    expect(removed).toEqual([{ item: cart[1], index: 1 }]);
+    const without = setQuantity(cart, 'b', 0);
+    expect(restoreLines(without, removed).map((i) => `${i.productId}:${i.quantity}`)).toEqual(['a:1', 'b:2', 'c:3']);
+    // Emptied, then undone: everything back in order.
+    const all = linesToRemove(cart, ['a', 'b', 'c']);
+    expect(restoreLines([], all)).toEqual(cart);
+    // Added again meanwhile: the larger quantity, once.
+    const readded = [...without, item('b', 200, 1)];
+    expect(restoreLines(readded, removed).filter((i) => i.productId === 'b')).toEqual([item('b', 200, 2)]);
+  });
+
+  describe('cart totals always add up to the lines shown', () => {
+    const check = (lines: Partial<CartValidateResponse['items'][number]>[], extra: Partial<CartValidateResponse> = {}): CartValidateResponse => {
+      const items = lines.map((l) => ({ productId: 'x', requested: 1, available: 10, ok: true, price: 100, lineTotal: 100, ...l }));
+      const subtotal = items.filter((l) => l.ok).reduce((s, l) => s + (l.lineTotal ?? 0), 0);
+      return {
+        success: true,
+        valid: items.every((l) => l.ok),
+        items,
+        subtotal,
+        deliveryFee: 2500,
+        total: subtotal + 2500,
+        store: { id: 's', code: 'BDW', name: 'Bandra West' },
+        ...extra,
+      } as CartValidateResponse;
+    };
+
+    it('a short line (3 wanted, 1 left) is shown at its price, counted, and no fee or total is claimed', () => {
+      const cart = [item('a', 9500, 3, 1)];
+      const res = check([{ productId: 'a', requested: 3, available: 1, ok: false, reason: 'insufficient_stock', price: 9500, lineTotal: 28500 }]);
+      const t = cartTotals(cart, res);
+      expect(t.checked).toBe(true);
+      expect(t.lines[0]).toMatchObject({ total: 28500, available: 1, issue: 'Only 1 left' });
+      expect(t.itemsTotal).toBe(28500);
+      expect(t.shortLines).toBe(1);
+      // The server's "₹0 + ₹25 fee" is about what it can sell, not these lines.
+      expect(t.priced).toBeNull();
+    });
+
+    it('every line available: the server total, and the items total equals its subtotal', () => {
+      const cart = [item('a', 9500, 1, 5), item('b', 2000, 2, 5)];
+      const res = check([
+        { productId: 'a', requested: 1, price: 9500, lineTotal: 9500 },
+        { productId: 'b', requested: 2, price: 2100, lineTotal: 4200 },
+      ]);
+      const t = cartTotals(cart, res);
+      // The server's current price (21.00, not 20.00 as last seen) is the one shown.
+      expect(t.lines.map((l) => l.total)).toEqual([9500, 4200]);
+      expect(t.itemsTotal).toBe(13700);
+      expect(t.priced).toEqual({ deliveryFee: 2500, total: 16200 });
+    });
+
+    it("takes the server's prices and stock into the cart, and nothing when nothing changed", () => {
+      const cart = [item('a', 9500, 1, 5), item('b', 2000, 2, 5)];
+      const res = check([
+        { productId: 'a', requested: 1, price: 9500, available: 5, lineTotal: 9500 },
+        { productId: 'b', requested: 2, price: 2100, available: 4, lineTotal: 4200 },
+      ]);
+      const synced = syncWithCheck(cart, res);
+      expect(synced[0]).toBe(cart[0]);
+      expect(synced[1]).toMatchObject({ price: 2100, stock: 4, quantity: 2 });
+      expect(syncWithCheck(synced, res)).toBe(synced);
+      // A check of other quantities changes nothing.
+      expect(syncWithCheck([item('a', 100, 3, 5)], res)).toEqual([item('a', 100, 3, 5)]);
+    });
+
+    it('a check for another cart (older quantities) is not used', () => {
+      const cart = [item('a', 9500, 2, 5)];
+      const res = check([{ productId: 'a', requested: 3, lineTotal: 28500, price: 9500 }]);
+      expect(checkMatches(cart, res)).toBe(false);
+      const t = cartTotals(cart, res, { a: 'Only 1 left' });
+      expect(t).toMatchObject({ checked: false, itemsTotal: 19000, priced: null, shortLines: 1 });
+    });
   });
 });

@@ -66,12 +66,44 @@ export function addToCart(items: readonly CartItem[], product: ProductView, quan
   return existing ? items.map((i) => (i.productId === product.id ? item : i)) : [...items, item];
 }
 
-/** Set a line's quantity (0 removes it); never above stock or the line limit. */
+/**
+ * Set a line's quantity (0 removes it). Going down is always exact (3 → 2, even when only
+ * 1 is in stock: the customer steps down one at a time); going up never passes the stock
+ * or the line limit.
+ */
 export function setQuantity(items: readonly CartItem[], productId: string, quantity: number): CartItem[] {
   if (quantity <= 0) return items.filter((i) => i.productId !== productId);
-  return items.map((i) =>
-    i.productId === productId ? { ...i, quantity: Math.max(1, Math.min(quantity, maxQuantity(i.stock) || 1)) } : i,
-  );
+  return items.map((i) => {
+    if (i.productId !== productId) return i;
+    const next = quantity <= i.quantity ? quantity : Math.max(i.quantity, Math.min(quantity, maxQuantity(i.stock)));
+    return next === i.quantity ? i : { ...i, quantity: Math.max(1, next) };
+  });
+}
+
+/** A line taken out of the cart, and where it was (for "Undo"). */
+export interface RemovedLine {
+  item: CartItem;
+  index: number;
+}
+
+/** The lines of `productIds`, with their places, as they are now (nothing for lines not in the cart). */
+export function linesToRemove(items: readonly CartItem[], productIds: readonly string[]): RemovedLine[] {
+  const wanted = new Set(productIds);
+  return items.flatMap((item, index) => (wanted.has(item.productId) ? [{ item, index }] : []));
+}
+
+/**
+ * Put removed lines back where they were ("Undo"). A product added again meanwhile keeps
+ * the larger of the two quantities (never counted twice).
+ */
+export function restoreLines(items: readonly CartItem[], removed: readonly RemovedLine[]): CartItem[] {
+  const out = [...items];
+  for (const { item, index } of [...removed].sort((a, b) => a.index - b.index)) {
+    const at = out.findIndex((i) => i.productId === item.productId);
+    if (at >= 0) out[at] = { ...out[at], quantity: Math.max(out[at].quantity, item.quantity) };
+    else out.splice(Math.min(index, out.length), 0, item);
+  }
+  return out;
 }
 
 /** The entries of one store in an `inventory:updated` (each store has its own stock). */
@@ -104,6 +136,24 @@ export function applyValidatedPrices(items: readonly CartItem[], res: CartValida
     if (!line) return i;
     return { ...i, price: line.price ?? i.price, stock: line.available };
   });
+}
+
+/**
+ * Take the server's current prices and stock into the cart after a check of these very
+ * lines (so every view of the cart shows the same amounts); the same array when nothing
+ * changed.
+ */
+export function syncWithCheck(items: CartItem[], res: CartValidateResponse): CartItem[] {
+  if (!checkMatches(items, res)) return items;
+  const byId = new Map(res.items.map((l) => [l.productId, l]));
+  let changed = false;
+  const next = items.map((i) => {
+    const line = byId.get(i.productId);
+    if (!line || line.price == null || (line.price === i.price && line.available === i.stock)) return i;
+    changed = true;
+    return { ...i, price: line.price, stock: line.available };
+  });
+  return changed ? next : items;
 }
 
 export type LineIssues = Record<string, string>;
@@ -142,6 +192,71 @@ export function issuesFromStockError(details: unknown): LineIssues {
         : `Only ${available} left${requested !== null ? ` (you asked for ${requested})` : ''}`;
   }
   return out;
+}
+
+/** One cart line as shown: the price the server last gave for it, its total and its problem. */
+export interface CartLineView {
+  item: CartItem;
+  /** Unit price shown (the server's, once checked). */
+  price: number;
+  /** What the line costs as shown: `price × quantity`. */
+  total: number;
+  /** Units the store has now (null: not checked yet). */
+  available: number | null;
+  /** Why the line cannot be ordered as it is (null: it can, or not known yet). */
+  issue: string | null;
+}
+
+export interface CartTotals {
+  lines: CartLineView[];
+  /** The sum of the shown line totals: always what the lines add up to. */
+  itemsTotal: number;
+  /** The check answers for exactly these lines and quantities. */
+  checked: boolean;
+  /** Lines that cannot be ordered as they are. */
+  shortLines: number;
+  /** What the shown lines save against MRP. */
+  savings: number;
+  /**
+   * The server's delivery fee and total, only when every shown line can be ordered and
+   * the server's items total is the shown one (the server prices only what it can sell).
+   */
+  priced: { deliveryFee: number; total: number } | null;
+}
+
+/** Whether a cart check answers for these very lines and quantities (not an older cart). */
+export function checkMatches(items: readonly CartItem[], res: CartValidateResponse | null | undefined): res is CartValidateResponse {
+  if (!res || res.items.length !== items.length) return false;
+  const byId = new Map(res.items.map((l) => [l.productId, l.requested]));
+  return items.every((i) => byId.get(i.productId) === i.quantity);
+}
+
+/**
+ * The cart as shown, with totals that always add up: the items total is the sum of the
+ * lines shown; the fee and the total are shown only when the server priced every line.
+ * `extraIssues`: problems known otherwise (a refused order), used until a check answers.
+ */
+export function cartTotals(
+  items: readonly CartItem[],
+  res: CartValidateResponse | null | undefined,
+  extraIssues: LineIssues = {},
+): CartTotals {
+  const checked = checkMatches(items, res);
+  const byId = new Map(checked ? res.items.map((l) => [l.productId, l]) : []);
+  const lines = items.map((item): CartLineView => {
+    const line = byId.get(item.productId);
+    const price = line?.price ?? item.price;
+    const issue = line ? (line.ok ? null : issueText(line.reason, line.available)) : (extraIssues[item.productId] ?? null);
+    return { item, price, total: price * item.quantity, available: line ? line.available : null, issue };
+  });
+  const itemsTotal = lines.reduce((sum, l) => sum + l.total, 0);
+  const shortLines = lines.filter((l) => l.issue !== null).length;
+  const savings = lines.reduce((sum, l) => sum + Math.max(0, l.item.mrp - l.price) * l.item.quantity, 0);
+  const priced =
+    checked && res.valid && shortLines === 0 && res.subtotal === itemsTotal
+      ? { deliveryFee: res.deliveryFee, total: res.total }
+      : null;
+  return { lines, itemsTotal, checked, shortLines, savings, priced };
 }
 
 export interface StockBadge {

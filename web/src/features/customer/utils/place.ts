@@ -123,14 +123,14 @@ export function placeTitle(place: Place | null): string {
   }
 }
 
-/** A line under the title: the street, or the coordinates of a point. */
+/** A line under the title: the street, or where a point came from (never its coordinates). */
 export function placeDetail(place: Place | null): string {
   if (!place) return 'Set your address to see what is available near you';
   switch (place.kind) {
     case 'address':
       return place.line;
     case 'point':
-      return `${place.lat.toFixed(4)}, ${place.lng.toFixed(4)}`;
+      return place.source === 'gps' ? 'Where you are now' : 'The point you picked on the map';
     case 'zip':
       return 'Delivery area by PIN code';
   }

@@ -5,7 +5,7 @@ import { StoreIcon } from '@/components/icons';
  * they carry in stop order, and orders open to every rider of their store (broadcast).
  */
 import { useMemo, useState } from 'react';
-import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, GlobalStyles, Stack, Switch, Typography, useMediaQuery, useTheme } from '@mui/material';
 import { useSnackbar } from '@/components/snackbar-provider';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
@@ -22,6 +22,9 @@ import { TripStops } from '@/features/delivery/components/trip-stops';
 import { useOffers } from '@/features/delivery/hooks/use-offers';
 import { useIdlePosition, type IdleStatus } from '@/features/delivery/hooks/use-idle-position';
 import { ordersInStopOrder, type LiveOffer } from '@/features/delivery/utils/dispatch';
+import { currentStop, stopHeadline } from '@/features/delivery/utils/next-stop';
+import { lastSentText, outcomeStillTrue } from '@/features/delivery/utils/partner-texts';
+import { useNow } from '@/hooks/use-now';
 import type { OfferView } from '@/types/models';
 
 const IDLE_TEXT: Record<IdleStatus, string> = {
@@ -44,7 +47,8 @@ const GPS_TEXT: Record<BroadcastStatus, string> = {
   error: 'No GPS fix yet.',
 };
 
-type Outcome = { severity: 'success' | 'warning' | 'error'; text: string };
+/** What came of an accept or a decline. `orderId`: the order it is about, while it still holds. */
+type Outcome = { severity: 'success' | 'warning' | 'error'; text: string; orderId?: string };
 
 const NOT_VERIFIED_TEXT =
   'Your account is waiting for verification by our team. You can go online once it is verified.';
@@ -69,7 +73,14 @@ export function DashboardPage() {
   const [answering, setAnswering] = useState<{ orderId: string; kind: 'accept' | 'decline' } | null>(null);
   const [paused, setPaused] = useState<string | null>(null);
   const { notify } = useSnackbar();
+  const now = useNow(5000);
   const orderedActive = useMemo(() => ordersInStopOrder(active.orders, gps.position), [active.orders, gps.position]);
+  // Phones and small tablets: the current stop's next step is fixed to the bottom of the
+  // screen (the page keeps that much room under its end); wider screens show it in the card.
+  const theme = useTheme();
+  const dockAction = useMediaQuery(theme.breakpoints.down('md'), { noSsr: true });
+  const stop = useMemo(() => currentStop(active.orders, gps.position), [active.orders, gps.position]);
+  const [dockHeight, setDockHeight] = useState(0);
 
   // Offers left to expire in a row: the server turned availability off.
   useSocketEvent('partner:auto-paused', ({ message }) => {
@@ -85,7 +96,7 @@ export function DashboardPage() {
       const accepted = await deliveryApi.accept(offer.order.id);
       active.dispatch({ type: 'upsert', order: accepted });
       offers.remove(offer.order.id);
-      setOutcome({ severity: 'success', text: `You got ${offer.order.orderNumber}. Head to the store.` });
+      setOutcome({ severity: 'success', text: `You got ${offer.order.orderNumber}. Head to the store.`, orderId: offer.order.id });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       if (OFFER_GONE.has(code)) offers.remove(offer.order.id);
@@ -120,7 +131,7 @@ export function DashboardPage() {
       const accepted = await deliveryApi.accept(order.id);
       active.dispatch({ type: 'upsert', order: accepted });
       available.remove(order.id);
-      setOutcome({ severity: 'success', text: `You got ${order.orderNumber}. Head to the store.` });
+      setOutcome({ severity: 'success', text: `You got ${order.orderNumber}. Head to the store.`, orderId: order.id });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       if (code === 'order_already_taken' || code === 'order_not_available') {
@@ -142,6 +153,9 @@ export function DashboardPage() {
   }
 
   const partner = availability.partner;
+  // "Head to the store" holds only while the order waits for pickup: once it is picked
+  // up, delivered or cancelled (gone from the active list) the banner goes.
+  const shownOutcome = outcomeStillTrue(outcome, active.orders);
   return (
     <Stack spacing={2}>
       <NotificationPrompt message="Get a notification and a sound when a new order comes in." />
@@ -258,9 +272,9 @@ export function DashboardPage() {
         </Stack>
       )}
 
-      {outcome && (
-        <Alert severity={outcome.severity} onClose={() => setOutcome(null)} data-testid="accept-outcome" data-severity={outcome.severity} role="alert">
-          {outcome.text}
+      {shownOutcome && (
+        <Alert severity={shownOutcome.severity} onClose={() => setOutcome(null)} data-testid="accept-outcome" data-severity={shownOutcome.severity} role="alert">
+          {shownOutcome.text}
         </Alert>
       )}
 
@@ -287,7 +301,7 @@ export function DashboardPage() {
         {active.orders.length > 0 && (
           <Typography variant="caption" color={gps.status === 'denied' || gps.status === 'error' ? 'error' : 'text.secondary'} data-testid="gps-status" data-state={gps.status} component="p" sx={{ mb: 1 }}>
             {GPS_TEXT[gps.status]}
-            {gps.position ? ` Last sent ${gps.position.lat.toFixed(5)}, ${gps.position.lng.toFixed(5)}.` : ''}
+            {gps.position ? ` ${lastSentText(gps.position.at, now)}` : ''}
             {gps.error && gps.status === 'sending' ? ` (${gps.error})` : ''}
           </Typography>
         )}
@@ -306,7 +320,13 @@ export function DashboardPage() {
         {orderedActive.length > 1 && <TripStops orders={orderedActive} from={gps.position} />}
         <Stack spacing={2}>
           {orderedActive.map((order) => (
-            <ActiveOrderPanel key={order.id} order={order} position={gps.position} dispatch={active.dispatch} />
+            <ActiveOrderPanel
+              key={order.id}
+              order={order}
+              position={gps.position}
+              dispatch={active.dispatch}
+              dock={dockAction && stop?.order.id === order.id ? { label: stopHeadline(stop, orderedActive.length), kind: stop.kind, onHeight: setDockHeight } : null}
+            />
           ))}
         </Stack>
       </Box>
@@ -351,6 +371,13 @@ export function DashboardPage() {
           </>
         )}
       </Box>
+      {dockHeight > 0 && (
+        <>
+          {/* Room under the page's end for the bar, and for what keyboard focus scrolls to. */}
+          <Box aria-hidden sx={{ height: dockHeight }} data-testid="partner-action-space" />
+          <GlobalStyles styles={{ html: { scrollPaddingBottom: dockHeight } }} />
+        </>
+      )}
     </Stack>
   );
 }

@@ -1,11 +1,12 @@
 /** The delivery partner's side: offers, live orders, active deliveries, earnings. */
 import { Route, Routes, useLocation } from 'react-router';
 import { AppShell } from '@/components/app-shell';
-import { EmptyState } from '@/components/page-state';
+import { NotFound } from '@/components/not-found';
 import { DashboardPage } from '@/features/delivery/components/dashboard-page';
 import { EarningsPage } from '@/features/delivery/components/earnings-page';
 import { HistoryPage } from '@/features/delivery/components/history-page';
 import { AwayFromOrders } from '@/features/delivery/components/away-from-orders';
+import { useRatedToast } from '@/features/ratings/use-rated-toast';
 
 const NAV = [
   { to: '/partner', label: 'Orders', end: true },
@@ -15,6 +16,8 @@ const NAV = [
 
 export default function DeliveryApp() {
   const { pathname } = useLocation();
+  // "Rated 5★ · ₹20 tip" when a customer rates a delivery, wherever the partner is.
+  useRatedToast();
   const onOrders = pathname.replace(/\/+$/, '') === '/partner';
   return (
     <AppShell title="Delivery partner" nav={NAV} maxWidth="md">
@@ -24,7 +27,7 @@ export default function DeliveryApp() {
         <Route index element={<DashboardPage />} />
         <Route path="earnings" element={<EarningsPage />} />
         <Route path="history" element={<HistoryPage />} />
-        <Route path="*" element={<EmptyState title="Page not found" />} />
+        <Route path="*" element={<NotFound home="/partner" homeLabel="Go to your deliveries" />} />
       </Routes>
     </AppShell>
   );

@@ -5,6 +5,7 @@ import { useAsync } from '@/hooks/use-async';
 import { formatDateTime, formatDistance, formatMoney } from '@/lib/format';
 import { deliveryApi } from '@/features/delivery/api/delivery-api';
 import { earningsByDay } from '@/features/delivery/utils/earnings';
+import { EarningsTips } from '@/features/ratings/earnings-tips';
 
 function Stat({ label, value, sub, testId }: { label: string; value: string; sub: string; testId: string }) {
   return (
@@ -38,6 +39,8 @@ export function EarningsPage() {
         <Stat label="This week" value={formatMoney(data.thisWeek)} sub={`${data.deliveriesThisWeek} deliveries`} testId="earnings-week" />
         <Stat label="All time" value={formatMoney(data.total)} sub={`${data.deliveriesTotal} deliveries`} testId="earnings-total" />
       </Box>
+      {/* Tips are in the totals above (the server adds them); here, how much and from whom. */}
+      <EarningsTips onRated={reload} />
       <Card>
         <CardContent>
           <Typography variant="h6" component="h2">

@@ -125,6 +125,7 @@ export function OfferCard({
                   disabled={busy !== null}
                   variant="outlined"
                   clickable
+                  sx={{ height: 44, borderRadius: 22 }}
                   data-testid="decline-reason"
                   data-reason={r.code}
                 />
