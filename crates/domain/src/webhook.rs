@@ -4,6 +4,15 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+/// Webhook event types besides the order events (`order.*`).
+pub const OTHER_EVENTS: [&str; 5] = [
+    "inventory.updated",
+    "dispatch.offered",
+    "dispatch.declined",
+    "dispatch.expired",
+    "dispatch.escalated",
+];
+
 /// How long a delivery is retried before it is given up.
 pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
 

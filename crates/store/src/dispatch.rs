@@ -169,6 +169,8 @@ impl Store {
                 && partner.is_none()
                 && dispatch.as_deref() == Some(DispatchState::Offering.as_str());
             if !waiting {
+                crate::webhooks::enqueue_dispatch(&mut tx, order_id, &store_id, &outcome, now)
+                    .await?;
                 tx.commit().await?;
                 return Ok(outcome);
             }
@@ -181,6 +183,8 @@ impl Store {
             let (rounds, live): (i64, i64) = (counts.get("rounds")?, counts.get("live")?);
             if live > 0 {
                 // Someone else's step already made the next offer.
+                crate::webhooks::enqueue_dispatch(&mut tx, order_id, &store_id, &outcome, now)
+                    .await?;
                 tx.commit().await?;
                 outcome.step = DispatchStep::Stale;
                 return Ok(outcome);
@@ -235,6 +239,7 @@ impl Store {
                     })
                 }
             };
+            crate::webhooks::enqueue_dispatch(&mut tx, order_id, &store_id, &outcome, now).await?;
             tx.commit().await?;
             Ok(outcome)
         })

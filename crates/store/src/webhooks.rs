@@ -168,6 +168,56 @@ pub(crate) async fn enqueue_inventory(
     .await
 }
 
+/// The outbox for a dispatch step (stores in `auto` dispatch): an offer made, declined or
+/// expired, or the order escalated to every partner.
+pub(crate) async fn enqueue_dispatch(
+    tx: &mut Tx,
+    order_id: &str,
+    store_id: &str,
+    outcome: &crate::models::DispatchOutcome,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    use crate::models::{DispatchStep, OfferState};
+    let offer_data = |o: &crate::models::Offer| {
+        serde_json::json!({ "orderId": order_id, "storeId": store_id, "offerId": o.id,
+                            "partnerId": o.partner_id, "round": o.round,
+                            "expiresAt": o.expires_at, "reason": o.reason })
+    };
+    let mut events: Vec<(&str, String, serde_json::Value)> = Vec::new();
+    if let Some(closed) = &outcome.closed {
+        let kind = match closed.state {
+            OfferState::Declined => Some("dispatch.declined"),
+            OfferState::Expired => Some("dispatch.expired"),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            events.push((
+                kind,
+                format!("{order_id}:{}:{kind}", closed.id),
+                offer_data(closed),
+            ));
+        }
+    }
+    match &outcome.step {
+        DispatchStep::Offered(o) => events.push((
+            "dispatch.offered",
+            format!("{order_id}:{}:dispatch.offered", o.id),
+            offer_data(o),
+        )),
+        DispatchStep::Escalated(reason) => events.push((
+            "dispatch.escalated",
+            format!("{order_id}:dispatch.escalated"),
+            serde_json::json!({ "orderId": order_id, "storeId": store_id, "reason": reason }),
+        )),
+        _ => {}
+    }
+    for (kind, id, data) in events {
+        let body = serde_json::json!({ "type": kind, "timestamp": at, "data": data });
+        enqueue(tx, kind, &id, &body, at).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     pub async fn create_webhook(
         &self,

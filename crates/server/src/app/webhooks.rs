@@ -106,7 +106,9 @@ pub async fn create(state: &AppState, req: WebhookRequest) -> Result<WebhookCrea
         .map_err(|why| not_allowed(&why))?;
     let mut events: Vec<String> = Vec::new();
     for e in &req.events {
-        if OrderEventKind::parse(e).is_none() && e != "inventory.updated" {
+        if OrderEventKind::parse(e).is_none()
+            && !qc_domain::webhook::OTHER_EVENTS.contains(&e.as_str())
+        {
             return Err(qc_domain::ValidationErrors::one(
                 "events",
                 format!("{e:?} is not an event type (order.created, order.status_updated, …)"),

@@ -289,3 +289,22 @@ async fn api_keys_bulk_stock_and_the_order_feed() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}: {}", r.body);
     }
 }
+
+/// Each key has its own rate limit (`QC_API_KEY_RATE_PER_MIN`): over it, 429 with
+/// `Retry-After`; another key is not affected.
+#[tokio::test]
+async fn every_key_is_rate_limited() {
+    let app = spawn_with(&[("QC_API_KEY_RATE_PER_MIN", "2")]).await;
+    let admin = app.admin("ops@example.com").await;
+    let a = key(&app, &admin, &["orders:read"], None).await;
+    let b = key(&app, &admin, &["orders:read"], None).await;
+    for _ in 0..2 {
+        let r = app.get("/api/integrations/orders", Some(&a)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = app.get("/api/integrations/orders", Some(&a)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
+    let r = app.get("/api/integrations/orders", Some(&b)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

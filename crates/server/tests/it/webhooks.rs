@@ -521,3 +521,35 @@ async fn an_endpoint_failing_too_long_is_switched_off() {
     assert_eq!(r.body["webhook"]["enabled"], true, "{}", r.body);
     assert!(r.body["webhook"]["failingSince"].is_null(), "{}", r.body);
 }
+
+/// Dispatch steps are webhooks too: an order nobody may be offered is escalated, and the
+/// escalation is written with the step.
+#[tokio::test]
+async fn dispatch_steps_are_sent() {
+    let app = spawn_with(&FAST).await;
+    let seen: Shared = Arc::new(Mutex::new(Seen::default()));
+    let url = receiver(seen.clone()).await;
+    let admin = app.admin("ops@example.com").await;
+    register(&app, &admin, &url, &["dispatch.escalated"]).await;
+    let main = app.main_store();
+    let r = app
+        .put(
+            &format!("/api/admin/stores/{main}"),
+            Some(&admin),
+            json!({"settings": {"dispatchMode": "auto"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let milk = app.product("Milk", 5_000, 10).await;
+    let customer = app.customer("c@example.com").await;
+    let order = app.place(&customer, &milk, 1).await;
+    until(
+        || !seen.lock().unwrap().requests.is_empty(),
+        "the escalation webhook",
+    )
+    .await;
+    let body: Value = serde_json::from_str(&seen.lock().unwrap().requests[0].3).unwrap();
+    assert_eq!(body["type"], "dispatch.escalated", "{body}");
+    assert_eq!(body["data"]["orderId"], order["id"], "{body}");
+    assert_eq!(body["data"]["reason"], "no_eligible_partner", "{body}");
+}

@@ -28,6 +28,7 @@ describe('scopes and event types', () => {
       'order.created', 'order.accepted', 'order.status_updated', 'order.delivered', 'order.cancelled', 'order.unassigned',
       'order.reassigned', 'order.code_locked', 'order.code_reset', 'order.picking_started', 'order.line_picked', 'order.line_short',
       'order.substitution_proposed', 'order.substituted', 'order.substitution_rejected', 'order.packed', 'order.rated', 'inventory.updated',
+      'dispatch.offered', 'dispatch.declined', 'dispatch.expired', 'dispatch.escalated',
     ];
     expect([...WEBHOOK_EVENTS].sort()).toEqual([...documented].sort());
     expect(new Set(WEBHOOK_EVENTS).size).toBe(WEBHOOK_EVENTS.length);

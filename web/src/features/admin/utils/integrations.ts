@@ -34,7 +34,16 @@ export const WEBHOOK_EVENT_GROUPS: readonly EventGroup[] = [
   },
   {
     label: 'Dispatch and delivery codes',
-    events: ['order.unassigned', 'order.reassigned', 'order.code_locked', 'order.code_reset'],
+    events: [
+      'dispatch.offered',
+      'dispatch.declined',
+      'dispatch.expired',
+      'dispatch.escalated',
+      'order.unassigned',
+      'order.reassigned',
+      'order.code_locked',
+      'order.code_reset',
+    ],
   },
   {
     label: 'Picking and packing',
