@@ -241,50 +241,28 @@ impl Store {
                     return Ok(Err(bad("product_not_found", "no such product".into())));
                 };
                 let product_id: String = product.get("id")?;
-                sql(
-                    "INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, 0) \
-                     ON CONFLICT (store_id, product_id) DO NOTHING",
+                let after = match crate::operations::apply_stock_change(
+                    &mut tx,
+                    &line.store_id,
+                    &product_id,
+                    line.change,
+                    "integration",
+                    key_id,
+                    at,
                 )
-                .bind(&line.store_id)
-                .bind(&product_id)
-                .execute(&mut tx)
-                .await?;
-                let before: i64 = sql_built(format!(
-                    "SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2{}",
-                    tx.for_update()
-                ))
-                .bind(&line.store_id)
-                .bind(&product_id)
-                .scalar(&mut tx)
-                .await?;
-                let after = match line.change {
-                    StockChange::Set(v) => Some(v),
-                    StockChange::Adjust(d) => before.checked_add(d),
+                .await?
+                {
+                    Ok(after) => after,
+                    Err(
+                        crate::operations::StockRefusal::TooLarge(before)
+                        | crate::operations::StockRefusal::BelowZero(before),
+                    ) => {
+                        return Ok(Err(bad(
+                            "stock_below_zero",
+                            format!("stock would go below zero (it is {before})"),
+                        )));
+                    }
                 };
-                let Some(after) = after.filter(|v| *v >= 0) else {
-                    return Ok(Err(bad(
-                        "stock_below_zero",
-                        format!("stock would go below zero (it is {before})"),
-                    )));
-                };
-                sql("UPDATE store_stock SET stock = $1 WHERE store_id = $2 AND product_id = $3")
-                    .bind(after)
-                    .bind(&line.store_id)
-                    .bind(&product_id)
-                    .execute(&mut tx)
-                    .await?;
-                sql(
-                    "INSERT INTO stock_movements (product_id, store_id, delta, stock_after, \
-                     reason, actor_id, at) VALUES ($1, $2, $3, $4, 'integration', $5, $6)",
-                )
-                .bind(&product_id)
-                .bind(&line.store_id)
-                .bind(after - before)
-                .bind(after)
-                .bind(key_id)
-                .bind(at)
-                .execute(&mut tx)
-                .await?;
                 levels.retain(|l| !(l.store_id == line.store_id && l.product_id == product_id));
                 levels.push(StockLevel {
                     store_id: line.store_id.clone(),

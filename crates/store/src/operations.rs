@@ -15,6 +15,73 @@ use serde_json::json;
 /// An open order within this of its promised time is "at risk".
 pub const AT_RISK_MS: i64 = 5 * 60 * 1_000;
 
+/// Why a stock change was refused, with the stock it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StockRefusal {
+    TooLarge(i64),
+    BelowZero(i64),
+}
+
+/// Set or adjust a product's stock at a store inside `tx` (the row made if missing and
+/// locked, so two adjustments at once each see the other's result) and record the
+/// movement; the stock it is left with, or why not (nothing written then).
+pub(crate) async fn apply_stock_change(
+    tx: &mut crate::db::Tx,
+    store_id: &str,
+    product_id: &str,
+    change: StockChange,
+    reason: &str,
+    actor_id: &str,
+    at: i64,
+) -> StoreResult<Result<i64, StockRefusal>> {
+    sql(
+        "INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, 0) \
+         ON CONFLICT (store_id, product_id) DO NOTHING",
+    )
+    .bind(store_id)
+    .bind(product_id)
+    .execute(tx)
+    .await?;
+    let before: i64 = sql_built(format!(
+        "SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2{}",
+        tx.for_update()
+    ))
+    .bind(store_id)
+    .bind(product_id)
+    .scalar(tx)
+    .await?;
+    let after = match change {
+        StockChange::Set(n) => n,
+        StockChange::Adjust(d) => match before.checked_add(d) {
+            Some(n) => n,
+            None => return Ok(Err(StockRefusal::TooLarge(before))),
+        },
+    };
+    if after < 0 {
+        return Ok(Err(StockRefusal::BelowZero(before)));
+    }
+    sql("UPDATE store_stock SET stock = $1 WHERE store_id = $2 AND product_id = $3")
+        .bind(after)
+        .bind(store_id)
+        .bind(product_id)
+        .execute(tx)
+        .await?;
+    sql(
+        "INSERT INTO stock_movements (product_id, store_id, delta, stock_after, reason, \
+         actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(product_id)
+    .bind(store_id)
+    .bind(after - before)
+    .bind(after)
+    .bind(reason)
+    .bind(actor_id)
+    .bind(at)
+    .execute(tx)
+    .await?;
+    Ok(Ok(after))
+}
+
 impl Store {
     /// Everything the admin dashboard needs from the database, for orders since `since`,
     /// of one store or of all.
@@ -504,54 +571,23 @@ impl Store {
                     other => other,
                 })?;
             let current = product_in(&mut tx, id, Some(store_id)).await?;
-            sql(
-                "INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, 0) \
-                 ON CONFLICT (store_id, product_id) DO NOTHING",
-            )
-            .bind(store_id)
-            .bind(id)
-            .execute(&mut tx)
-            .await?;
-            // Two adjustments at once must each see the other's result.
-            let before: i64 = sql_built(format!(
-                "SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2{}",
-                tx.for_update()
-            ))
-            .bind(store_id)
-            .bind(id)
-            .scalar(&mut tx)
-            .await?;
-            let new_stock = match change {
-                StockChange::Set(n) => n,
-                StockChange::Adjust(d) => before.checked_add(d).ok_or_else(|| {
-                    StoreError::InvalidState("that stock change is too large".into())
-                })?,
-            };
-            if new_stock < 0 {
-                return Err(StoreError::InvalidState(format!(
-                    "stock cannot go below zero (it is {before})"
-                )));
-            }
             let at = now_ms();
-            sql("UPDATE store_stock SET stock = $1 WHERE store_id = $2 AND product_id = $3")
-                .bind(new_stock)
-                .bind(store_id)
-                .bind(id)
-                .execute(&mut tx)
-                .await?;
-            sql(
-                "INSERT INTO stock_movements (product_id, store_id, delta, stock_after, reason, \
-                 actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(store_id)
-            .bind(new_stock - before)
-            .bind(new_stock)
-            .bind(reason)
-            .bind(actor_id)
-            .bind(at)
-            .execute(&mut tx)
-            .await?;
+            let new_stock =
+                match apply_stock_change(&mut tx, store_id, id, change, reason, actor_id, at)
+                    .await?
+                {
+                    Ok(after) => after,
+                    Err(StockRefusal::TooLarge(_)) => {
+                        return Err(StoreError::InvalidState(
+                            "that stock change is too large".into(),
+                        ));
+                    }
+                    Err(StockRefusal::BelowZero(before)) => {
+                        return Err(StoreError::InvalidState(format!(
+                            "stock cannot go below zero (it is {before})"
+                        )));
+                    }
+                };
             let level = StockLevel {
                 store_id: store_id.to_owned(),
                 product_id: id.to_owned(),

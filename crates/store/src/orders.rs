@@ -211,13 +211,16 @@ pub(crate) async fn append_event(
     actor: Actor<'_>,
     at: DateTime<Utc>,
 ) -> StoreResult<OrderEvent> {
-    let seq: i64 = sql(
-        "UPDATE orders SET last_seq = last_seq + 1, updated_at = $1 WHERE id = $2 RETURNING last_seq",
+    let bumped = sql(
+        "UPDATE orders SET last_seq = last_seq + 1, updated_at = $1 WHERE id = $2 \
+         RETURNING last_seq, store_id",
     )
     .bind(at.timestamp_millis())
     .bind(order_id)
-    .scalar(tx)
+    .fetch_one(tx)
     .await?;
+    let seq: i64 = bumped.get("last_seq")?;
+    let store_id: Option<String> = bumped.get("store_id")?;
     sql(
         "INSERT INTO order_events (order_id, seq, kind, payload, actor_id, actor_role, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -241,10 +244,6 @@ pub(crate) async fn append_event(
         at,
     };
     // The transactional outbox: webhooks for this event commit (or not) with it.
-    let store_id: Option<String> = sql("SELECT store_id FROM orders WHERE id = $1")
-        .bind(order_id)
-        .scalar(tx)
-        .await?;
     let body = crate::webhooks::event_payload(&event, store_id.as_deref().unwrap_or_default());
     crate::webhooks::enqueue(tx, kind.as_str(), &format!("{order_id}:{seq}"), &body, at).await?;
     Ok(event)

@@ -103,11 +103,17 @@ fn delivery_from_row(r: &Row) -> StoreResult<WebhookDelivery> {
 /// A webhook's body (Standard Webhooks' `{type, timestamp, data}`): the order event with
 /// its order id and `seq`, so receivers can order and de-duplicate.
 pub(crate) fn event_payload(e: &crate::models::OrderEvent, store_id: &str) -> serde_json::Value {
-    serde_json::json!({
-        "type": e.kind.as_str(),
-        "timestamp": e.at,
-        "data": { "orderId": e.order_id, "storeId": store_id, "seq": e.seq, "event": e.payload },
-    })
+    body(
+        e.kind.as_str(),
+        e.at,
+        serde_json::json!({ "orderId": e.order_id, "storeId": store_id, "seq": e.seq,
+                            "event": e.payload }),
+    )
+}
+
+/// Every webhook's body: `{type, timestamp, data}`.
+fn body(kind: &str, at: DateTime<Utc>, data: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({ "type": kind, "timestamp": at, "data": data })
 }
 
 /// The outbox: one pending delivery of `event_type` per enabled endpoint subscribed to
@@ -153,16 +159,16 @@ pub(crate) async fn enqueue_inventory(
                                 "stock": l.stock, "inStock": l.stock > 0 && l.active })
         })
         .collect();
-    let body = serde_json::json!({
-        "type": "inventory.updated",
-        "timestamp": at,
-        "data": { "products": products },
-    });
+    let payload = body(
+        "inventory.updated",
+        at,
+        serde_json::json!({ "products": products }),
+    );
     enqueue(
         tx,
         "inventory.updated",
         &format!("inv:{}", new_id()),
-        &body,
+        &payload,
         at,
     )
     .await
@@ -212,8 +218,7 @@ pub(crate) async fn enqueue_dispatch(
         _ => {}
     }
     for (kind, id, data) in events {
-        let body = serde_json::json!({ "type": kind, "timestamp": at, "data": data });
-        enqueue(tx, kind, &id, &body, at).await?;
+        enqueue(tx, kind, &id, &body(kind, at, data), at).await?;
     }
     Ok(())
 }

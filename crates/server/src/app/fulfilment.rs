@@ -103,6 +103,14 @@ pub async fn hold_until(
     chrono::DateTime::from_timestamp_millis(at).unwrap_or(now)
 }
 
+/// An order of `store_id` that the store picks, or 404 (another store's looks like none).
+async fn store_order(state: &AppState, store_id: &str, order_id: &str) -> Result<Order> {
+    match state.store.order_by_id(order_id).await? {
+        Some(o) if o.store_id == store_id && o.pick.fulfilment.is_some() => Ok(o),
+        _ => Err(order_not_found()),
+    }
+}
+
 /// An order as a picker sees it, lines in bin order.
 pub async fn picker_view(state: &AppState, order: &Order) -> Result<PickerOrderView> {
     let mut ids: Vec<String> = order.items.iter().map(|i| i.product_id.clone()).collect();
@@ -178,12 +186,7 @@ pub async fn queue(state: &AppState, who: &AuthUser) -> Result<Vec<PickerOrderVi
 /// One order of the picker's store (another store's order is 404).
 pub async fn order(state: &AppState, who: &AuthUser, order_id: &str) -> Result<PickerOrderView> {
     let store_id = picker_store(state, who).await?;
-    match state.store.order_by_id(order_id).await? {
-        Some(o) if o.store_id == store_id && o.pick.fulfilment.is_some() => {
-            picker_view(state, &o).await
-        }
-        _ => Err(order_not_found()),
-    }
+    picker_view(state, &store_order(state, &store_id, order_id).await?).await
 }
 
 /// Same-category products in stock at the picker's store for a line, closest price first.
@@ -194,10 +197,7 @@ pub async fn substitutes(
     line: i64,
 ) -> Result<Vec<ProductView>> {
     let store_id = picker_store(state, who).await?;
-    let order = match state.store.order_by_id(order_id).await? {
-        Some(o) if o.store_id == store_id && o.pick.fulfilment.is_some() => o,
-        _ => return Err(order_not_found()),
-    };
+    let order = store_order(state, &store_id, order_id).await?;
     let item = order
         .items
         .iter()
@@ -256,10 +256,7 @@ pub async fn pick_line(
         )
         .into());
     }
-    let current = match state.store.order_by_id(order_id).await? {
-        Some(o) if o.store_id == store_id && o.pick.fulfilment.is_some() => o,
-        _ => return Err(order_not_found()),
-    };
+    let current = store_order(state, &store_id, order_id).await?;
     let Some(item) = current.items.iter().find(|i| i.pick.line == line) else {
         return Err(AppError::not_found(
             "line_not_found",

@@ -9,11 +9,11 @@
 
 use super::AppState;
 use crate::api::*;
+use crate::auth::{random_hex, sha256_hex};
 use crate::error::{AppError, Result};
 use chrono::{DateTime, Utc};
 use qc_domain::ValidationErrors;
 use qc_store::{ApiKey, BulkStock, NewApiKey, ProductRef, StockChange, StockLine};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -49,19 +49,6 @@ impl ApiPrincipal {
             ))
         }
     }
-}
-
-fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn random_hex(bytes: usize) -> String {
-    (0..bytes)
-        .map(|_| format!("{:02x}", rand::random::<u8>()))
-        .collect()
 }
 
 pub fn view(k: &ApiKey) -> ApiKeyView {

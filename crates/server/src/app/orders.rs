@@ -19,7 +19,6 @@ use qc_store::{
     AdminOrderFilter, Canceller, IdempotencyClaim, IdempotencyRecord, Order, OrderEvent, OrderItem,
     StoreError,
 };
-use sha2::{Digest, Sha256};
 
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 48;
@@ -58,8 +57,7 @@ pub fn parse_idempotency_key(raw: &str) -> Result<String> {
 /// A fingerprint of the request body, independent of key order and whitespace.
 pub fn request_fingerprint(body: &serde_json::Value) -> String {
     // serde_json's map is ordered by key, so the serialisation is canonical.
-    let digest = Sha256::digest(body.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::sha256_hex(&body.to_string())
 }
 
 /// Place an order. With an idempotency key the whole answer is stored in the order's

@@ -5,23 +5,16 @@
 
 use super::AppState;
 use crate::api::{ForgotPasswordRequest, SetPasswordRequest};
+use crate::auth::{random_hex, sha256_hex};
 use crate::error::{AppError, Result};
 use chrono::{DateTime, Utc};
 use qc_domain::{Email, Password, UserStatus};
 use qc_store::StoreError;
-use sha2::{Digest, Sha256};
 
 /// How long a staff member's setup link works.
 pub const SETUP_TTL: chrono::Duration = chrono::Duration::hours(48);
 /// How long a password reset link works.
 pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
-
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// A new one-time link for `user_id` (`purpose`: `setup` or `reset`): the token (shown
 /// once, kept only as a hash) and when it stops working. Earlier unused links of the
@@ -31,11 +24,7 @@ pub async fn new_link(
     user_id: &str,
     purpose: &str,
 ) -> Result<(String, DateTime<Utc>)> {
-    let token: String = {
-        use rand::Rng;
-        let bytes: [u8; 32] = rand::rng().random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let token = random_hex(32);
     let ttl = if purpose == "reset" {
         RESET_TTL
     } else {
@@ -44,7 +33,7 @@ pub async fn new_link(
     let expires = Utc::now() + ttl;
     state
         .store
-        .create_password_token(user_id, purpose, &token_hash(&token), expires)
+        .create_password_token(user_id, purpose, &sha256_hex(&token), expires)
         .await?;
     Ok((token, expires))
 }
@@ -55,7 +44,7 @@ pub async fn set_password(state: &AppState, req: SetPasswordRequest) -> Result<(
     let hash = state.passwords.hash(password.expose().to_owned()).await?;
     let user = state
         .store
-        .redeem_password_token(&token_hash(req.token.trim()), &hash, Utc::now())
+        .redeem_password_token(&sha256_hex(req.token.trim()), &hash, Utc::now())
         .await
         .map_err(|e| match e {
             StoreError::NotFound => AppError::bad_request(

@@ -8,6 +8,23 @@ pub mod tokens;
 
 use crate::error::AppError;
 use qc_domain::{Role, UserStatus};
+use sha2::{Digest, Sha256};
+
+/// SHA-256 of `s`, in lower-case hex (request fingerprints, stored hashes of high-entropy
+/// secrets: one-time links, API keys).
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `bytes` random bytes in lower-case hex (secrets and their public prefixes).
+pub fn random_hex(bytes: usize) -> String {
+    (0..bytes)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect()
+}
 
 /// The caller, as the database knows them right now.
 #[derive(Debug, Clone)]
