@@ -26,6 +26,9 @@ pub struct Bench {
     pub customers: Vec<User>,
     pub partners: Vec<User>,
     pub setup: Vec<(String, f64)>,
+    /// The store the server started with: new partners' home (registration names one
+    /// once scenarios have added stores).
+    pub home_store: Option<String>,
     admin_token: Option<String>,
     extra_done: bool,
     main_ready: bool,
@@ -80,6 +83,7 @@ impl Bench {
             customers: Vec::new(),
             partners: Vec::new(),
             setup: Vec::new(),
+            home_store: None,
             admin_token: None,
             extra_done: false,
             main_ready: false,
@@ -153,6 +157,10 @@ impl Bench {
         } else {
             None
         };
+        let home = match role {
+            "delivery" => self.home_store.clone(),
+            _ => None,
+        };
         self.setup_mode();
         let t0 = Instant::now();
         let prefix = format!("bench-{}-{}", self.run_id, &role[..1]);
@@ -163,7 +171,7 @@ impl Bench {
             role,
             have,
             n - have,
-            admin.as_deref(),
+            (admin.as_deref(), home.as_deref()),
         )
         .await;
         self.measure_mode();
@@ -211,6 +219,26 @@ impl Bench {
         Ok(())
     }
 
+    /// Remember the first store the server lists (before any scenario adds one).
+    pub async fn remember_home_store(&mut self) {
+        let Ok(admin) = self.admin_token().await else {
+            return;
+        };
+        let url = format!("{}/api/admin/stores", self.base);
+        let r = setup::call(
+            &self.http,
+            reqwest::Method::GET,
+            &url,
+            Some(&admin),
+            None,
+            200,
+        )
+        .await;
+        self.home_store = r
+            .ok()
+            .and_then(|v| v["stores"][0]["id"].as_str().map(str::to_owned));
+    }
+
     /// An admin's token (signed in once).
     pub async fn admin_token(&mut self) -> anyhow::Result<String> {
         if let Some(t) = &self.admin_token {
@@ -234,23 +262,15 @@ impl Bench {
         Ok(t)
     }
 
-    /// Products with a large stock for the orders, and (`extra`, once) the catalog's
-    /// extra products, through the admin API.
-    pub async fn ensure_catalog(&mut self, extra: bool) -> anyhow::Result<()> {
-        let need_extra = extra && !self.extra_done;
-        if !self.stock_products.is_empty() && !need_extra {
-            return Ok(());
-        }
-        let t0 = Instant::now();
-        self.ensure_main_store().await?;
-        let admin = self.admin_token().await?;
+    /// The categories' slugs (read once).
+    pub async fn ensure_categories(&mut self, admin: &str) -> anyhow::Result<()> {
         if self.categories.is_empty() {
             let url = format!("{}/api/admin/categories", self.base);
             let v = setup::call(
                 &self.http,
                 reqwest::Method::GET,
                 &url,
-                Some(admin.as_str()),
+                Some(admin),
                 None,
                 200,
             )
@@ -268,6 +288,20 @@ impl Bench {
             }
             self.categories = list;
         }
+        Ok(())
+    }
+
+    /// Products with a large stock for the orders, and (`extra`, once) the catalog's
+    /// extra products, through the admin API.
+    pub async fn ensure_catalog(&mut self, extra: bool) -> anyhow::Result<()> {
+        let need_extra = extra && !self.extra_done;
+        if !self.stock_products.is_empty() && !need_extra {
+            return Ok(());
+        }
+        let t0 = Instant::now();
+        self.ensure_main_store().await?;
+        let admin = self.admin_token().await?;
+        self.ensure_categories(&admin).await?;
         let mut made = 0;
         if self.stock_products.is_empty() {
             let n: usize = self.pick(20, 4);

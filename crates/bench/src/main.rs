@@ -32,6 +32,13 @@ pub struct Args {
     /// Target an already-running server instead of starting one (loopback only).
     #[arg(long)]
     pub url: Option<String>,
+    /// The database of the server qc-bench starts (default: a new SQLite file in the temp
+    /// directory). A PostgreSQL URL must name an empty database (`createdb qcbench`).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// REDIS_URL for the server qc-bench starts (default: none, one instance).
+    #[arg(long)]
+    pub redis_url: Option<String>,
     /// With --url: the server's pid, for RSS and CPU figures.
     #[arg(long)]
     pub server_pid: Option<u32>,
@@ -43,8 +50,8 @@ pub struct Args {
     /// With --url: the server's JWT secret, so the reference relay verifies the same tokens.
     #[arg(long)]
     pub jwt_secret: Option<String>,
-    /// Scenarios to run, comma-separated: startup,catalog,orders,race,idle,fanout,dispatch,
-    /// flood,stores.
+    /// Scenarios to run, comma-separated: startup,catalog,search,orders,race,idle,fanout,
+    /// dispatch,dispatch-auto,flood,stores,city.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also write the JSON report to this file.
@@ -71,6 +78,19 @@ pub struct Args {
     /// Products added through the admin API for the catalog (default 900; smoke 30).
     #[arg(long)]
     pub extra_products: Option<usize>,
+    /// Orders per second in the city scenario (default 100; smoke 5).
+    #[arg(long)]
+    pub city_rate: Option<u64>,
+    /// Seconds of placing orders in the city scenario (default 600; smoke 5).
+    #[arg(long)]
+    pub city_secs: Option<u64>,
+    /// At most this many customer sockets in the city scenario (default 20000, capped by
+    /// the open-files limit; smoke 100).
+    #[arg(long)]
+    pub city_sockets: Option<usize>,
+    /// Products generated for the search scenario (default 10000; smoke 300).
+    #[arg(long)]
+    pub search_products: Option<usize>,
     /// Local source addresses 127.0.0.2.. for sockets (about 28k ports each).
     #[arg(long, default_value_t = 8)]
     pub source_addrs: usize,
@@ -148,6 +168,7 @@ fn selected(args: &Args, name: &str) -> bool {
 async fn run_scenario(b: &mut Bench, name: &str) -> anyhow::Result<Vec<Row>> {
     match name {
         "catalog" => scenarios::catalog::run(b).await,
+        "search" => scenarios::search::run(b).await,
         "orders" => scenarios::orders::run(b).await,
         "race" => scenarios::race::run(b).await,
         "idle" => scenarios::idle::run(b).await,
@@ -156,6 +177,7 @@ async fn run_scenario(b: &mut Bench, name: &str) -> anyhow::Result<Vec<Row>> {
         "dispatch-auto" => scenarios::dispatch_auto::run(b).await,
         "flood" => scenarios::flood::run(b).await,
         "stores" => scenarios::stores::run(b).await,
+        "city" => scenarios::city::run(b).await,
         _ => Ok(Vec::new()),
     }
 }
@@ -178,9 +200,17 @@ async fn start_server(
         vec!["seed"],
         vec!["create-admin", "--email", server::ADMIN_EMAIL],
     ] {
-        let status = server::server_command(&bin, dir, port, log, None)?
-            .args(&cli)
-            .status()?;
+        let status = server::server_command(
+            &bin,
+            dir,
+            port,
+            log,
+            None,
+            args.database_url.as_deref(),
+            args.redis_url.as_deref(),
+        )?
+        .args(&cli)
+        .status()?;
         if !status.success() {
             anyhow::bail!(
                 "`quickcommerce {}` failed:\n{}",
@@ -193,7 +223,15 @@ async fn start_server(
     // Started on both cores (qc-bench itself is pinned to one), narrowed after start-up.
     let both: Option<String> = pin.map(|(s, c)| format!("{s},{c}"));
     let spawned = Instant::now();
-    let mut serve = server::server_command(&bin, dir, port, log, both.as_deref())?;
+    let mut serve = server::server_command(
+        &bin,
+        dir,
+        port,
+        log,
+        both.as_deref(),
+        args.database_url.as_deref(),
+        args.redis_url.as_deref(),
+    )?;
     serve.arg("serve");
     let mut p = server::Proc::spawn("the server", serve)?;
     let base = format!("http://127.0.0.1:{port}");
@@ -288,6 +326,7 @@ async fn run(
         ));
     }
     b.measure_mode();
+    b.remember_home_store().await;
 
     for name in scenarios::ALL {
         if name == "startup" || !selected(&args, name) {
@@ -295,7 +334,11 @@ async fn run(
         }
         println!("== {name}");
         // A safety net: every loop inside is bounded by its own duration and timeouts.
-        let budget = Duration::from_secs(b.pick(420, 120));
+        let budget = Duration::from_secs(match name {
+            // Ten minutes of load, then its setup (thousands of registrations) and grace.
+            "city" => b.args.city_secs.unwrap_or(b.pick(600, 5)) + b.pick(900, 180),
+            _ => b.pick(420, 120),
+        });
         match tokio::time::timeout(budget, run_scenario(&mut b, name)).await {
             Ok(Ok(mut r)) => rows.append(&mut r),
             Ok(Err(e)) => {

@@ -185,13 +185,16 @@ pub fn find_server_bin(flag: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// The server on a fresh SQLite file in `dir`; output appended to dir/server.log.
+/// The server on `database` (default: a fresh SQLite file in `dir`) and, with `redis`,
+/// the Redis adapter; output appended to dir/server.log.
 pub fn server_command(
     bin: &Path,
     dir: &Path,
     port: u16,
     log: &str,
     cpus: Option<&str>,
+    database: Option<&str>,
+    redis: Option<&str>,
 ) -> anyhow::Result<Command> {
     let out = std::fs::OpenOptions::new()
         .create(true)
@@ -204,7 +207,10 @@ pub fn server_command(
         .env("PORT", port.to_string())
         .env(
             "DATABASE_URL",
-            format!("sqlite://{}/bench.db", dir.display()),
+            database.map_or_else(
+                || format!("sqlite://{}/bench.db", dir.display()),
+                str::to_owned,
+            ),
         )
         .env("QC_DATA_DIR", dir)
         .env("QC_WEB_DIR", dir.join("no-web"))
@@ -222,9 +228,13 @@ pub fn server_command(
         .env("QC_PENDING_TIMEOUT_MIN", "1440")
         .env("QC_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", log)
+        .env_remove("REDIS_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::from(out))
         .stderr(Stdio::from(err));
+    if let Some(url) = redis {
+        cmd.env("REDIS_URL", url);
+    }
     Ok(cmd)
 }
 

@@ -61,15 +61,21 @@ pub async fn login(c: &reqwest::Client, base: &str, email: &str, pw: &str) -> an
 }
 
 /// Register one account; a partner is also verified (with `admin`'s token, as an
-/// admin does for a new partner) and made available.
+/// admin does for a new partner) and made available. `store`: a partner's home store
+/// (required once the server has more than one).
 pub async fn register(
     c: &reqwest::Client,
     base: &str,
     email: &str,
     role: &str,
     admin: Option<&str>,
+    store: Option<&str>,
 ) -> anyhow::Result<User> {
-    let body = json!({"name": "Bench User", "email": email, "password": PASSWORD, "role": role});
+    let mut body =
+        json!({"name": "Bench User", "email": email, "password": PASSWORD, "role": role});
+    if let (Some(s), "delivery") = (store, role) {
+        body["storeId"] = json!(s);
+    }
     let url = format!("{base}/api/auth/register");
     let user = user_from(&call(c, Method::POST, &url, None, Some(&body), 201).await?)?;
     if role == "delivery" {
@@ -158,21 +164,28 @@ pub async fn register_many(
     role: &str,
     from: usize,
     count: usize,
-    admin: Option<&str>,
+    (admin, store): (Option<&str>, Option<&str>),
 ) -> anyhow::Result<Vec<User>> {
-    let (c, base, prefix, r, admin) = (
+    let (c, base, prefix, r, admin, store) = (
         c.clone(),
         base.to_owned(),
         prefix.to_owned(),
         role.to_owned(),
         admin.map(str::to_owned),
+        store.map(str::to_owned),
     );
     let res = par_map(count, 8, move |i| {
-        let (c, base, r, admin) = (c.clone(), base.clone(), r.clone(), admin.clone());
+        let (c, base, r, admin, store) = (
+            c.clone(),
+            base.clone(),
+            r.clone(),
+            admin.clone(),
+            store.clone(),
+        );
         let email = format!("{prefix}{}@bench.example.com", from + i);
         async move {
             Some(
-                register(&c, &base, &email, &r, admin.as_deref())
+                register(&c, &base, &email, &r, admin.as_deref(), store.as_deref())
                     .await
                     .map_err(|e| e.to_string()),
             )
@@ -187,6 +200,51 @@ pub async fn register_many(
         );
     }
     Ok(users.into_iter().flatten().collect())
+}
+
+/// Partner `i` of `partners` moved to store `i % stores.len()` (admin API, 8 at a time).
+pub async fn move_partners(
+    c: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    partners: &[User],
+    stores: &[String],
+) -> anyhow::Result<()> {
+    let ids: Arc<Vec<String>> = Arc::new(partners.iter().map(|u| u.id.clone()).collect());
+    let (c, base, admin, stores) = (
+        c.clone(),
+        base.to_owned(),
+        Arc::new(admin.to_owned()),
+        Arc::new(stores.to_vec()),
+    );
+    let moved = par_map(ids.len(), 8, move |i| {
+        let (c, base, admin, ids, stores) = (
+            c.clone(),
+            base.clone(),
+            admin.clone(),
+            ids.clone(),
+            stores.clone(),
+        );
+        async move {
+            let url = format!("{base}/api/admin/partners/{}/store", ids[i]);
+            let body = json!({"storeId": stores[i % stores.len()]});
+            let r = call(
+                &c,
+                Method::PUT,
+                &url,
+                Some(admin.as_str()),
+                Some(&body),
+                200,
+            );
+            Some(r.await.map_err(|e| e.to_string()))
+        }
+    })
+    .await;
+    let (_, failed, first) = split(moved);
+    if failed > 0 {
+        bail!("{failed} partners not moved: {}", first.unwrap_or_default());
+    }
+    Ok(())
 }
 
 /// The brief's order body for one product.

@@ -77,6 +77,11 @@ pub struct Config {
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
+    /// Catalog queries the cache could not answer that may run at once (0: no limit);
+    /// more wait up to `catalog_queue_wait`, then are answered 429 `catalog_busy`, so a
+    /// flood of searches cannot take the database and the CPU from orders.
+    pub catalog_max_queries: usize,
+    pub catalog_queue_wait: Duration,
     /// The radius of the zone of the store created from `QC_STORE_LAT`/`QC_STORE_LNG`
     /// (a new database without the demo, or a single-store database migrated).
     pub service_radius_km: f64,
@@ -292,6 +297,8 @@ impl Config {
                 "QC_CATALOG_CACHE_MS",
                 5_000,
             )?),
+            catalog_max_queries: parse_num(vars, "QC_CATALOG_MAX_QUERIES", 2)?,
+            catalog_queue_wait: Duration::from_millis(parse_num(vars, "QC_CATALOG_QUEUE_MS", 250)?),
             service_radius_km: parse_num(vars, "QC_SERVICE_RADIUS_KM", 8.0)?,
             max_open_orders: parse_num(vars, "QC_MAX_OPEN_ORDERS", 3)?,
             orders_per_minute: parse_num(vars, "QC_ORDERS_PER_MIN", 10)?,

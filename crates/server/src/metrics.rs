@@ -89,6 +89,12 @@ pub struct Metrics {
     pub events_out: AtomicU64,
     /// New Socket.io handshakes that reached the server (admitted by the gate).
     pub handshakes: AtomicU64,
+    /// Catalog pages answered from the cache, and requests that missed it (they ran the
+    /// query, or waited for the one request already running it).
+    pub catalog_hits: AtomicU64,
+    pub catalog_misses: AtomicU64,
+    /// Catalog requests refused because too many queries were running (`catalog_busy`).
+    pub catalog_busy: AtomicU64,
     events_recent: Recent,
     decisions: Decisions,
     started: Instant,
@@ -101,6 +107,9 @@ impl Default for Metrics {
             events_in: AtomicU64::new(0),
             events_out: AtomicU64::new(0),
             handshakes: AtomicU64::new(0),
+            catalog_hits: AtomicU64::new(0),
+            catalog_misses: AtomicU64::new(0),
+            catalog_busy: AtomicU64::new(0),
             events_recent: Recent::default(),
             decisions: Decisions::default(),
             started: Instant::now(),
@@ -289,6 +298,22 @@ impl Metrics {
             "qc_socket_events_total{{direction=\"out\"}} {}",
             self.events_out.load(Relaxed)
         );
+        out.push_str(
+            "# HELP qc_catalog_cache_total Catalog page requests by cache result.\n\
+             # TYPE qc_catalog_cache_total counter\n",
+        );
+        let results = [
+            ("hit", &self.catalog_hits),
+            ("miss", &self.catalog_misses),
+            ("busy", &self.catalog_busy),
+        ];
+        for (result, n) in results {
+            let _ = writeln!(
+                out,
+                "qc_catalog_cache_total{{result=\"{result}\"}} {}",
+                n.load(Relaxed)
+            );
+        }
         out.push_str(
             "# HELP qc_dispatch_decision_seconds Time to rank partners and send an offer (or \
              escalate).\n# TYPE qc_dispatch_decision_seconds histogram\n",

@@ -1,6 +1,6 @@
 //! The catalog: categories and products, and the customer's product search.
 
-use crate::db::{Executor, Row, sql, sql_built};
+use crate::db::{Executor, Row, Sql, sql, sql_built};
 use crate::models::*;
 use crate::orders::{from_ms, new_id, now_ms};
 use crate::{Store, StoreError, StoreResult};
@@ -9,13 +9,23 @@ use qc_domain::Money;
 /// The product columns with the stock of one store (placeholder `$n`), or of all stores
 /// together when `store_param` is `None`.
 pub(crate) fn product_select(store_param: Option<usize>) -> String {
-    let stock = match store_param {
-        Some(n) => {
+    product_select_totals(store_param, None)
+}
+
+/// [`product_select`]; with all stores together and `only_product` (the placeholder of
+/// a product id), the totals are summed for that product alone instead of for the whole
+/// catalog (reading one product must not cost a pass over every store's stock).
+fn product_select_totals(store_param: Option<usize>, only_product: Option<usize>) -> String {
+    let stock = match (store_param, only_product) {
+        (Some(n), _) => {
             format!("LEFT JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = ${n}")
         }
-        None => "LEFT JOIN (SELECT product_id, SUM(stock) AS stock, SUM(sold) AS sold, \
-                 MIN(bin) AS bin FROM store_stock GROUP BY product_id) ss ON ss.product_id = p.id"
-            .to_owned(),
+        (None, only) => format!(
+            "LEFT JOIN (SELECT product_id, SUM(stock) AS stock, SUM(sold) AS sold, \
+             MIN(bin) AS bin FROM store_stock {} GROUP BY product_id) ss ON ss.product_id = p.id",
+            only.map(|n| format!("WHERE product_id = ${n}"))
+                .unwrap_or_default()
+        ),
     };
     format!(
         "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
@@ -78,7 +88,11 @@ pub(crate) async fn product_in(
         Some(s) => sql_built(format!("{} WHERE p.id = $1", product_select(Some(2))))
             .bind(id)
             .bind(s),
-        None => sql_built(format!("{} WHERE p.id = $1", product_select(None))).bind(id),
+        None => sql_built(format!(
+            "{} WHERE p.id = $1",
+            product_select_totals(None, Some(1))
+        ))
+        .bind(id),
     };
     product_from_row(&q.fetch_one(c).await?)
 }
@@ -93,13 +107,28 @@ pub(crate) fn search_terms(raw: &str) -> Vec<String> {
         .collect()
 }
 
-fn sort_sql(sort: ProductSort) -> &'static str {
+/// The placeholders of a product query, in order: $1 category, $2 search, $3/$4 price
+/// bounds, $5 limit, $6 offset, $7 store.
+fn bind_query<'a>(sql: Sql<'a>, q: &'a ProductQuery, search: &'a Option<String>) -> Sql<'a> {
+    sql.bind(&q.category)
+        .bind(search)
+        .bind(q.min_price.map(Money::minor))
+        .bind(q.max_price.map(Money::minor))
+        .bind(q.limit)
+        .bind(q.offset)
+        .bind(&q.store_id)
+}
+
+/// The sort keys (expression, direction), most significant first.
+fn sort_keys(sort: ProductSort) -> Vec<(&'static str, &'static str)> {
     match sort {
-        ProductSort::Relevance | ProductSort::Popular => "COALESCE(ss.sold, 0) DESC, p.name ASC",
-        ProductSort::PriceAsc => "p.price ASC, p.name ASC",
-        ProductSort::PriceDesc => "p.price DESC, p.name ASC",
-        ProductSort::Name => "p.name ASC",
-        ProductSort::Newest => "p.created_at DESC, p.id DESC",
+        ProductSort::Relevance | ProductSort::Popular => {
+            vec![("COALESCE(ss.sold, 0)", "DESC"), ("p.name", "ASC")]
+        }
+        ProductSort::PriceAsc => vec![("p.price", "ASC"), ("p.name", "ASC")],
+        ProductSort::PriceDesc => vec![("p.price", "DESC"), ("p.name", "ASC")],
+        ProductSort::Name => vec![("p.name", "ASC")],
+        ProductSort::Newest => vec![("p.created_at", "DESC"), ("p.id", "DESC")],
     }
 }
 
@@ -196,36 +225,61 @@ impl Store {
         let mut conn = self.read().await?;
         // One store's stock ($7), or all stores together; the search join after it.
         let select = format!("{}{join}", product_select(q.store_id.as_ref().map(|_| 7)));
-        let from = select
-            .split_once(" FROM ")
-            .map(|(_, from)| from)
-            .unwrap_or_default();
-        let total: i64 = sql_built(format!("SELECT COUNT(*) FROM {from}{filter}"))
-            .bind(&q.category)
-            .bind(&search)
-            .bind(q.min_price.map(Money::minor))
-            .bind(q.max_price.map(Money::minor))
-            .bind(q.limit)
-            .bind(q.offset)
-            .bind(&q.store_id)
-            .scalar(&mut conn)
-            .await?;
-        let order = match (q.sort, terms.is_some()) {
-            (ProductSort::Relevance, true) => format!("{relevance}, p.name ASC"),
-            (sort, _) => sort_sql(sort).to_owned(),
+        let (columns, from) = select.split_once(" FROM ").unwrap_or_default();
+        let keys: Vec<(String, &str)> = match (q.sort, terms.is_some()) {
+            (ProductSort::Relevance, true) => {
+                let (expr, dir) = relevance.rsplit_once(' ').unwrap_or((&relevance, "ASC"));
+                vec![(expr.to_owned(), dir), ("p.name".to_owned(), "ASC")]
+            }
+            (sort, _) => sort_keys(sort)
+                .into_iter()
+                .map(|(e, d)| (e.to_owned(), d))
+                .collect(),
         };
-        let rows = sql_built(format!(
-            "{select}{filter} ORDER BY {order} LIMIT $5 OFFSET $6"
-        ))
-        .bind(&q.category)
-        .bind(&search)
-        .bind(q.min_price.map(Money::minor))
-        .bind(q.max_price.map(Money::minor))
-        .bind(q.limit)
-        .bind(q.offset)
-        .bind(&q.store_id)
-        .fetch_all(&mut conn)
-        .await?;
+        // One pass over the matches keeping only the id and the sort keys (narrow rows,
+        // cheap to count and sort); then the page's own rows, joined for those ids only.
+        let key_columns: String = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (e, _))| format!(", {e} AS k{i}"))
+            .collect();
+        let key_order = |prefix: &str| -> String {
+            keys.iter()
+                .enumerate()
+                .map(|(i, (_, d))| format!("{prefix}k{i} {d}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let page = product_select(q.store_id.as_ref().map(|_| 7));
+        let page_from = page
+            .split_once(" FROM ")
+            .map(|(_, f)| f.replacen("products p ", "products p ON p.id = t.mid ", 1))
+            .unwrap_or_default();
+        let page_sql = sql_built(format!(
+            "WITH m AS MATERIALIZED (SELECT p.id AS mid{key_columns} FROM {from}{filter}) \
+             {columns}, (SELECT COUNT(*) FROM m) AS total_matching \
+             FROM (SELECT * FROM m ORDER BY {} LIMIT $5 OFFSET $6) t \
+             JOIN {page_from} ORDER BY {}",
+            key_order(""),
+            key_order("t.")
+        ));
+        let rows = bind_query(page_sql, q, &search)
+            .fetch_all(&mut conn)
+            .await?;
+        let total: i64 = match rows.first() {
+            Some(r) => r.get("total_matching")?,
+            // Past the last page (or nothing matches): count on its own.
+            None if q.offset > 0 => {
+                bind_query(
+                    sql_built(format!("SELECT COUNT(*) FROM {from}{filter}")),
+                    q,
+                    &search,
+                )
+                .scalar(&mut conn)
+                .await?
+            }
+            None => 0,
+        };
         let products = rows
             .iter()
             .map(product_from_row)

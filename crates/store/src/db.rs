@@ -17,7 +17,7 @@
 //!   write lock);
 //! - binding a list ([`Backend::text_list`]: `json_each` vs `json_array_elements_text`);
 //! - the retry policy ([`retry`]: PostgreSQL re-runs a transaction on 40001 / 40P01);
-//! - SQLite's group commit for order placement (`sqlite::batch`).
+//! - Group commit for order placement, on both databases (`batch`).
 //!
 //! `MAX(a, b)` vs `GREATEST(a, b)` is not a difference any more: the store writes
 //! `CASE WHEN a > b THEN a ELSE b END`. Everything else — every statement, every lock,

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod addresses;
+mod batch;
 mod catalog;
 mod db;
 mod delivery;
@@ -43,9 +44,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Store {
     pools: Pools,
-    /// SQLite's group commit for order placement (see `sqlite::batch`); `None` on
-    /// PostgreSQL and in the writer task's own copy.
-    order_writer: Option<sqlite::batch::OrderWriter>,
+    /// Group commit for order placement (see `batch`); `None` in the writer task's own
+    /// copy.
+    order_writer: Option<batch::OrderWriter>,
 }
 
 /// A shared handle to the store.
@@ -78,13 +79,10 @@ pub async fn connect(url: &str, opts: ConnectOptions) -> StoreResult<SharedStore
             "DATABASE_URL must start with sqlite:// or postgres://"
         )));
     };
-    let order_writer = match &pools {
-        Pools::Sqlite { .. } => Some(sqlite::batch::OrderWriter::spawn(Store {
-            pools: pools.clone(),
-            order_writer: None,
-        })),
-        Pools::Pg(_) => None,
-    };
+    let order_writer = Some(batch::OrderWriter::spawn(Store {
+        pools: pools.clone(),
+        order_writer: None,
+    }));
     Ok(Arc::new(Store {
         pools,
         order_writer,

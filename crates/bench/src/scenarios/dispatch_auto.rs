@@ -293,42 +293,9 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         stores.push(id);
     }
     let partners: Vec<setup::User> = b.partners[first_partner..].to_vec();
-    let (c, base, admin2, ids) = (
-        b.http.clone(),
-        b.base.clone(),
-        Arc::new(admin.clone()),
-        Arc::new(partners.iter().map(|u| u.id.clone()).collect::<Vec<_>>()),
-    );
-    let stores_arc = Arc::new(stores.clone());
-    let moved = setup::par_map(n_partners, 8, move |i| {
-        let (c, base, admin, ids, stores) = (
-            c.clone(),
-            base.clone(),
-            admin2.clone(),
-            ids.clone(),
-            stores_arc.clone(),
-        );
-        async move {
-            Some(
-                setup::call(
-                    &c,
-                    reqwest::Method::PUT,
-                    &format!("{base}/api/admin/partners/{}/store", ids[i]),
-                    Some(admin.as_str()),
-                    Some(&json!({"storeId": stores[i % stores.len()]})),
-                    200,
-                )
-                .await
-                .map_err(|e| e.to_string()),
-            )
-        }
-    })
-    .await;
+    let moved = setup::move_partners(&b.http, &b.base, &admin, &partners, &stores).await;
     b.measure_mode();
-    let (_, failed, first) = setup::split(moved);
-    if failed > 0 {
-        anyhow::bail!("{failed} partners not moved: {}", first.unwrap_or_default());
-    }
+    moved?;
     b.note_setup(
         format!("{n_stores} auto-dispatch stores, stock, {n_partners} partners moved"),
         t0,

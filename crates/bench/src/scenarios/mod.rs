@@ -1,6 +1,7 @@
 //! The scenarios, and the closed-loop HTTP driver catalog and orders share.
 
 pub mod catalog;
+pub mod city;
 pub mod dispatch;
 pub mod dispatch_auto;
 pub mod fanout;
@@ -8,6 +9,7 @@ pub mod flood;
 pub mod idle;
 pub mod orders;
 pub mod race;
+pub mod search;
 pub mod stores;
 
 use crate::report::Row;
@@ -17,11 +19,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Scenario names for `--only`, in run order.
-/// `stores` runs last: after it there are a thousand stores (and registering a partner
-/// would need a store named).
-pub const ALL: [&str; 10] = [
+/// `city` is the longest (ten minutes). `stores` runs last: after it there are a thousand
+/// stores (and registering a partner would need a store named).
+pub const ALL: [&str; 12] = [
     "startup",
     "catalog",
+    "search",
     "orders",
     "race",
     "idle",
@@ -29,6 +32,7 @@ pub const ALL: [&str; 10] = [
     "dispatch",
     "dispatch-auto",
     "flood",
+    "city",
     "stores",
 ];
 

@@ -12,6 +12,7 @@ use qc_store::{
     StoreError,
 };
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 
 fn parse_sort(s: Option<&str>) -> Result<ProductSort> {
     Ok(match s.map(str::trim).unwrap_or("") {
@@ -81,14 +82,30 @@ pub async fn list_products(
     };
     let key = format!("{query:?}");
     let ticket = match state.catalog.get(&key) {
-        Ok(hit) => return Ok(hit),
+        Ok(hit) => {
+            state.metrics.catalog_hits.fetch_add(1, Relaxed);
+            return Ok(hit);
+        }
         Err(ticket) => ticket,
     };
+    state.metrics.catalog_misses.fetch_add(1, Relaxed);
     // Requests missing the same page at once share one query (single flight).
     let flight = format!("{}#{key}", ticket.generation());
     let page = state
         .catalog_flights
         .run(flight, || async {
+            // Uncached queries take turns (see `Config::catalog_max_queries`).
+            let wait = state.config.catalog_queue_wait;
+            let _turn = match tokio::time::timeout(wait, state.catalog_gate.acquire()).await {
+                Ok(Ok(permit)) => permit,
+                _ => {
+                    state.metrics.catalog_busy.fetch_add(1, Relaxed);
+                    return Err(AppError::Limited {
+                        code: "catalog_busy",
+                        message: "Search is busy right now; try again in a moment.".into(),
+                    });
+                }
+            };
             let (products, total) = state.store.list_products(&query).await?;
             let page = Arc::new(ProductsPage::new(ProductsResponse {
                 success: true,

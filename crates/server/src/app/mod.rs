@@ -138,6 +138,8 @@ pub struct Services {
     pub users: Arc<cache::TtlCache<crate::auth::Principal>>,
     /// Catalog page reads in flight (single flight: see [`cache::Flights`]).
     pub catalog_flights: Arc<cache::Flights<Arc<ProductsPage>>>,
+    /// Permits for catalog queries the cache could not answer (`QC_CATALOG_MAX_QUERIES`).
+    pub catalog_gate: Arc<tokio::sync::Semaphore>,
     /// Outgoing mail (password links).
     pub mailer: Arc<crate::mail::Mailer>,
     /// Catalog pages, by normalised query (see [`cache`]).
@@ -183,6 +185,12 @@ impl AppState {
             catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
             mailer: Arc::new(mailer),
             catalog_flights: Arc::default(),
+            catalog_gate: Arc::new(tokio::sync::Semaphore::new(
+                match config.catalog_max_queries {
+                    0 => tokio::sync::Semaphore::MAX_PERMITS,
+                    n => n,
+                },
+            )),
             config: Arc::new(config),
             store,
             accepting: Arc::new(accept_gate::AcceptGate::default()),

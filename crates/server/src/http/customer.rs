@@ -34,7 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Browse the catalog (search, category, price range, stock, sort, pages).
 #[utoipa::path(get, path = "/products", tag = "customer", params(ProductListQuery),
     security(("bearer_auth" = [])),
-    responses((status = 200, body = ProductsResponse), (status = 400, body = ErrorEnvelope)))]
+    responses((status = 200, body = ProductsResponse), (status = 400, body = ErrorEnvelope),
+        (status = 429, description = "`catalog_busy`: too many uncached catalog queries at once; retry shortly", body = ErrorEnvelope)))]
 async fn list_products(
     State(state): State<AppState>,
     who: AuthUser,

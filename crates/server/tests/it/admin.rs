@@ -612,6 +612,8 @@ async fn metrics_for_admins_and_the_scraper_only() {
     let app = spawn_with(&[("QC_METRICS_TOKEN", "scrape-secret-0123456789")]).await;
     let admin = app.admin("ops@example.com").await;
     let c = app.customer("c@example.com").await;
+    // The same page twice: the first misses the catalog cache, the second is a hit.
+    app.get("/api/customer/products", Some(&c)).await;
     app.get("/api/customer/products", Some(&c)).await;
     let m = app.get("/api/admin/metrics", Some(&admin)).await;
     assert_eq!(m.status, StatusCode::OK, "{}", m.body);
@@ -666,5 +668,13 @@ async fn metrics_for_admins_and_the_scraper_only() {
             "{text}"
         );
         assert!(text.contains("qc_socket_connections"));
+        assert!(
+            text.contains("qc_catalog_cache_total{result=\"hit\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("qc_catalog_cache_total{result=\"miss\"} 1\n"),
+            "{text}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The customer catalog over HTTP: filters, search, sort, pages, categories, images,
 //! the live cart check, and the role guard in front of it.
 
-use crate::common::spawn;
+use crate::common::{spawn, spawn_with};
 use qc_domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -417,4 +417,37 @@ async fn search_is_ranked_by_relevance_on_both_backends() {
             .collect();
         assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{b}: {prices:?}");
     }
+}
+
+/// Catalog queries the cache cannot answer take turns: with every turn taken, a search
+/// is answered 429 `catalog_busy` at once (no query runs, nothing else waits on it), and
+/// served again as soon as a turn is free.
+#[tokio::test]
+async fn a_flood_of_searches_is_refused_not_queued_without_end() {
+    let app = spawn_with(&[
+        ("QC_CATALOG_MAX_QUERIES", "1"),
+        ("QC_CATALOG_QUEUE_MS", "0"),
+    ])
+    .await;
+    app.product("Milk 1 L", 9_500, 10).await;
+    let c = app.customer("c@example.com").await;
+    let held = app.state.catalog_gate.clone().try_acquire_owned().unwrap();
+    let r = app
+        .get("/api/customer/products?search=milk", Some(&c))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(r.code(), "catalog_busy");
+    assert_eq!(r.body["success"], false);
+    drop(held);
+    let r = app
+        .get("/api/customer/products?search=milk", Some(&c))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.body["products"].as_array().unwrap().is_empty());
+    // Cached now: served even while every turn is taken.
+    let _held = app.state.catalog_gate.clone().try_acquire_owned().unwrap();
+    let r = app
+        .get("/api/customer/products?search=milk", Some(&c))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

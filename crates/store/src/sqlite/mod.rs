@@ -1,12 +1,10 @@
 //! SQLite-specific set-up: one file, WAL, `synchronous=FULL`, a single writer connection
-//! and a read pool; and the group commit for order placement ([`batch`]).
+//! and a read pool.
 //!
 //! Writes go through the one-connection writer pool and start with `BEGIN IMMEDIATE`, so
 //! writers queue fairly in-process instead of spinning on `SQLITE_BUSY`; reads use the
 //! other pool and never block the writer (WAL). `busy_timeout` still covers a second
 //! process (the CLI) writing to the same file.
-
-pub(crate) mod batch;
 
 use crate::db::Pools;
 use crate::{ConnectOptions, StoreError, StoreResult};
