@@ -192,31 +192,54 @@ impl Bench {
             return Ok(());
         }
         let admin = self.admin_token().await?;
-        let url = format!("{}/api/admin/stores", self.base);
-        let v = setup::call(
-            &self.http,
-            reqwest::Method::GET,
-            &url,
-            Some(&admin),
-            None,
-            200,
-        )
-        .await?;
-        for s in v["stores"].as_array().into_iter().flatten() {
-            let Some(id) = s["id"].as_str() else { continue };
+        for id in self.store_ids(&admin).await? {
+            let url = format!("{}/api/admin/stores/{id}", self.base);
             let body = serde_json::json!({"settings": {"maxPromiseMinutes": 0}});
+            let put = reqwest::Method::PUT;
+            setup::call(&self.http, put, &url, Some(&admin), Some(&body), 200).await?;
+        }
+        self.main_ready = true;
+        Ok(())
+    }
+
+    /// A new store (`body` for `POST /api/admin/stores`) holding a million of each of the
+    /// order products; its id.
+    pub async fn stocked_store(
+        &self,
+        admin: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<String> {
+        let url = format!("{}/api/admin/stores", self.base);
+        let post = reqwest::Method::POST;
+        let v = setup::call(&self.http, post.clone(), &url, Some(admin), Some(body), 201).await?;
+        let id = v["store"]["id"].as_str().unwrap_or_default().to_owned();
+        for product in &self.stock_products {
+            let url = format!("{}/api/admin/products/{product}/stock", self.base);
+            let body = serde_json::json!({"storeId": id, "set": 1_000_000, "reason": "bench"});
             setup::call(
                 &self.http,
-                reqwest::Method::PUT,
-                &format!("{url}/{id}"),
-                Some(&admin),
+                post.clone(),
+                &url,
+                Some(admin),
                 Some(&body),
                 200,
             )
             .await?;
         }
-        self.main_ready = true;
-        Ok(())
+        Ok(id)
+    }
+
+    /// The stores' ids, as the admin API lists them.
+    async fn store_ids(&self, admin: &str) -> anyhow::Result<Vec<String>> {
+        let url = format!("{}/api/admin/stores", self.base);
+        let get = reqwest::Method::GET;
+        let v = setup::call(&self.http, get, &url, Some(admin), None, 200).await?;
+        Ok(v["stores"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["id"].as_str().map(str::to_owned))
+            .collect())
     }
 
     /// Remember the first store the server lists (before any scenario adds one).
@@ -224,19 +247,19 @@ impl Bench {
         let Ok(admin) = self.admin_token().await else {
             return;
         };
-        let url = format!("{}/api/admin/stores", self.base);
-        let r = setup::call(
-            &self.http,
-            reqwest::Method::GET,
-            &url,
-            Some(&admin),
-            None,
-            200,
-        )
-        .await;
-        self.home_store = r
+        self.home_store = self
+            .store_ids(&admin)
+            .await
             .ok()
-            .and_then(|v| v["stores"][0]["id"].as_str().map(str::to_owned));
+            .and_then(|ids| ids.into_iter().next());
+    }
+
+    /// The server's Prometheus text (`/metrics`, read with the admin's token).
+    pub async fn metrics_text(&mut self) -> anyhow::Result<String> {
+        let admin = self.admin_token().await?;
+        let url = format!("{}/metrics", self.base);
+        let r = self.http.get(url).bearer_auth(admin).send().await?;
+        Ok(r.text().await?)
     }
 
     /// An admin's token (signed in once).

@@ -247,6 +247,70 @@ pub async fn move_partners(
     Ok(())
 }
 
+/// A stable hash (FNV-1a) of a string and a salt.
+pub fn hash(s: &str, salt: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    for byte in s.bytes() {
+        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A partner on duty: its index in the list given, its socket, where it stands and the
+/// hash of its id (for per-partner variety).
+pub struct OnDuty {
+    pub index: usize,
+    pub client: qc_sioclient::Client,
+    pub at: (f64, f64),
+    pub hash: u64,
+}
+
+/// Connect `partners` (32 at a time), make each available and send its first position:
+/// partner `i` stands in a square `width` ten-thousandths of a degree wide around
+/// `centre(i)`. Any connection failure or refused position fails the whole set-up.
+pub async fn partners_on_duty(
+    base: &str,
+    addrs: &[IpAddr],
+    partners: &[User],
+    centre: impl Fn(usize) -> (f64, f64),
+    width: u64,
+) -> anyhow::Result<Vec<OnDuty>> {
+    let auths = partners.iter().map(|u| json!({"token": u.token})).collect();
+    let conn = connect_many(base, auths, addrs, 32).await;
+    if let Some(e) = conn.first_error {
+        bail!("partner sockets failed to connect: {e}");
+    }
+    let mut out = Vec::new();
+    for (index, client) in conn.clients.into_iter().enumerate() {
+        let Some(client) = client else { continue };
+        let (lat, lng) = centre(index);
+        let hash = hash(&partners[index].id, 3);
+        let off = |h: u64| ((h % width.max(1)) as f64 - (width / 2) as f64) / 10_000.0;
+        let at = (lat + off(hash), lng + off(hash >> 16));
+        let _ = client
+            .emit_with_ack(
+                "delivery:availability",
+                &json!({"available": true}),
+                Duration::from_secs(5),
+            )
+            .await;
+        let fix = json!({"lat": at.0, "lng": at.1});
+        let ack = client
+            .emit_with_ack("delivery:location-update", &fix, Duration::from_secs(5))
+            .await;
+        if !matches!(&ack, Ok(v) if v["success"] == json!(true)) {
+            bail!("a partner's first position was refused: {ack:?}");
+        }
+        out.push(OnDuty {
+            index,
+            client,
+            at,
+            hash,
+        });
+    }
+    Ok(out)
+}
+
 /// The brief's order body for one product.
 pub fn order_body(product_id: &str) -> Value {
     json!({

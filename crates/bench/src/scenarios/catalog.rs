@@ -34,7 +34,8 @@ fn urls(base: &str, categories: &[String]) -> Vec<String> {
     out
 }
 
-fn job(b: &Bench, urls: Vec<String>) -> HttpJob {
+/// GETs of `urls` as the first four customers, closed loop (64 workers; smoke 8).
+pub(crate) fn job(b: &Bench, urls: Vec<String>, cap: u64) -> HttpJob {
     HttpJob {
         method: reqwest::Method::GET,
         urls,
@@ -48,7 +49,7 @@ fn job(b: &Bench, urls: Vec<String>) -> HttpJob {
         expect: 200,
         concurrency: b.args.concurrency.unwrap_or(b.pick(64, 8)),
         duration: b.duration(),
-        cap: b.pick(1_000_000, 5_000),
+        cap,
     }
 }
 
@@ -65,7 +66,12 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     );
     row.set("distinctQueries", json!(list.len()));
     let m = b.meters(b.server_pid);
-    run_http(&b.http, job(b, list.clone()), &mut row).await;
+    run_http(
+        &b.http,
+        job(b, list.clone(), b.pick(1_000_000, 5_000)),
+        &mut row,
+    )
+    .await;
     m.finish(&mut row);
     row.judge(20_000.0, 5.0);
     let ours = row.throughput;
@@ -102,7 +108,12 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
             .map(|u| u.replacen(&b.base, &hello_base, 1))
             .collect();
         let m = b.meters(Some(hello.pid));
-        run_http(&b.http, job(b, hello_urls), &mut row).await;
+        run_http(
+            &b.http,
+            job(b, hello_urls, b.pick(1_000_000, 5_000)),
+            &mut row,
+        )
+        .await;
         m.finish(&mut row);
         if let (Some(o), Some(c)) = (ours, row.throughput) {
             row.notes.push(format!(

@@ -161,15 +161,6 @@ struct Job {
     due: Instant,
 }
 
-/// A stable hash (FNV-1a) of a string and a salt.
-fn hash(s: &str, salt: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
-    for byte in s.bytes() {
-        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// One partner: a fix every second; offers accepted after 0.3–1.5 s when free (declined
 /// when busy); then the delivery, step by step.
 async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), salt: u64) {
@@ -204,7 +195,7 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
                 let offered = matches!(ev.name.as_str(), "order:offer" | "order:created");
                 if offered && !order.is_empty() {
                     if job.is_none() && accept_at.is_none() {
-                        let think = 300 + hash(&order, salt) % 1_200;
+                        let think = 300 + setup::hash(&order, salt) % 1_200;
                         accept_at = Some((Instant::now() + Duration::from_millis(think), order));
                     } else if ev.name == "order:offer" {
                         let body = json!({"orderId": order, "reason": "busy"});
@@ -446,15 +437,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
             "offerTimeoutSecs": 5, "maxOfferRounds": 5, "fulfilment": "on",
             "pickBaseMinutes": 1});
         let body = setup::square_store(&b.run_id, "C", i, centre(i), HALF, settings);
-        let url = format!("{}/api/admin/stores", b.base);
-        let v = setup::call(&b.http, Method::POST, &url, Some(&admin), Some(&body), 201).await?;
-        let id = v["store"]["id"].as_str().unwrap_or_default().to_owned();
-        for product in &b.stock_products {
-            let url = format!("{}/api/admin/products/{product}/stock", b.base);
-            let body = json!({"storeId": id, "set": 1_000_000, "reason": "bench"});
-            setup::call(&b.http, Method::POST, &url, Some(&admin), Some(&body), 200).await?;
-        }
-        stores.push(id);
+        stores.push(b.stocked_store(&admin, &body).await?);
     }
     let mut pickers = Vec::new();
     for (i, s) in stores.iter().enumerate() {
@@ -479,37 +462,10 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         .min(b.args.city_sockets.unwrap_or(usize::MAX));
     let customers: Vec<setup::User> =
         b.customers[first_customer..first_customer + accounts].to_vec();
+    let partner_clients =
+        setup::partners_on_duty(&b.base, &b.addrs, &partners, |i| centre(i % n_stores), 200)
+            .await?;
     let auth = |u: &setup::User| json!({"token": u.token});
-    let conn =
-        setup::connect_many(&b.base, partners.iter().map(auth).collect(), &b.addrs, 32).await;
-    if let Some(e) = conn.first_error {
-        anyhow::bail!("partner sockets failed to connect: {e}");
-    }
-    let mut partner_clients = Vec::new();
-    for (i, c) in conn.clients.into_iter().enumerate() {
-        let Some(c) = c else { continue };
-        let (lat, lng) = centre(i % n_stores);
-        let h = hash(&partners[i].id, 3);
-        let home = (
-            lat + ((h % 200) as f64 - 100.0) / 10_000.0,
-            lng + (((h >> 16) % 200) as f64 - 100.0) / 10_000.0,
-        );
-        let _ = c
-            .emit_with_ack(
-                "delivery:availability",
-                &json!({"available": true}),
-                Duration::from_secs(5),
-            )
-            .await;
-        let fix = json!({"lat": home.0, "lng": home.1});
-        let r = c
-            .emit_with_ack("delivery:location-update", &fix, Duration::from_secs(5))
-            .await;
-        if !matches!(&r, Ok(v) if v["success"] == json!(true)) {
-            anyhow::bail!("a partner's first position was refused: {r:?}");
-        }
-        partner_clients.push((c, home, h));
-    }
     let conn = setup::connect_many(
         &b.base,
         (0..customer_sockets)
@@ -557,8 +513,8 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         placing_done: AtomicBool::new(false),
     });
     let mut actors = Vec::new();
-    for (c, home, h) in partner_clients {
-        actors.push(tokio::spawn(partner(world.clone(), c, home, h)));
+    for p in partner_clients {
+        actors.push(tokio::spawn(partner(world.clone(), p.client, p.at, p.hash)));
     }
     for (i, t) in pickers.into_iter().enumerate() {
         actors.push(tokio::spawn(picker(world.clone(), t, i as u64 * 97)));
@@ -652,7 +608,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         let token = customers[who].token.clone();
         let mut body = setup::order_body(&b.stock_products[i % b.stock_products.len()]);
         let (lat, lng) = centre(i % n_stores);
-        let h = hash(&format!("{i}"), 11);
+        let h = setup::hash(&format!("{i}"), 11);
         body["deliveryAddress"]["lat"] = json!(lat + ((h % 300) as f64 - 150.0) / 10_000.0);
         body["deliveryAddress"]["lng"] = json!(lng + (((h >> 20) % 300) as f64 - 150.0) / 10_000.0);
         let w = world.clone();

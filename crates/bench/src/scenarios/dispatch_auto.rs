@@ -34,15 +34,6 @@ fn centre(i: usize) -> (f64, f64) {
     )
 }
 
-/// A stable hash (FNV-1a) of a string and a salt.
-fn hash(s: &str, salt: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
-    for byte in s.bytes() {
-        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// Think time 0.5–3 s, from a hash.
 fn think(h: u64) -> Duration {
     Duration::from_millis(500 + (h >> 8) % 2_500)
@@ -123,17 +114,6 @@ fn percentile(before: &[(f64, u64)], after: &[(f64, u64)], p: f64) -> Option<f64
     delta.iter().find(|(_, n)| *n >= want).map(|(le, _)| *le)
 }
 
-async fn scrape(b: &mut Bench) -> anyhow::Result<String> {
-    let admin = b.admin_token().await?;
-    let r = b
-        .http
-        .get(format!("{}/metrics", b.base))
-        .bearer_auth(admin)
-        .send()
-        .await?;
-    Ok(r.text().await?)
-}
-
 enum Act {
     Accept(String, Duration),
     Decline(String),
@@ -161,7 +141,7 @@ async fn partner(mut c: qc_sioclient::Client, idx: usize, log: Shared, stop: Arc
                         continue;
                     }
                     with(&log, |l| *l.offers.entry(order.clone()).or_default() += 1);
-                    let h = hash(&offer, 7);
+                    let h = setup::hash(&offer, 7);
                     let t = think(h);
                     let act = match h % 100 {
                         0..=79 => Act::Accept(order, t),
@@ -181,7 +161,7 @@ async fn partner(mut c: qc_sioclient::Client, idx: usize, log: Shared, stop: Arc
                         continue;
                     }
                     with(&log, |l| l.escalated.insert(order.clone()));
-                    let t = think(hash(&order, idx as u64));
+                    let t = think(setup::hash(&order, idx as u64));
                     pending.push((Instant::now() + t, Act::Accept(order, t)));
                 }
                 "partner:auto-paused" => {
@@ -269,28 +249,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     b.setup_mode();
     let mut stores = Vec::new();
     for i in 0..n_stores {
-        let v = setup::call(
-            &b.http,
-            reqwest::Method::POST,
-            &format!("{}/api/admin/stores", b.base),
-            Some(&admin),
-            Some(&store_body(&b.run_id, i)),
-            201,
-        )
-        .await?;
-        let id = v["store"]["id"].as_str().unwrap_or_default().to_owned();
-        for product in &b.stock_products {
-            setup::call(
-                &b.http,
-                reqwest::Method::POST,
-                &format!("{}/api/admin/products/{product}/stock", b.base),
-                Some(&admin),
-                Some(&json!({"storeId": id, "set": 1_000_000, "reason": "bench"})),
-                200,
-            )
-            .await?;
-        }
-        stores.push(id);
+        stores.push(b.stocked_store(&admin, &store_body(&b.run_id, i)).await?);
     }
     let partners: Vec<setup::User> = b.partners[first_partner..].to_vec();
     let moved = setup::move_partners(&b.http, &b.base, &admin, &partners, &stores).await;
@@ -301,50 +260,19 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         t0,
     );
 
-    let auth = |u: &setup::User| json!({"token": u.token});
-    let conn =
-        setup::connect_many(&b.base, partners.iter().map(auth).collect(), &b.addrs, 32).await;
-    if let Some(e) = conn.first_error {
-        anyhow::bail!("partner sockets failed to connect: {e}");
-    }
     // Each partner stands within ~2 km of its store, available, with a fresh position.
-    let mut clients = Vec::new();
-    for (i, c) in conn.clients.into_iter().enumerate() {
-        let Some(c) = c else { continue };
-        let (lat, lng) = centre(i % n_stores);
-        let h = hash(&partners[i].id, 3);
-        let (dlat, dlng) = (
-            ((h % 400) as f64 - 200.0) / 10_000.0,
-            (((h >> 16) % 400) as f64 - 200.0) / 10_000.0,
-        );
-        let _ = c
-            .emit_with_ack(
-                "delivery:availability",
-                &json!({"available": true}),
-                Duration::from_secs(5),
-            )
-            .await;
-        let ack = c
-            .emit_with_ack(
-                "delivery:location-update",
-                &json!({"lat": lat + dlat, "lng": lng + dlng}),
-                Duration::from_secs(5),
-            )
-            .await;
-        if !matches!(&ack, Ok(v) if v["success"] == json!(true)) {
-            anyhow::bail!("idle position refused: {ack:?}");
-        }
-        clients.push((i, c));
-    }
+    let clients =
+        setup::partners_on_duty(&b.base, &b.addrs, &partners, |i| centre(i % n_stores), 400)
+            .await?;
 
     let log: Shared = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let tasks: Vec<_> = clients
         .into_iter()
-        .map(|(i, c)| tokio::spawn(partner(c, i, log.clone(), stop.clone())))
+        .map(|p| tokio::spawn(partner(p.client, p.index, log.clone(), stop.clone())))
         .collect();
 
-    let before = decisions(&scrape(b).await?);
+    let before = decisions(&b.metrics_text().await?);
     let m = b.meters(b.server_pid);
     let errors = Arc::new(AtomicU64::new(0));
     let mut ticker = tokio::time::interval(Duration::from_micros((1_000_000 / rate).max(1)));
@@ -357,7 +285,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         let token = b.customers[i % mc].token.clone();
         let mut body = setup::order_body(&b.stock_products[i % b.stock_products.len()]);
         let (lat, lng) = centre(i % n_stores);
-        let h = hash(&format!("{i}"), 11);
+        let h = setup::hash(&format!("{i}"), 11);
         body["deliveryAddress"]["lat"] = json!(lat + ((h % 300) as f64 - 150.0) / 10_000.0);
         body["deliveryAddress"]["lng"] = json!(lng + (((h >> 20) % 300) as f64 - 150.0) / 10_000.0);
         placers.push(tokio::spawn(async move {
@@ -406,7 +334,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     for t in tasks {
         let _ = t.await;
     }
-    let after = decisions(&scrape(b).await?);
+    let after = decisions(&b.metrics_text().await?);
 
     let l = log.lock().unwrap_or_else(|p| p.into_inner());
     let (mut assign, mut lost, mut doubles) = (Vec::new(), 0_u64, 0_u64);

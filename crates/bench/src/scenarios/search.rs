@@ -5,6 +5,7 @@
 //! `/metrics`) are reported beside it. Then a small set of queries repeated (the cached
 //! path, through the cache's expiries) in the same run, for the ratio.
 
+use super::catalog::job;
 use super::{HttpJob, run_http};
 use crate::ctx::Bench;
 use crate::report::Row;
@@ -206,17 +207,7 @@ pub fn url(
 
 /// Catalog cache hits and misses so far, from `/metrics`.
 async fn cache_counts(b: &mut Bench) -> Option<(f64, f64)> {
-    let admin = b.admin_token().await.ok()?;
-    let text = b
-        .http
-        .get(format!("{}/metrics", b.base))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
+    let text = b.metrics_text().await.ok()?;
     let read = |label: &str| -> Option<f64> {
         let key = format!("qc_catalog_cache_total{{result=\"{label}\"}} ");
         text.lines()
@@ -317,24 +308,6 @@ async fn seed(b: &mut Bench) -> anyhow::Result<Catalog> {
         words: vocabulary(&bases),
         products: n_products,
     })
-}
-
-fn job(b: &Bench, urls: Vec<String>, cap: u64) -> HttpJob {
-    HttpJob {
-        method: Method::GET,
-        urls,
-        bodies: Vec::new(),
-        tokens: b
-            .customers
-            .iter()
-            .take(4)
-            .map(|u| u.token.clone())
-            .collect(),
-        expect: 200,
-        concurrency: b.args.concurrency.unwrap_or(b.pick(64, 8)),
-        duration: b.duration(),
-        cap,
-    }
 }
 
 /// Run `job`, with the cache's hit ratio over it.
