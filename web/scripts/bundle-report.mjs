@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// What crosses the wire on the first load of the sign-in page and of the customer's
-// catalog: index.html, the boot script, the entry and every chunk it imports, the page's
-// own lazily loaded chunks (all their static imports too) and their CSS, each counted as
-// the server sends it: the Brotli (`.br`) or gzip (`.gz`) file compress.mjs wrote beside
-// it (the raw file where none was written). Fails when a page's JavaScript is over the
-// budget (gzip), or when a page loads a chunk it does not use: Leaflet (the map) on the
-// sign-in page or the catalog, or socket.io on the sign-in page.
+// What crosses the wire on the first load of the sign-in page, the customer's catalog and
+// a tracking page: index.html, the boot script, the entry and every chunk it imports or
+// index.html preloads (the app's code, imported by main.tsx at once), the page's own chunks (those the boot script preloads for it: its lazily loaded modules and
+// all their static imports) and their CSS, each counted as the server sends it: the Brotli
+// (`.br`) or gzip (`.gz`) file compress.mjs wrote beside it (the raw file where none was
+// written). Fails when a page's JavaScript is over the budget (gzip), or when a page loads a
+// chunk it does not use on its first screen: Leaflet (the map) on the sign-in page, the
+// catalog or before a tracking page's map, or socket.io on the sign-in page.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,11 @@ const BUDGET_KB = 250;
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'));
 
-/** The pages measured: the chunks each needs before it can show (router.tsx's lazy imports). */
+/** The pages measured, by the boot script's route key (vite.config.ts, scripts/boot.js). */
 const PAGES = [
-  { name: '/login', roots: ['index.html', 'src/features/auth/components/login-page.tsx'], mustNotLoad: ['leaflet', 'socket.io'] },
-  { name: '/ (catalog)', roots: ['index.html', 'src/features/customer/components/customer-app.tsx'], mustNotLoad: ['leaflet'] },
+  { name: '/login', route: 'login', mustNotLoad: ['leaflet', 'socket.io'] },
+  { name: '/ (catalog)', route: 'customer-catalog', mustNotLoad: ['leaflet'] },
+  { name: '/orders/:id', route: 'customer-tracking', mustNotLoad: ['leaflet'] },
 ];
 
 /** A chunk that is some library, recognised by a string only its code contains. */
@@ -39,14 +41,23 @@ function collect(key, seen) {
 }
 
 const boot = readdirSync(join(dist, 'assets')).find((f) => /^boot-[\w-]+\.js$/.test(f));
+if (!boot) throw new Error('bundle-report: no boot script in dist/assets');
+const routes = JSON.parse(/var routes = (\{.*?\});\n/.exec(readFileSync(join(dist, 'assets', boot), 'utf8'))?.[1] ?? 'null');
+if (!routes) throw new Error('bundle-report: no routes in the boot script');
+const keyOfFile = new Map(Object.entries(manifest).map(([key, chunk]) => [chunk.file, key]));
+const htmlPreloads = [...readFileSync(join(dist, 'index.html'), 'utf8').matchAll(/<link rel="modulepreload"[^>]*href="\/([^"]+)"/g)].map((m) => m[1]);
 let failed = false;
 const summary = [];
 for (const page of PAGES) {
   const keys = new Set();
-  page.roots.forEach((root) => collect(root, keys));
+  collect('index.html', keys);
+  // What index.html preloads besides (the app's code, which main.tsx imports at once).
+  for (const file of htmlPreloads) collect(keyOfFile.get(file) ?? file, keys);
+  if (!routes[page.route]) throw new Error(`bundle-report: the boot script has no route ${page.route}`);
+  for (const file of routes[page.route]) collect(keyOfFile.get(file.slice(1)) ?? file, keys);
   const js = [...keys].map((k) => manifest[k].file);
   const css = [...new Set([...keys].flatMap((k) => manifest[k].css ?? []))];
-  const other = ['index.html', ...(boot ? [`assets/${boot}`] : [])];
+  const other = ['index.html', `assets/${boot}`];
   const total = (files, ext) => files.reduce((sum, f) => sum + (ext ? wire(f, ext) : size(f)), 0);
   const row = {
     page: page.name,

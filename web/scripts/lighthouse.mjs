@@ -317,7 +317,7 @@ async function main() {
             runs.push(await audit(browser, chrome.port, base, page, page.token));
             break;
           } catch (err) {
-            if (attempt >= 3 || !/NO_NAVSTART|NO_FCP|PROTOCOL_TIMEOUT/.test(String(err?.message))) throw err;
+            if (attempt >= 6 || !/NO_NAVSTART|NO_FCP|PROTOCOL_TIMEOUT/.test(String(err?.message))) throw err;
             console.log(`  (${page.path}: ${String(err.message).split(' ')[1]}, trying again)`);
           }
         }

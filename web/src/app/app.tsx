@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { BrowserRouter } from 'react-router';
 import { CssBaseline, ThemeProvider } from '@mui/material';
-import { theme } from '@/app/theme';
+import { appTheme } from '@/app/theme';
 import { AppRoutes } from '@/app/router';
 import { AuthProvider } from '@/lib/auth';
 import { SnackbarProvider } from '@/components/snackbar-provider';
@@ -10,7 +10,7 @@ import { ErrorBoundary } from '@/components/error-boundary';
 export function App() {
   return (
     <StrictMode>
-      <ThemeProvider theme={theme}>
+      <ThemeProvider theme={appTheme()}>
         <CssBaseline />
         <ErrorBoundary>
           <SnackbarProvider>

@@ -1,5 +1,5 @@
 /** Top-level routes: each role's pages are a separate lazily loaded chunk. */
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { matchRoutes, Route, Routes, useLocation } from 'react-router';
 import { RedirectIfSignedIn, RequireRole } from '@/components/protected-route';
 import { LoadingState } from '@/components/page-state';
@@ -7,15 +7,39 @@ import { ErrorBoundary } from '@/components/error-boundary';
 import { NotFound } from '@/components/not-found';
 import { homeOf, useAuth } from '@/lib/auth';
 import { CUSTOMER_PATHS } from '@/features/customer/paths';
+import { lazyPage } from '@/lib/lazy-page';
 
-const LoginPage = lazy(() => import('@/features/auth/components/login-page'));
-const RegisterPage = lazy(() => import('@/features/auth/components/register-page'));
-const CustomerApp = lazy(() => import('@/features/customer/components/customer-app'));
-const DeliveryApp = lazy(() => import('@/features/delivery/components/delivery-app'));
-const AdminApp = lazy(() => import('@/features/admin/components/admin-app'));
-const PickerApp = lazy(() => import('@/features/picker/components/picker-app'));
-const SetPasswordPage = lazy(() => import('@/features/auth/components/set-password-page'));
-const ForgotPasswordPage = lazy(() => import('@/features/auth/components/forgot-password-page'));
+const LoginPage = lazyPage(() => import('@/features/auth/components/login-page'));
+const RegisterPage = lazyPage(() => import('@/features/auth/components/register-page'));
+const CustomerApp = lazyPage(() => import('@/features/customer/components/customer-app'));
+const DeliveryApp = lazyPage(() => import('@/features/delivery/components/delivery-app'));
+const AdminApp = lazyPage(() => import('@/features/admin/components/admin-app'));
+const PickerApp = lazyPage(() => import('@/features/picker/components/picker-app'));
+const SetPasswordPage = lazyPage(() => import('@/features/auth/components/set-password-page'));
+const ForgotPasswordPage = lazyPage(() => import('@/features/auth/components/forgot-password-page'));
+
+/**
+ * Runs the code of the page opened (by the boot script's route key: see vite.config.ts),
+ * which the boot script is fetching already, so the first render shows the page itself.
+ */
+export function preloadRoute(key: string | null | undefined): Promise<unknown> {
+  switch (key) {
+    case 'login':
+      return LoginPage.preload();
+    case 'register':
+      return RegisterPage.preload();
+    case 'set-password':
+      return SetPasswordPage.preload();
+    case 'delivery':
+      return DeliveryApp.preload();
+    case 'admin':
+      return AdminApp.preload();
+    case 'picker':
+      return PickerApp.preload();
+    default:
+      return key?.startsWith('customer') ? CustomerApp.preload().then((m) => m.preloadPage(key)) : Promise.resolve();
+  }
+}
 
 const CUSTOMER_ROUTES = CUSTOMER_PATHS.map((path) => ({ path }));
 

@@ -1,29 +1,16 @@
 /** The frame of every signed-in page: top bar, navigation tabs, connection state, account menu. */
-import { memo, useEffect, useState, type ReactNode } from 'react';
+import { lazy, memo, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link as RouterLink, useLocation } from 'react-router';
-import {
-  Alert,
-  AppBar,
-  Box,
-  Button,
-  Chip,
-  Container,
-  Divider,
-  IconButton,
-  ListItemIcon,
-  Menu,
-  MenuItem,
-  Tab,
-  Tabs,
-  Toolbar,
-  Typography,
-} from '@mui/material';
-import { AccountIcon, KeyIcon, LogoutIcon } from '@/components/icons';
-import { ChangePasswordDialog } from '@/components/change-password-dialog';
-import { useAuth } from '@/lib/auth';
+import { Alert, AppBar, Box, Button, ButtonBase, Chip, Container, IconButton, Toolbar, Typography } from '@mui/material';
+import { AccountIcon } from '@/components/icons';
+import { WhenOpened } from '@/components/when-opened';
+import { markFirstContent } from '@/lib/first-content';
 import { realtime } from '@/lib/socket';
 import { useConnectionState } from '@/hooks/use-connection-state';
 import { staleNotice } from '@/lib/connection-text';
+
+const AccountMenuPopup = lazy(() => import('@/components/account-menu'));
+const ScrollingTabs = lazy(() => import('@/components/scrolling-tabs'));
 
 export interface NavItem {
   to: string;
@@ -120,8 +107,8 @@ function StaleBanner() {
   );
 }
 
+/** The account button; its menu (and the password dialog) load the first time it is pressed. */
 function AccountMenu() {
-  const { user, logout } = useAuth();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [passwordOpen, setPasswordOpen] = useState(false);
   return (
@@ -130,85 +117,87 @@ function AccountMenu() {
       <IconButton color="inherit" aria-label="Account" title="Account" aria-haspopup="menu" onClick={(e) => setAnchor(e.currentTarget)} data-testid="account-menu" sx={{ width: 44, height: 44 }}>
         <AccountIcon />
       </IconButton>
-      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
-        <Box sx={{ px: 2, py: 1, maxWidth: 260 }}>
-          <Typography sx={{ fontWeight: 600 }} noWrap>
-            {user?.name}
-          </Typography>
-          <Typography variant="body2" color="text.secondary" noWrap>
-            {user?.email}
-          </Typography>
-        </Box>
-        <Divider />
-        <MenuItem
-          onClick={() => {
-            setAnchor(null);
-            setPasswordOpen(true);
-          }}
-          data-testid="change-password"
-        >
-          <ListItemIcon>
-            <KeyIcon fontSize="small" />
-          </ListItemIcon>
-          Change password
-        </MenuItem>
-        <MenuItem
-          onClick={() => {
-            setAnchor(null);
-            void logout();
-          }}
-          data-testid="logout"
-        >
-          <ListItemIcon>
-            <LogoutIcon fontSize="small" />
-          </ListItemIcon>
-          Sign out
-        </MenuItem>
-      </Menu>
-      <ChangePasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+      <WhenOpened open={anchor !== null || passwordOpen}>
+        <AccountMenuPopup anchor={anchor} onClose={() => setAnchor(null)} passwordOpen={passwordOpen} setPasswordOpen={setPasswordOpen} />
+      </WhenOpened>
     </>
   );
 }
 
+/** Up to this many sections fit a phone's width: plain links, no scrolling tabs. */
+const FITTING_TABS = 4;
+
 /**
- * Tabs to sx: static, so they are not built again on every render. 44 px tall: a full
- * touch target on phones and tablets.
+ * A short navigation (the shop, a rider's or a picker's pages): links drawn as tabs, the
+ * current one underlined by CSS. MUI's Tabs measure their indicator (and scrollbar) after
+ * every render, a forced layout of the whole page on its first screen; these do not.
  */
-const TABS_SX = {
+const LINKS_SX = {
+  display: 'flex',
   minHeight: 44,
-  // Unselected tabs at 0.9 (MUI's 0.6 reads at 3:1 on the green bar): 4.7:1.
-  '& .MuiTab-root': { minHeight: 44, py: 0.5, opacity: 0.9 },
-  '& .MuiTab-root.Mui-selected': { opacity: 1 },
+  overflowX: 'auto',
+  scrollbarWidth: 'none',
+  '&::-webkit-scrollbar': { display: 'none' },
+  '& .qc-nav-link': {
+    position: 'relative',
+    flexShrink: 0,
+    minWidth: 90,
+    maxWidth: 360,
+    minHeight: 44,
+    px: 2,
+    py: 0.5,
+    color: 'inherit',
+    // As MUI's Tab with this theme: the button's type, unselected at 0.9 (4.7:1 on the green bar).
+    fontSize: '0.875rem',
+    fontWeight: 600,
+    lineHeight: 1.75,
+    letterSpacing: '0.02857em',
+    opacity: 0.9,
+  },
+  '& .qc-nav-link[aria-current="page"]': { opacity: 1 },
+  '& .qc-nav-link[aria-current="page"]::after': {
+    content: '""',
+    position: 'absolute',
+    left: 0,
+    right: 0,
+    bottom: 0,
+    height: 2,
+    bgcolor: 'secondary.main',
+  },
+  '& .qc-nav-link.Mui-focusVisible': { outline: '2px solid currentColor', outlineOffset: -2 },
 } as const;
 
 /**
  * The section's tabs, rendered again only when the page or the items change: MUI's Tabs
  * measure their indicator after every render (a forced layout of the whole page), and the
- * shell renders again with every change of the page under it.
+ * shell renders again with every change of the page under it. A short list is drawn as
+ * plain links (see LINKS_SX); a long one scrolls, as MUI's scrollable Tabs.
  */
 const NavTabs = memo(function NavTabs({ nav, title, value }: { nav: NavItem[]; title: string; value: string | false }) {
+  if (nav.length <= FITTING_TABS) {
+    return (
+      <Box component="nav" aria-label={`${title} navigation`} sx={LINKS_SX}>
+        {nav.map((item) => (
+          <ButtonBase
+            key={item.to}
+            component={RouterLink}
+            to={item.to}
+            focusRipple
+            className="qc-nav-link"
+            aria-current={value === item.to ? 'page' : undefined}
+            data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, '-')}`}
+          >
+            {item.label}
+          </ButtonBase>
+        ))}
+      </Box>
+    );
+  }
   return (
-    <Tabs
-      value={value}
-      variant="scrollable"
-      scrollButtons="auto"
-      textColor="inherit"
-      indicatorColor="secondary"
-      aria-label={`${title} navigation`}
-      sx={TABS_SX}
-    >
-      {nav.map((item) => (
-        <Tab
-          key={item.to}
-          value={item.to}
-          label={item.label}
-          component={RouterLink}
-          to={item.to}
-          aria-label={item.label}
-          data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, '-')}`}
-        />
-      ))}
-    </Tabs>
+    // A long list (an admin's sections) scrolls, as MUI's scrollable Tabs: loaded with it.
+    <Suspense fallback={<Box sx={{ minHeight: 44 }} />}>
+      <ScrollingTabs nav={nav} title={title} value={value} />
+    </Suspense>
   );
 });
 
@@ -228,6 +217,7 @@ export function AppShell({
   subbar,
   children,
   maxWidth = 'lg',
+  firstContent = 'shell',
 }: {
   title: string;
   nav: NavItem[];
@@ -236,8 +226,16 @@ export function AppShell({
   subbar?: ReactNode;
   children: ReactNode;
   maxWidth?: 'sm' | 'md' | 'lg' | 'xl' | false;
+  /**
+   * Who says the first screen has its content (lib/first-content.ts): the shell itself,
+   * once drawn (default), or the pages (the shop: its catalog and tracking pages).
+   */
+  firstContent?: 'shell' | 'pages';
 }) {
   const { pathname } = useLocation();
+  useEffect(() => {
+    if (firstContent === 'shell') markFirstContent();
+  }, [firstContent]);
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default', pb: 4 }}>
       <AppBar position="sticky" elevation={1}>

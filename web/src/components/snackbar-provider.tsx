@@ -3,10 +3,10 @@
  * new one closes the one on screen). A message may carry one action (e.g. "Undo"):
  * pressing it runs the action and closes the message.
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Alert, Button, IconButton, Snackbar } from '@mui/material';
-import { CloseIcon } from '@/components/icons';
+import { createContext, lazy, Suspense, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePhone } from '@/hooks/use-phone';
+
+const SnackbarView = lazy(() => import('@/components/snackbar-view'));
 
 export type Severity = 'success' | 'info' | 'warning' | 'error';
 
@@ -17,7 +17,7 @@ export interface NotifyOptions {
   duration?: number;
 }
 
-interface Message extends NotifyOptions {
+export interface Message extends NotifyOptions {
   key: number;
   text: string;
   severity: Severity;
@@ -48,55 +48,20 @@ export function SnackbarProvider({ children }: { children: ReactNode }) {
     <SnackbarContext.Provider value={api}>
       {children}
       {current && (
-        <Snackbar
-          key={current.key}
-          open={open}
-          autoHideDuration={current.duration ?? (current.action ? 8000 : 4000)}
-          onClose={(_, reason) => reason !== 'clickaway' && setOpen(false)}
-          slotProps={{
-            transition: {
-              onExited: () => {
-                setQueue((q) => q.slice(1));
-                setOpen(true);
-              },
-            },
-          }}
-          // On a phone, at the bottom (the thumb's reach, for "Undo"), above the shop's "View
-          // cart" bar and a drawer's main button; elsewhere at the top.
-          anchorOrigin={{ vertical: phone ? 'bottom' : 'top', horizontal: 'center' }}
-          sx={phone ? { bottom: 'calc(80px + env(safe-area-inset-bottom)) !important' } : undefined}
-        >
-          <Alert
-            severity={current.severity}
-            variant="filled"
+        // The message's code (MUI's Snackbar and its transition) comes with the first one.
+        <Suspense fallback={null}>
+          <SnackbarView
+            key={current.key}
+            message={current}
+            open={open}
+            phone={phone}
             onClose={() => setOpen(false)}
-            data-testid="snackbar"
-            sx={{ width: '100%', alignItems: 'center' }}
-            action={
-              current.action ? (
-                <>
-                  <Button
-                    color="inherit"
-                    size="small"
-                    sx={{ fontWeight: 800, minHeight: 44, minWidth: 64 }}
-                    onClick={() => {
-                      current.action?.onClick();
-                      setOpen(false);
-                    }}
-                    data-testid="snackbar-action"
-                  >
-                    {current.action.label}
-                  </Button>
-                  <IconButton color="inherit" size="small" sx={{ width: 44, height: 44 }} onClick={() => setOpen(false)} aria-label="Dismiss">
-                    <CloseIcon fontSize="small" />
-                  </IconButton>
-                </>
-              ) : undefined
-            }
-          >
-            {current.text}
-          </Alert>
-        </Snackbar>
+            onExited={() => {
+              setQueue((q) => q.slice(1));
+              setOpen(true);
+            }}
+          />
+        </Suspense>
       )}
     </SnackbarContext.Provider>
   );

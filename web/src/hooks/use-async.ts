@@ -9,16 +9,25 @@ export interface AsyncState<T> {
   setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
-/** Load data with `load` whenever `deps` change; stale answers are ignored. */
-export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): AsyncState<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+/**
+ * Load data with `load` whenever `deps` change; stale answers are ignored. `initial`: the
+ * data for the first `deps`, when already known (then it is not loaded at first).
+ */
+export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, initial?: () => T | undefined): AsyncState<T> {
+  const [first] = useState(() => initial?.());
+  const [data, setData] = useState<T | undefined>(first);
   const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(first === undefined);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const skipFirst = useRef(first !== undefined);
 
   useEffect(() => {
+    if (skipFirst.current) {
+      skipFirst.current = false;
+      return;
+    }
     const controller = new AbortController();
     setLoading(true);
     setError(null);

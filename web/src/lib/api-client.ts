@@ -96,13 +96,18 @@ export function inHumanTime(seconds: number): string {
   return `in about ${Math.ceil(seconds / 3600)} hours`;
 }
 
-export function buildUrl(path: string, query?: Query): string {
+/** The query string of a request ("a=1&b=x", empty when none): values left out as `buildUrl` leaves them. */
+export function queryString(query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === '') continue;
     params.set(key, String(value));
   }
-  const qs = params.toString();
+  return params.toString();
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  const qs = queryString(query);
   return `${config.apiBaseUrl}${path}${qs ? `?${qs}` : ''}`;
 }
 
@@ -110,25 +115,65 @@ declare global {
   interface Window {
     /**
      * GETs the boot script started before the app's code arrived (see vite.config.ts:
-     * the session check and, for the customer, the addresses and categories), by path.
+     * the session check and, for the customer, the addresses, the categories, the
+     * place's serviceability and the catalog's first page, or the tracked order), by
+     * path and query string as `buildUrl` writes them.
      */
-    __qcEarly?: Record<string, { token: string; response: Promise<Response> }>;
+    __qcEarly?: Record<string, EarlyRequest>;
+    /** Settles once the boot script's GETs are answered and read (see main.tsx). */
+    __qcEarlyReady?: Promise<void>;
+    /** The boot script's key for the page opened (`customer-catalog`, `login`, …), or null. */
+    __qcRoute?: string | null;
   }
 }
 
+/** A GET of the boot script: its answer, and the JSON of that answer once read, when it succeeded. */
+export interface EarlyRequest {
+  token: string;
+  response: Promise<Response>;
+  data?: unknown;
+}
+
+function earlyKey(path: string, query: Query | undefined): string {
+  const qs = queryString(query);
+  return qs ? `${path}?${qs}` : path;
+}
+
 /**
- * The boot script's request for this GET, when it made one with the same token (taken
+ * The boot script's request for this GET (same path, same query, same token; taken
  * once): its answer is read like any other, so refusals are handled the same way.
  */
 export function takeEarlyResponse(method: string, path: string, query: Query | undefined, token: string | null): Promise<Response> | null {
   // The boot script asks the page's own origin: only when the API is there too.
   if (method !== 'GET' || !token || typeof window === 'undefined' || config.apiBaseUrl !== '') return null;
-  if (query && Object.values(query).some((v) => v !== undefined && v !== null && v !== '')) return null;
   const early = window.__qcEarly;
-  const entry = early?.[path];
-  if (!early || !entry) return null;
-  delete early[path];
+  if (!early) return null;
+  const key = earlyKey(path, query);
+  const entry = early[key];
+  if (!entry) return null;
+  delete early[key];
   return entry.token === token ? entry.response : null;
+}
+
+/**
+ * The JSON the boot script already read for this GET (same path, query and token), taken
+ * once: a page's first render shows it at once instead of asking. Only successful answers
+ * are kept so; undefined when there is none (yet): then ask as usual, which takes the
+ * boot script's answer if it is still coming.
+ */
+export function takeEarlyData<T>(path: string, query: Query | undefined, token: string | null, peek = false): T | undefined {
+  if (!token || typeof window === 'undefined' || config.apiBaseUrl !== '') return undefined;
+  const early = window.__qcEarly;
+  const key = earlyKey(path, query);
+  const entry = early?.[key];
+  if (!early || !entry || entry.token !== token || entry.data === undefined) return undefined;
+  if (!peek) delete early[key];
+  return entry.data as T;
+}
+
+/** Whether `takeEarlyData` has an answer for this GET now (nothing is taken). */
+export function hasEarlyData(path: string, query: Query | undefined, token: string | null): boolean {
+  return takeEarlyData(path, query, token, true) !== undefined;
 }
 
 /** Resolves as `response` does, or rejects with an `AbortError` once `signal` aborts. */

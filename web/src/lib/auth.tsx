@@ -8,8 +8,9 @@
  * there when they sign in again. The user's own password change replaces the token (every
  * older one is revoked): requests and the socket refused meanwhile retry with the new one.
  */
-import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { apiClient, configureApiClient } from '@/lib/api-client';
+import { createContext, startTransition, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { apiClient, configureApiClient, takeEarlyData } from '@/lib/api-client';
+import { afterFirstContent } from '@/lib/first-content';
 import type {
   AuthResponse,
   ChangePasswordRequest,
@@ -99,8 +100,10 @@ export function homeOf(role: string | undefined | null): string {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(readToken);
-  const [user, setUser] = useState<UserView | null>(null);
-  const [status, setStatus] = useState<AuthStatus>(() => (readToken() ? 'loading' : 'anonymous'));
+  // The session check the boot script made, when its answer is in: signed in at once.
+  const [early] = useState(() => takeEarlyData<UserResponse>('/api/auth/me', undefined, token));
+  const [user, setUser] = useState<UserView | null>(early?.user ?? null);
+  const [status, setStatus] = useState<AuthStatus>(() => (!token ? 'anonymous' : early ? 'authenticated' : 'loading'));
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const tokenRef = useRef(token);
   tokenRef.current = token;
@@ -117,7 +120,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setEndedReason(code ? (ENDED_MESSAGES[code] ?? 'Please sign in again.') : null);
   }, []);
 
-  useEffect(() => {
+  // Before any effect of the pages (a layout effect): signed in from the first render,
+  // they ask for their data in their own first effects.
+  useLayoutEffect(() => {
     configureApiClient({
       getToken: () => tokenRef.current,
       onSessionEnded: endSession,
@@ -152,18 +157,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // The realtime connection follows the session.
+  // The realtime connection follows the session. A customer's opens once the page's first
+  // content is on screen (the catalog's products, the tracked order): it catches up on
+  // what it missed, and the first screen does not share the network and the CPU with it.
+  const role = user?.role;
   useEffect(() => {
     if (status !== 'authenticated') return;
     let live = true;
+    const after = role === 'customer' ? afterFirstContent() : undefined;
     void loadRealtime().then(({ realtime }) => {
-      if (live) realtime.connect({ getToken: () => tokenRef.current, onSessionEnded: endSession });
+      if (live) realtime.connect({ getToken: () => tokenRef.current, onSessionEnded: endSession, after });
     });
     return () => {
       live = false;
       void withRealtime((r) => r.disconnect());
     };
-  }, [status, endSession]);
+  }, [status, role, endSession]);
 
   const accept = useCallback((res: AuthResponse) => {
     writeToken(res.token);

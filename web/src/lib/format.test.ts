@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatDuration, formatMoney, parseRupees } from '@/lib/format';
+import { formatClock, formatDateTime, formatDistance, formatDuration, formatMoney, formatTime, groupIndian, parseRupees } from '@/lib/format';
 import { cancellationText, cancelReasonWords } from '@/lib/order-status';
 
 describe('format', () => {
@@ -7,6 +7,34 @@ describe('format', () => {
     expect(formatMoney(4900)).toBe('₹49.00');
     expect(formatMoney(5)).toBe('₹0.05');
     expect(formatMoney(12345678)).toBe('₹1,23,456.78');
+  });
+  it('writes money as Intl (en-IN, INR) does, without loading Intl', () => {
+    const intl = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    for (const paise of [0, 1, 99, 100, 4950, 99999, 100000, 1234567, 12345678, 987654321, 100000000000, -5, -4950, -12345678, 12.5]) {
+      expect(formatMoney(paise)).toBe(intl.format(paise / 100));
+    }
+    expect(groupIndian(1234567)).toBe('12,34,567');
+    expect(groupIndian(999)).toBe('999');
+  });
+  it('writes dates and times as Intl (en-IN) does', () => {
+    for (let month = 0; month < 12; month += 1) {
+      for (const [h, m, s] of [
+        [0, 5, 9],
+        [9, 30, 0],
+        [12, 0, 59],
+        [13, 7, 1],
+        [23, 59, 30],
+      ]) {
+        const date = new Date(2026, month, 1 + month * 2, h, m, s);
+        const iso = date.toISOString();
+        expect(formatDateTime(iso)).toBe(date.toLocaleString('en-IN', { dateStyle: 'medium', timeStyle: 'short' }));
+        expect(formatTime(iso)).toBe(date.toLocaleTimeString('en-IN', { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+        expect(formatClock(iso)).toBe(date.toLocaleTimeString('en-IN', { hour: 'numeric', minute: '2-digit' }));
+      }
+    }
+    expect(formatDateTime(null)).toBe('—');
+    expect(formatTime('not a date')).toBe('—');
+    expect(formatClock(undefined)).toBe('—');
   });
   it('parses typed rupees into paise', () => {
     expect(parseRupees('49.5')).toBe(4950);

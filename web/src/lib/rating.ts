@@ -3,6 +3,7 @@
  * tip chips in minor units, the checks made before sending (the server's own limits), and
  * how a rating reads for the customer, the rider and admins.
  */
+import { groupIndian } from '@/lib/format';
 import type { OrderView, RatingRequest, RatingView } from '@/types/models';
 
 /** The largest tip the server takes, in paise (₹500). */
@@ -20,7 +21,7 @@ export const STAR_WORDS = ['', 'Bad', 'Poor', 'Okay', 'Good', 'Great'] as const;
 /** "₹20" for whole rupees, "₹20.50" otherwise (tips are small, round amounts). */
 export function tipLabel(paise: number): string {
   const rupees = paise / 100;
-  return Number.isInteger(rupees) ? `₹${rupees.toLocaleString('en-IN')}` : `₹${rupees.toFixed(2)}`;
+  return Number.isSafeInteger(rupees) ? `₹${groupIndian(rupees)}` : `₹${rupees.toFixed(2)}`;
 }
 
 /**

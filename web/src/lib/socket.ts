@@ -173,14 +173,19 @@ class RealtimeClient {
    * Open the connection (idempotent). socket.io itself is loaded here, the first time,
    * not with the page: the first screen does not wait for it.
    */
-  connect(options: { getToken: () => string | null; onSessionEnded: (code: string) => void }): void {
+  connect(options: {
+    getToken: () => string | null;
+    onSessionEnded: (code: string) => void;
+    /** Open only once this settles (the page's first content is on screen): "connecting" meanwhile. */
+    after?: Promise<unknown>;
+  }): void {
     this.getToken = options.getToken;
     this.onSessionEnded = options.onSessionEnded;
     if (this.socket || this.opening) return;
     this.opening = true;
     const generation = this.generation;
     this.setState('connecting');
-    loadSocketIo().then(
+    (options.after ?? Promise.resolve()).then(loadSocketIo, loadSocketIo).then(
       ({ io }) => {
         if (generation !== this.generation) return;
         this.opening = false;
@@ -208,6 +213,10 @@ class RealtimeClient {
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       timeout: 10000,
+      // A WebSocket at once (one connection; the long-polling handshake and upgrade cost a
+      // few requests and a busy moment for the page), long-polling where it cannot open.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
     };
     const socket = config.socketUrl ? io(config.socketUrl, opts) : io(opts);
     this.socket = socket;

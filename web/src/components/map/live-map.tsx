@@ -4,7 +4,7 @@
  * cannot load and on devices without an emoji font; a legend names them. Default export
  * so pages can `lazy()`-load it and keep Leaflet out of their own chunk.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { MapContainer, Marker, Polyline, Tooltip, useMap } from 'react-leaflet';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -88,6 +88,23 @@ function ResizeWatcher({ markers }: { markers: MapMarker[] }) {
 }
 
 export default function LiveMap({ markers, path, height = 320, ariaLabel, testId, fitKey }: LiveMapProps) {
+  // In steps, each a task of its own rather than one long one on a slow phone: the frame
+  // (the browser applies the map's styles meanwhile), the map, then its layers (tiles,
+  // markers, the view fitted to them).
+  const [stage, setStage] = useState(0);
+  useEffect(() => {
+    if (stage >= 2) return;
+    // After the next frame (its style and layout done by the browser, not forced by Leaflet).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setStage((s) => s + 1)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
+    };
+  }, [stage]);
+  const layers = stage >= 2;
   const center = useMemo<[number, number]>(
     () => (markers.length ? [markers[0].lat, markers[0].lng] : [19.0596, 72.8295]),
     // Only the first render's center matters; FitView does the rest.
@@ -96,20 +113,26 @@ export default function LiveMap({ markers, path, height = 320, ariaLabel, testId
   );
   return (
     <div role="region" aria-label={ariaLabel} data-testid={testId ?? 'live-map'} className="qc-map-frame" style={{ height }}>
-      <MapContainer center={center} zoom={14} className="qc-map" style={{ height: '100%', width: '100%' }} scrollWheelZoom={false}>
-        <MapTiles />
-        {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: TRAIL_COLOR, weight: 4, opacity: 0.7 }} />}
-        {/* Not keyboard stops: what they say is in the legend and the page's text. */}
-        {markers.map((m) => (
-          <Marker key={`${m.kind}:${m.id}:${m.permanentLabel ? 1 : 0}`} position={[m.lat, m.lng]} icon={markerIcon(m.kind, m.id)} title={m.label} alt={m.label} keyboard={false}>
-            <Tooltip permanent={m.permanentLabel} direction={m.permanentLabel ? 'right' : 'auto'} offset={m.permanentLabel ? [12, 0] : [0, 0]}>
-              {m.label}
-            </Tooltip>
-          </Marker>
-        ))}
-        <FitView markers={markers} fitKey={fitKey} />
-        <ResizeWatcher markers={markers} />
-      </MapContainer>
+      {stage >= 1 && (
+        <MapContainer center={center} zoom={14} className="qc-map" style={{ height: '100%', width: '100%' }} scrollWheelZoom={false}>
+          {layers && (
+            <>
+              <MapTiles />
+              {path && path.length > 1 && <Polyline positions={path} pathOptions={{ color: TRAIL_COLOR, weight: 4, opacity: 0.7 }} />}
+              {/* Not keyboard stops: what they say is in the legend and the page's text. */}
+              {markers.map((m) => (
+                <Marker key={`${m.kind}:${m.id}:${m.permanentLabel ? 1 : 0}`} position={[m.lat, m.lng]} icon={markerIcon(m.kind, m.id)} title={m.label} alt={m.label} keyboard={false}>
+                  <Tooltip permanent={m.permanentLabel} direction={m.permanentLabel ? 'right' : 'auto'} offset={m.permanentLabel ? [12, 0] : [0, 0]}>
+                    {m.label}
+                  </Tooltip>
+                </Marker>
+              ))}
+              <FitView markers={markers} fitKey={fitKey} />
+              <ResizeWatcher markers={markers} />
+            </>
+          )}
+        </MapContainer>
+      )}
       <MapLegend
         kinds={markers.map((m) => m.kind)}
         extra={path && path.length > 1 ? [{ key: 'trail', label: 'Route so far', swatch: <span className="qc-legend-line" style={{ color: TRAIL_COLOR }} aria-hidden="true" /> }] : []}

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
-import { Alert, Button, Link, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Button, Link, Stack, Typography } from '@mui/material';
+import { OutlinedField } from '@/components/outlined-field';
+import { Defer } from '@/components/defer';
 import { homeOf, useAuth } from '@/lib/auth';
 import { INVALID_EMAIL, isValidEmail } from '@/lib/field-errors';
 import { useFieldErrors } from '@/hooks/use-field-errors';
@@ -51,7 +53,7 @@ export default function LoginPage() {
               {error}
             </Alert>
           )}
-          <TextField
+          <OutlinedField
             id="login-email"
             label="E-mail"
             type="email"
@@ -64,9 +66,10 @@ export default function LoginPage() {
             required
             error={!!errors.fieldError('email')}
             helperText={errors.fieldError('email')}
-            slotProps={{ htmlInput: { 'aria-label': 'E-mail', 'data-testid': 'login-email' }, formHelperText: { role: 'alert' } }}
+            htmlInput={{ 'aria-label': 'E-mail', 'data-testid': 'login-email' }}
+            helperTextProps={{ role: 'alert' }}
           />
-          <TextField
+          <OutlinedField
             id="login-password"
             label="Password"
             type="password"
@@ -79,7 +82,7 @@ export default function LoginPage() {
             required
             error={!!errors.fieldError('password')}
             helperText={errors.fieldError('password')}
-            slotProps={{ htmlInput: { 'aria-label': 'Password', 'data-testid': 'login-password' } }}
+            htmlInput={{ 'aria-label': 'Password', 'data-testid': 'login-password' }}
           />
           {/* A reset link by mail; what was typed as the e-mail comes along. */}
           <Link
@@ -109,13 +112,16 @@ export default function LoginPage() {
           </Typography>
         </Stack>
       </form>
-      <DemoAccounts
-        onPick={(e, p) => {
-          setEmail(e);
-          setPassword(p);
-          errors.clear();
-        }}
-      />
+      {/* Under the form, a moment after it: the form's first render is a shorter task. */}
+      <Defer>
+        <DemoAccounts
+          onPick={(e, p) => {
+            setEmail(e);
+            setPassword(p);
+            errors.clear();
+          }}
+        />
+      </Defer>
     </AuthLayout>
   );
 }

@@ -1,4 +1,4 @@
-import { apiClient } from '@/lib/api-client';
+import { apiClient, type Query } from '@/lib/api-client';
 import type { StoreScope } from '@/features/customer/utils/place';
 import type { CategoriesResponse, ProductResponse, ProductsResponse, ServiceabilityResponse } from '@/types/models';
 
@@ -18,15 +18,20 @@ export interface ProductQuery {
 /** The catalog and stock of one store (`storeId`), or of the store serving an address or point. */
 export type CatalogQuery = ProductQuery & StoreScope;
 
+export const PRODUCTS_PATH = '/api/customer/products';
+export const CATEGORIES_PATH = '/api/customer/categories';
+
+/** The query string of a catalog page (as scripts/boot.js asks for the first one). */
+export function productsQuery(query: CatalogQuery): Query {
+  return { ...query, inStock: query.inStock ? true : undefined };
+}
+
 export function listProducts(query: CatalogQuery, signal?: AbortSignal): Promise<ProductsResponse> {
-  return apiClient.get<ProductsResponse>('/api/customer/products', {
-    query: { ...query, inStock: query.inStock ? true : undefined },
-    signal,
-  });
+  return apiClient.get<ProductsResponse>(PRODUCTS_PATH, { query: productsQuery(query), signal });
 }
 
 export function listCategories(signal?: AbortSignal): Promise<CategoriesResponse> {
-  return apiClient.get<CategoriesResponse>('/api/customer/categories', { signal });
+  return apiClient.get<CategoriesResponse>(CATEGORIES_PATH, { signal });
 }
 
 export function getProduct(id: string, scope: StoreScope, signal?: AbortSignal): Promise<ProductResponse> {

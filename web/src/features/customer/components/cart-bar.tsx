@@ -6,7 +6,7 @@ import { Box, ButtonBase, Typography } from '@mui/material';
 import { CartIcon } from '@/components/icons';
 import { usePhone } from '@/hooks/use-phone';
 import { formatMoney } from '@/lib/format';
-import { useCart } from '@/features/customer/hooks/use-cart';
+import { loadCartDrawer, useCart } from '@/features/customer/hooks/use-cart';
 
 /** Height of the bar without the safe area (the page's bottom padding). */
 export const CART_BAR_SPACE = 72;
@@ -33,6 +33,7 @@ export function CartBar() {
         }}
       >
         <ButtonBase
+          onPointerDown={() => void loadCartDrawer()}
           onClick={() => cart.setDrawerOpen(true)}
           aria-label={`View cart: ${words}`}
           data-testid="cart-bar"

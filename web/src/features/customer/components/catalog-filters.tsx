@@ -1,26 +1,7 @@
-import { useEffect, useState } from 'react';
-import {
-  Badge,
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControl,
-  FormControlLabel,
-  IconButton,
-  InputAdornment,
-  InputLabel,
-  MenuItem,
-  Select,
-  Stack,
-  Switch,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { CloseIcon, SearchIcon, TuneIcon } from '@/components/icons';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Badge, Box, IconButton, InputAdornment, OutlinedInput, Stack } from '@mui/material';
+import { SearchIcon, TuneIcon } from '@/components/icons';
+import { WhenOpened } from '@/components/when-opened';
 import { AllCategoriesIcon, CategoryIcon } from '@/components/category-icon';
 import { usePhone } from '@/hooks/use-phone';
 import type { ProductSort } from '@/features/customer/api/catalog-api';
@@ -50,62 +31,60 @@ export interface CatalogFilterValue {
   sort: ProductSort;
 }
 
+// Price, sort and "in stock only" (selects, a switch; on a phone in a dialog): loaded after
+// the first screen, which needs only the search field and the categories.
+const PriceSortStock = lazy(() => import('@/features/customer/components/catalog-more-filters').then((m) => ({ default: m.PriceSortStock })));
+const MoreFiltersDialog = lazy(() => import('@/features/customer/components/catalog-more-filters').then((m) => ({ default: m.MoreFiltersDialog })));
+
+/**
+ * The categories: a row of chips (as MUI's filled Chip looks; the chosen one in the primary
+ * colour) that scrolls sideways. Plain buttons styled here, once: not a dozen MUI Chips
+ * built at every render of the catalog's first screen.
+ */
+const CATEGORY_ROW_SX = {
+  display: 'flex',
+  gap: 1,
+  overflowX: 'auto',
+  py: '2px',
+  scrollbarWidth: 'none',
+  '&::-webkit-scrollbar': { display: 'none' },
+  '& .qc-cat': {
+    position: 'relative',
+    display: 'inline-flex',
+    alignItems: 'center',
+    flexShrink: 0,
+    // Each chip is a 44 px touch target (40 px drawn, the row's padding takes the rest).
+    height: 40,
+    minWidth: 44,
+    m: 0,
+    pl: 1,
+    pr: 1.5,
+    border: 0,
+    borderRadius: '20px',
+    bgcolor: 'rgba(0, 0, 0, 0.08)',
+    color: 'text.primary',
+    fontFamily: 'inherit',
+    fontSize: '0.8125rem',
+    lineHeight: 1.5,
+    whiteSpace: 'nowrap',
+    cursor: 'pointer',
+    transition: 'background-color 150ms',
+    '&:hover': { bgcolor: 'rgba(0, 0, 0, 0.12)' },
+    '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 },
+    '&::after': { content: '""', position: 'absolute', inset: '-2px 0' },
+    '& .MuiSvgIcon-root': { mr: 1.25, color: '#616161' },
+  },
+  '& .qc-cat[aria-pressed="true"]': {
+    bgcolor: 'primary.main',
+    color: 'primary.contrastText',
+    '&:hover': { bgcolor: 'primary.dark' },
+    '& .MuiSvgIcon-root': { color: 'inherit' },
+  },
+} as const;
+
 /** How many of price, sort and "in stock only" differ from the defaults. */
 function activeCount(value: CatalogFilterValue): number {
   return Number(value.price !== '') + Number(value.sort !== 'popular') + Number(value.inStock);
-}
-
-function PriceSortStock({ value, onChange }: { value: CatalogFilterValue; onChange: (patch: Partial<CatalogFilterValue>) => void }) {
-  return (
-    <>
-      <FormControl size="small" sx={{ minWidth: 150 }}>
-        <InputLabel id="price-filter-label">Price</InputLabel>
-        <Select
-          labelId="price-filter-label"
-          label="Price"
-          value={value.price}
-          onChange={(e) => onChange({ price: e.target.value })}
-          inputProps={{ 'aria-label': 'Price range' }}
-          data-testid="price-filter"
-        >
-          {PRICE_RANGES.map((r) => (
-            <MenuItem key={r.key} value={r.key}>
-              {r.label}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
-      <FormControl size="small" sx={{ minWidth: 170 }}>
-        <InputLabel id="sort-label">Sort by</InputLabel>
-        <Select
-          labelId="sort-label"
-          label="Sort by"
-          value={value.sort}
-          onChange={(e) => onChange({ sort: e.target.value as ProductSort })}
-          inputProps={{ 'aria-label': 'Sort products' }}
-          data-testid="sort-select"
-        >
-          {SORTS.map((s) => (
-            <MenuItem key={s.key} value={s.key}>
-              {s.label}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
-      <FormControlLabel
-        sx={{ minHeight: 44 }}
-        control={
-          <Switch
-            checked={value.inStock}
-            onChange={(e) => onChange({ inStock: e.target.checked })}
-            slotProps={{ input: { 'aria-label': 'Only products in stock' } }}
-            data-testid="in-stock-filter"
-          />
-        }
-        label="In stock only"
-      />
-    </>
-  );
 }
 
 /**
@@ -139,24 +118,20 @@ export function CatalogFilters({
   return (
     <Stack spacing={1} sx={{ mb: { xs: 1, sm: 2 } }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <TextField
+        <OutlinedInput
           placeholder="Search milk, atta, chips…"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           onKeyDown={(e) => e.key === 'Enter' && onChange({ search })}
           size="small"
           fullWidth
-          sx={{ '& .MuiInputBase-root': { minHeight: 44 } }}
-          slotProps={{
-            input: {
-              startAdornment: (
-                <InputAdornment position="start">
-                  <SearchIcon fontSize="small" />
-                </InputAdornment>
-              ),
-            },
-            htmlInput: { 'aria-label': 'Search products', 'data-testid': 'catalog-search', type: 'search' },
-          }}
+          sx={{ minHeight: 44 }}
+          startAdornment={
+            <InputAdornment position="start">
+              <SearchIcon fontSize="small" />
+            </InputAdornment>
+          }
+          inputProps={{ 'aria-label': 'Search products', 'data-testid': 'catalog-search', type: 'search' }}
         />
         {phone && (
           <Badge badgeContent={active} color="primary" overlap="circular">
@@ -171,85 +146,46 @@ export function CatalogFilters({
           </Badge>
         )}
       </Stack>
-      <Box
-        sx={{
-          display: 'flex',
-          gap: 1,
-          overflowX: 'auto',
-          py: '2px',
-          scrollbarWidth: 'none',
-          '&::-webkit-scrollbar': { display: 'none' },
-          // Each chip is a 44 px touch target (40 px drawn, the row's padding takes the rest).
-          '& .MuiChip-root': { height: 40, minWidth: 44, borderRadius: 20, flexShrink: 0, position: 'relative' },
-          '& .MuiChip-icon': { ml: 1, mr: -0.25 },
-          '& .MuiChip-root::after': { content: '""', position: 'absolute', inset: '-2px 0' },
-        }}
-        role="toolbar"
-        aria-label="Categories"
-      >
-        <Chip
-          label="All"
-          icon={<AllCategoriesIcon fontSize="small" />}
-          color={value.category === '' ? 'primary' : 'default'}
+      <Box sx={CATEGORY_ROW_SX} role="toolbar" aria-label="Categories">
+        <button
+          type="button"
+          className="qc-cat"
           onClick={() => onChange({ category: '' })}
           aria-pressed={value.category === ''}
           aria-label="All categories"
           data-testid="category-chip-all"
-        />
+        >
+          <AllCategoriesIcon fontSize="small" />
+          All
+        </button>
         {categories.map((c) => (
-          <Chip
+          <button
+            type="button"
             key={c.id}
-            label={c.name}
-            // Drawn, not the category's emoji (an empty box without an emoji font); in the
-            // category's colour until chosen (then the chip's own).
-            icon={<CategoryIcon slug={c.slug} fontSize="small" style={value.category === c.slug ? undefined : { color: c.color }} />}
-            color={value.category === c.slug ? 'primary' : 'default'}
+            className="qc-cat"
             onClick={() => onChange({ category: value.category === c.slug ? '' : c.slug })}
             aria-pressed={value.category === c.slug}
             aria-label={`Category ${c.name}`}
             data-testid={`category-chip-${c.slug}`}
-          />
+          >
+            {/* Drawn, not the category's emoji (an empty box without an emoji font); in the
+                category's colour until chosen (then the chip's own). */}
+            <CategoryIcon slug={c.slug} fontSize="small" style={value.category === c.slug ? undefined : { color: c.color }} />
+            {c.name}
+          </button>
         ))}
       </Box>
       {!phone && (
-        <Stack direction="row" sx={{ gap: 1.5, flexWrap: 'wrap', alignItems: 'center' }}>
-          <PriceSortStock value={value} onChange={onChange} />
+        <Stack direction="row" sx={{ gap: 1.5, flexWrap: 'wrap', alignItems: 'center', minHeight: 44 }}>
+          <Suspense fallback={null}>
+            <PriceSortStock value={value} onChange={onChange} />
+          </Suspense>
         </Stack>
       )}
       {phone && (
-        <Dialog open={moreOpen} onClose={() => setMoreOpen(false)} fullScreen aria-labelledby="filters-title" data-testid="catalog-filters-dialog">
-          <DialogTitle id="filters-title" sx={{ display: 'flex', alignItems: 'center', pr: 1 }}>
-            <Box component="span" sx={{ flexGrow: 1 }}>
-              Filters and sort
-            </Box>
-            <IconButton onClick={() => setMoreOpen(false)} aria-label="Close filters" sx={{ width: 44, height: 44 }}>
-              <CloseIcon />
-            </IconButton>
-          </DialogTitle>
-          <DialogContent>
-            <Stack spacing={2} sx={{ pt: 1 }}>
-              <PriceSortStock value={value} onChange={onChange} />
-              {resultCount !== undefined && (
-                <Typography variant="body2" color="text.secondary" aria-live="polite">
-                  {resultCount} products match
-                </Typography>
-              )}
-            </Stack>
-          </DialogContent>
-          <DialogActions sx={{ p: 2, pb: 'calc(16px + env(safe-area-inset-bottom))', gap: 1 }}>
-            <Button
-              onClick={() => onChange({ price: '', sort: 'popular', inStock: false })}
-              disabled={active === 0}
-              sx={{ minHeight: 44 }}
-              aria-label="Clear the filters"
-            >
-              Clear
-            </Button>
-            <Button variant="contained" onClick={() => setMoreOpen(false)} sx={{ minHeight: 44, flexGrow: 1 }} data-testid="catalog-filters-done">
-              {resultCount !== undefined ? `Show ${resultCount} products` : 'Done'}
-            </Button>
-          </DialogActions>
-        </Dialog>
+        <WhenOpened open={moreOpen}>
+          <MoreFiltersDialog open={moreOpen} onClose={() => setMoreOpen(false)} value={value} onChange={onChange} resultCount={resultCount} active={active} />
+        </WhenOpened>
       )}
     </Stack>
   );

@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { useSearchParams } from 'react-router';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { Alert, Box, Button, CircularProgress, Typography } from '@mui/material';
 import { EmptyState, ErrorState, LoadingState } from '@/components/page-state';
 import { useAsync } from '@/hooks/use-async';
-import { listCategories, type ProductSort } from '@/features/customer/api/catalog-api';
+import { markFirstContent } from '@/lib/first-content';
+import { takeEarlyData } from '@/lib/api-client';
+import { useAuth } from '@/lib/auth';
+import { CATEGORIES_PATH, listCategories, type ProductSort } from '@/features/customer/api/catalog-api';
 import { useCart } from '@/features/customer/hooks/use-cart';
 import { useDeliveryLocation } from '@/features/customer/hooks/use-delivery-location';
 import { useProductList } from '@/features/customer/hooks/use-product-list';
 import { NotServedState, StoreStateBanner } from '@/features/customer/components/service-state';
-import { ProductCard } from '@/features/customer/components/product-card';
+import { openInApp, PRODUCT_GRID_SX, ProductCard } from '@/features/customer/components/product-card';
 import { CartBar } from '@/features/customer/components/cart-bar';
 import {
   CatalogFilters,
@@ -16,10 +19,26 @@ import {
   SORTS,
   type CatalogFilterValue,
 } from '@/features/customer/components/catalog-filters';
-import type { ProductView } from '@/types/models';
+import type { CategoriesResponse, ProductView } from '@/types/models';
 
-/** Cards whose pictures are above the fold on a phone (two columns, two rows): fetched at once. */
-const EAGER_IMAGES = 4;
+/**
+ * Cards whose pictures are above the fold on a phone (two columns, up to three rows):
+ * fetched at once (the boot script, scripts/boot.js, asks for the same ones early).
+ */
+const EAGER_IMAGES = 6;
+/**
+ * Cards of the first render; the rest of the page follows this many at a time, each in a
+ * task of its own (short ones, rather than one long render of the whole page).
+ */
+const CARD_BATCH = 2;
+
+/** The grid of products, and its cards' styles (static: built once, not at every render). */
+const GRID_SX = {
+  display: 'grid',
+  gap: { xs: 1, sm: 1.5 },
+  gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(3, minmax(0, 1fr))', md: 'repeat(4, minmax(0, 1fr))', lg: 'repeat(5, minmax(0, 1fr))' },
+  ...PRODUCT_GRID_SX,
+} as const;
 
 /** Visually hidden below `sm` (still read by screen readers). */
 const phoneHidden = {
@@ -49,8 +68,10 @@ function readFilters(params: URLSearchParams): CatalogFilterValue {
 
 export function CatalogPage() {
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
   const filters = readFilters(params);
-  const categories = useAsync((signal) => listCategories(signal), []);
+  const { token } = useAuth();
+  const categories = useAsync((signal) => listCategories(signal), [], () => takeEarlyData<CategoriesResponse>(CATEGORIES_PATH, undefined, token));
   const cart = useCart();
   const location = useDeliveryLocation();
 
@@ -90,20 +111,43 @@ export function CatalogPage() {
   const list = useProductList(query, location.scopeReady && !unserved);
 
   const quantities = useMemo(() => new Map(cart.items.map((i) => [i.productId, i.quantity])), [cart.items]);
-  const onAdd = useCallback((p: ProductView) => cart.add(p), [cart]);
+  // Stable (the cart's own functions are): the cards do not render again with every cart change.
+  const { add: addToCart, setQuantity } = cart;
+  const onAdd = useCallback((p: ProductView) => addToCart(p), [addToCart]);
+
+  // The first rows render first (the first screen sooner), the rest of the first page right
+  // after, a few rows at a time; from then on every page renders whole.
+  const [shown, setShown] = useState(CARD_BATCH);
+  const allCards = shown === Infinity;
+  const total = list.products.length;
+  const hasMoreCards = total > shown;
+  useEffect(() => {
+    if (allCards || total === 0) return;
+    const timer = setTimeout(() => startTransition(() => setShown((n) => (n + CARD_BATCH >= total ? Infinity : n + CARD_BATCH))), 0);
+    return () => clearTimeout(timer);
+  }, [allCards, shown, total]);
+  const cards = allCards ? list.products : list.products.slice(0, shown);
+
+  // The first screen is in (products, or why there are none): what can wait may start.
+  const settled = unserved || list.products.length > 0 || list.error !== null || (!list.loading && list.pagination !== null);
+  useEffect(() => {
+    if (settled) markFirstContent();
+  }, [settled]);
 
   // Infinite scroll: load the next page when the sentinel comes into view.
+  // (Not before the whole page is drawn: the sentinel is near the top until then.)
   const sentinel = useRef<HTMLDivElement | null>(null);
   const { loadMore } = list;
+  const scrolling = allCards || !hasMoreCards;
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || typeof IntersectionObserver === 'undefined') return;
+    if (!el || !scrolling || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver((entries) => entries[0]?.isIntersecting && loadMore(), {
       rootMargin: '400px',
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [loadMore]);
+  }, [loadMore, scrolling]);
 
   if (unserved) return <NotServedState />;
 
@@ -159,18 +203,17 @@ export function CatalogPage() {
         data-store-id={list.store?.id ?? ''}
         data-store-code={list.store?.code ?? ''}
         aria-busy={list.loading}
-        sx={{
-          display: 'grid',
-          gap: { xs: 1, sm: 1.5 },
-          gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(3, minmax(0, 1fr))', md: 'repeat(4, minmax(0, 1fr))', lg: 'repeat(5, minmax(0, 1fr))' },
-        }}
+        sx={GRID_SX}
+        onClick={(e) => openInApp(e, navigate)}
       >
-        {list.products.map((p, i) => (
-          <ProductCard key={p.id} product={p} inCart={quantities.get(p.id) ?? 0} onAdd={onAdd} onQuantity={cart.setQuantity} eager={i < EAGER_IMAGES} />
+        {cards.map((p, i) => (
+          <ProductCard key={p.id} product={p} inCart={quantities.get(p.id) ?? 0} onAdd={onAdd} onQuantity={setQuantity} eager={i < EAGER_IMAGES} />
         ))}
       </Box>
       <Box ref={sentinel} sx={{ display: 'flex', justifyContent: 'center', py: 3 }}>
-        {list.pagination?.hasMore &&
+        {/* (Once the page's cards are all drawn: under rows still coming, it would be pushed down.) */}
+        {scrolling &&
+          list.pagination?.hasMore &&
           (list.loading ? (
             <CircularProgress size={24} aria-label="Loading more products" />
           ) : (

@@ -3,7 +3,7 @@
  * at, the cart is checked against the new store's stock and prices (and kept): this says
  * what changed — items it does not have, fewer in stock, other prices — or that nothing did.
  */
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import { Alert, AlertTitle, Box, Button, IconButton } from '@mui/material';
 import { CloseIcon } from '@/components/icons';
 import { validateCart } from '@/features/customer/api/cart-api';
@@ -33,8 +33,11 @@ function useStoreSwitch(): [Notice | null, () => void] {
     if (!target || target === cart.storeId) return;
     const from = cart.storeId;
     if (empty) {
-      setStoreId(target);
-      setNotice(null);
+      // Every page re-renders from the cart: in slices (a transition), not one long task.
+      startTransition(() => {
+        setStoreId(target);
+        setNotice(null);
+      });
       return;
     }
     let cancelled = false;

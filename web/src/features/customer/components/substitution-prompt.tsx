@@ -6,6 +6,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { loadAppConfig } from '@/lib/app-config';
+import { afterFirstContent } from '@/lib/first-content';
 import { showBrowserNotification } from '@/lib/browser-notify';
 import { playChime } from '@/lib/sound';
 import { proposalStore, useProposals } from '@/features/customer/hooks/use-substitution-proposals';
@@ -19,7 +20,10 @@ export function SubstitutionPrompt() {
 
   useEffect(() => {
     let live = true;
-    void loadAppConfig().then((c) => live && setMaxSecs(c.substitutionApprovalSecs));
+    // The time limit (`GET /api/config`): asked for once the page's first screen is in.
+    void afterFirstContent()
+      .then(() => loadAppConfig())
+      .then((c) => live && setMaxSecs(c.substitutionApprovalSecs));
     return () => {
       live = false;
       proposalStore.reset();

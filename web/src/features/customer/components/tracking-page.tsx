@@ -1,26 +1,9 @@
-import { useMemo, useState } from 'react';
+import { lazy, useEffect, useMemo, useState } from 'react';
 import { useNow } from '@/hooks/use-now';
 import { promiseInfo } from '@/lib/order-promise';
 import { PromiseChip } from '@/components/promise-chip';
 import { Link as RouterLink, useParams } from 'react-router';
-import {
-  Alert,
-  Box,
-  Button,
-  Card,
-  CardContent,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Divider,
-  FormControlLabel,
-  Radio,
-  RadioGroup,
-  Stack,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Divider, Stack, Typography } from '@mui/material';
 import { ErrorState, LoadingState } from '@/components/page-state';
 import { OrderStepper, StatusChip } from '@/components/order-status';
 import { LazyMap, type MapMarker } from '@/components/map/lazy-map';
@@ -38,56 +21,13 @@ import { OrderSummary } from '@/features/customer/components/order-summary';
 import { PackingStatus, PickOutcomes } from '@/features/customer/components/packing-status';
 import { useOrderFulfilment } from '@/features/customer/hooks/use-order-fulfilment';
 import { isPacking } from '@/lib/fulfilment';
-import { RateDeliveryCard } from '@/features/customer/components/rate-delivery';
+import { WhenOpened } from '@/components/when-opened';
+import { Defer } from '@/components/defer';
+import { markFirstContent } from '@/lib/first-content';
 
-const CANCEL_REASONS = [
-  'Ordered by mistake',
-  'I want to change the items',
-  'It is taking too long',
-  'I will not be at the address',
-  'Another reason',
-];
-
-/** "Cancel this order?" — nothing is cancelled until the customer confirms, with a reason. */
-function CancelOrderDialog({
-  open,
-  orderNumber,
-  busy,
-  onClose,
-  onConfirm,
-}: {
-  open: boolean;
-  orderNumber: string;
-  busy: boolean;
-  onClose: () => void;
-  onConfirm: (reason: string) => void;
-}) {
-  const phone = usePhone();
-  const [reason, setReason] = useState(CANCEL_REASONS[0]);
-  return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} fullScreen={phone} fullWidth maxWidth="xs" aria-labelledby="cancel-order-title" data-testid="cancel-order-dialog">
-      <DialogTitle id="cancel-order-title">Cancel order {orderNumber}?</DialogTitle>
-      <DialogContent>
-        <DialogContentText sx={{ mb: 1 }}>
-          The store stops packing it and no rider is sent. Nothing is charged: you pay on delivery. This cannot be undone.
-        </DialogContentText>
-        <RadioGroup aria-label="Why are you cancelling?" value={reason} onChange={(e) => setReason(e.target.value)}>
-          {CANCEL_REASONS.map((r) => (
-            <FormControlLabel key={r} value={r} control={<Radio />} label={r} sx={{ minHeight: 44 }} />
-          ))}
-        </RadioGroup>
-      </DialogContent>
-      <DialogActions sx={{ p: 2, pb: phone ? 'calc(16px + env(safe-area-inset-bottom))' : 2, gap: 1 }}>
-        <Button onClick={onClose} disabled={busy} sx={{ minHeight: 44 }} data-testid="cancel-keep" autoFocus>
-          Keep my order
-        </Button>
-        <Button color="error" variant="contained" onClick={() => onConfirm(reason)} disabled={busy} sx={{ minHeight: 44 }} data-testid="cancel-confirm">
-          {busy ? 'Cancelling…' : 'Cancel order'}
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
+// Asked for on some orders only (pending: cancel; delivered: rate): loaded when needed.
+const CancelOrderDialog = lazy(() => import('@/features/customer/components/cancel-order-dialog'));
+const RateDeliveryCard = lazy(() => import('@/features/customer/components/rate-delivery').then((m) => ({ default: m.RateDeliveryCard })));
 
 export function TrackingPage() {
   const { orderId = '' } = useParams();
@@ -110,6 +50,12 @@ export function TrackingPage() {
     }
     return out;
   }, [tracking?.store, tracking?.destination, rider, order]);
+
+  // The order is on screen (or why not): what can wait may start (see lib/first-content.ts).
+  const shown = order !== null || (error !== null && !loading);
+  useEffect(() => {
+    if (shown) markFirstContent();
+  }, [shown]);
 
   if (loading && !order) return <LoadingState label="Loading your order…" />;
   if (error !== null && !order) return <ErrorState error={error} onRetry={reload} />;
@@ -155,6 +101,7 @@ export function TrackingPage() {
         <StatusChip status={order.status} />
       </Stack>
       {/* Delivered: rate it and tip the rider first (then how it was rated). */}
+      {/* (Its code loads with the delivered order: the page waits for it rather than move.) */}
       {order.status === 'delivered' && <RateDeliveryCard order={order} onRated={setOrder} />}
       {/* On a phone the map comes first (seen without scrolling), then the steps and the details. */}
       <Box
@@ -296,38 +243,43 @@ export function TrackingPage() {
           )}
         </Box>
       </Box>
-      <Card>
-        <CardContent>
-          <Typography variant="h6" component="h2" gutterBottom>
-            Items
-          </Typography>
-          {order.items.map((item) => (
-            <Stack key={item.productId} direction="row" sx={{ justifyContent: 'space-between', py: 0.5 }}>
-              <Typography variant="body2">
-                {item.quantity} × {item.name} <Typography component="span" variant="caption" color="text.secondary">({item.unit})</Typography>
-              </Typography>
-              <Typography variant="body2">{formatMoney(item.lineTotal)}</Typography>
-            </Stack>
-          ))}
-          <Divider sx={{ my: 1 }} />
-          <PickOutcomes order={order} />
-          <OrderSummary subtotal={order.subtotal} deliveryFee={order.deliveryFee} total={order.total} />
-          <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-            To {order.deliveryAddress.street}, {order.deliveryAddress.city} · pay by {order.paymentMethod}
-          </Typography>
-        </CardContent>
-      </Card>
-      <NotificationPrompt message="Get a notification each time your order moves." />
-      <Button component={RouterLink} to="/orders" aria-label="Back to your orders" sx={{ alignSelf: 'flex-start', minHeight: 44 }}>
-        ← All orders
-      </Button>
-      <CancelOrderDialog
-        open={confirmCancel}
-        orderNumber={order.orderNumber}
-        busy={cancelling}
-        onClose={() => setConfirmCancel(false)}
-        onConfirm={(reason) => void cancel(reason)}
-      />
+      {/* What is below the first screen, a moment after it (a shorter first task). */}
+      <Defer>
+        <Card>
+          <CardContent>
+            <Typography variant="h6" component="h2" gutterBottom>
+              Items
+            </Typography>
+            {order.items.map((item) => (
+              <Stack key={item.productId} direction="row" sx={{ justifyContent: 'space-between', py: 0.5 }}>
+                <Typography variant="body2">
+                  {item.quantity} × {item.name} <Typography component="span" variant="caption" color="text.secondary">({item.unit})</Typography>
+                </Typography>
+                <Typography variant="body2">{formatMoney(item.lineTotal)}</Typography>
+              </Stack>
+            ))}
+            <Divider sx={{ my: 1 }} />
+            <PickOutcomes order={order} />
+            <OrderSummary subtotal={order.subtotal} deliveryFee={order.deliveryFee} total={order.total} />
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+              To {order.deliveryAddress.street}, {order.deliveryAddress.city} · pay by {order.paymentMethod}
+            </Typography>
+          </CardContent>
+        </Card>
+        <NotificationPrompt message="Get a notification each time your order moves." />
+        <Button component={RouterLink} to="/orders" aria-label="Back to your orders" sx={{ alignSelf: 'flex-start', minHeight: 44 }}>
+          ← All orders
+        </Button>
+      </Defer>
+      <WhenOpened open={confirmCancel}>
+        <CancelOrderDialog
+          open={confirmCancel}
+          orderNumber={order.orderNumber}
+          busy={cancelling}
+          onClose={() => setConfirmCancel(false)}
+          onConfirm={(reason) => void cancel(reason)}
+        />
+      </WhenOpened>
     </Stack>
   );
 }

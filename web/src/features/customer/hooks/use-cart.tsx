@@ -44,6 +44,16 @@ interface CartApi {
 
 const CartContext = createContext<CartApi | null>(null);
 
+let cartDrawer: Promise<typeof import('@/features/customer/components/cart-drawer')> | null = null;
+/** The cart drawer's code (loaded when first needed: a press on a cart button starts it). */
+export function loadCartDrawer(): Promise<typeof import('@/features/customer/components/cart-drawer')> {
+  cartDrawer ??= import('@/features/customer/components/cart-drawer');
+  cartDrawer.catch(() => {
+    cartDrawer = null;
+  });
+  return cartDrawer;
+}
+
 function load(key: string): CartItem[] {
   try {
     const raw = localStorage.getItem(key);

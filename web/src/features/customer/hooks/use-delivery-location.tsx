@@ -8,7 +8,7 @@
  */
 import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useAuth } from '@/lib/auth';
-import { errorCode } from '@/lib/api-client';
+import { errorCode, takeEarlyData } from '@/lib/api-client';
 import { useReconnect } from '@/hooks/use-socket-event';
 import { addressApi } from '@/features/customer/api/address-api';
 import { checkServiceability } from '@/features/customer/api/catalog-api';
@@ -23,7 +23,7 @@ import {
   type ServiceWords,
   type StoreScope,
 } from '@/features/customer/utils/place';
-import type { SavedAddressView, ServiceabilityResponse, StoreRef } from '@/types/models';
+import type { AddressesResponse, SavedAddressView, ServiceabilityResponse, StoreRef } from '@/types/models';
 
 /** How often the place's serviceability is checked again (store paused, busy, reopened). */
 export const SERVICE_REFRESH_MS = 20_000;
@@ -62,13 +62,25 @@ function readStored(key: string): Place | null {
   }
 }
 
+/**
+ * What the boot script already has for the first render (scripts/boot.js): the saved
+ * addresses, and the serviceability of the place they give. Each is taken once.
+ */
+function earlyStart(stored: Place | null, token: string | null) {
+  const addresses = takeEarlyData<AddressesResponse>('/api/customer/addresses', undefined, token)?.addresses ?? null;
+  const place = resolvePlace(stored, addresses);
+  const service = place ? takeEarlyData<ServiceabilityResponse>('/api/customer/serviceability', serviceQuery(place), token) : undefined;
+  return { addresses, service: place && service ? { key: placeKey(place), res: service } : null };
+}
+
 export function DeliveryLocationProvider({ children }: { children: ReactNode }) {
-  const { user } = useAuth();
+  const { user, token } = useAuth();
   const storageKey = `qc.place.${user?.id ?? 'anon'}`;
   const [stored, setStored] = useState<Place | null>(() => readStored(storageKey));
-  const [addresses, setAddresses] = useState<SavedAddressView[] | null>(null);
+  const [early] = useState(() => earlyStart(stored, token));
+  const [addresses, setAddresses] = useState<SavedAddressView[] | null>(early.addresses);
   const [addressesError, setAddressesError] = useState<unknown>(null);
-  const [addressesSettled, setAddressesSettled] = useState(false);
+  const [addressesSettled, setAddressesSettled] = useState(early.addresses !== null);
   const [sheetOpen, setSheetOpen] = useState(false);
 
   const reloadAddresses = useCallback(async () => {
@@ -88,8 +100,9 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
     }
   }, []);
   useEffect(() => {
-    void reloadAddresses();
-  }, [reloadAddresses]);
+    // Not again when the first render had them already.
+    if (!early.addresses) void reloadAddresses();
+  }, [reloadAddresses, early]);
 
   const place = useMemo(() => resolvePlace(stored, addresses), [stored, addresses]);
   const ready = addressesSettled || stored !== null;
@@ -108,7 +121,7 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
   );
 
   // Serviceability of the current place; answers for an older place are ignored.
-  const [service, setService] = useState<{ key: string; res: ServiceabilityResponse } | null>(null);
+  const [service, setService] = useState<{ key: string; res: ServiceabilityResponse } | null>(early.service);
   const [failure, setFailure] = useState<{ key: string; error: unknown } | null>(null);
   const [checking, setChecking] = useState(false);
   const latest = useRef(0);
@@ -146,8 +159,16 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
     }
   }, [reloadAddresses]);
 
+  // (Not at first for the place whose serviceability the first render had already.)
+  const checkedAtStart = useRef(early.service?.key ?? null);
   useEffect(() => {
-    if (ready) void refresh();
+    if (!ready) return;
+    if (checkedAtStart.current !== null && checkedAtStart.current === key) {
+      checkedAtStart.current = null;
+      return;
+    }
+    checkedAtStart.current = null;
+    void refresh();
   }, [key, ready, refresh]);
 
   // Stores pause, get busy and open again: check again while the tab is seen.

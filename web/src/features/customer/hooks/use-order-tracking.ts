@@ -7,23 +7,38 @@ import { realtime } from '@/lib/socket';
 import { applyOrderUpdates } from '@/lib/order-sync';
 import { useSocketEvent } from '@/hooks/use-socket-event';
 import { ordersApi } from '@/features/customer/api/orders-api';
-import type { LocationView, OrderView, TrackingView } from '@/types/models';
+import { hasEarlyData, takeEarlyData } from '@/lib/api-client';
+import { useAuth } from '@/lib/auth';
+import type { LocationView, OrderResponse, OrderView, TrackingResponse, TrackingView } from '@/types/models';
 
 /** The rider's last known position (same shape as the server's `LocationView`). */
 export type RiderPosition = LocationView;
 
 const TRACKING_REFRESH_MS = 5000;
 
+/** The order and its tracking the boot script already has (scripts/boot.js), both or none. */
+function earlyOrder(orderId: string, token: string | null): { order: OrderView; tracking: TrackingView } | null {
+  const path = `/api/customer/orders/${encodeURIComponent(orderId)}`;
+  if (!hasEarlyData(path, undefined, token) || !hasEarlyData(`${path}/tracking`, undefined, token)) return null;
+  const order = takeEarlyData<OrderResponse>(path, undefined, token);
+  const tracking = takeEarlyData<TrackingResponse>(`${path}/tracking`, undefined, token);
+  return order && tracking && order.order.id === orderId ? { order: order.order, tracking: tracking.tracking } : null;
+}
+
 export function useOrderTracking(orderId: string) {
-  const [order, setOrder] = useState<OrderView | null>(null);
-  const [tracking, setTracking] = useState<TrackingView | null>(null);
-  const [rider, setRider] = useState<RiderPosition | null>(null);
+  const { token } = useAuth();
+  const [early] = useState(() => earlyOrder(orderId, token));
+  const [order, setOrder] = useState<OrderView | null>(early?.order ?? null);
+  const [tracking, setTracking] = useState<TrackingView | null>(early?.tracking ?? null);
+  const [rider, setRider] = useState<RiderPosition | null>(early?.tracking.location ?? null);
   const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(early === null);
   const [attempt, setAttempt] = useState(0);
   /** Support sent a new delivery code while this page was open. */
   const [codeReset, setCodeReset] = useState(false);
-  const lastTrackingFetch = useRef(0);
+  const lastTrackingFetch = useRef(early ? Date.now() : 0);
+  /** The order shown from the boot script's answer: not asked again at first. */
+  const shownEarly = useRef(early ? orderId : null);
   const trackingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const refreshTracking = useCallback(
@@ -55,6 +70,13 @@ export function useOrderTracking(orderId: string) {
 
   // First load.
   useEffect(() => {
+    const shown = shownEarly.current;
+    shownEarly.current = null;
+    const stopTimer = () => {
+      if (trackingTimer.current) clearTimeout(trackingTimer.current);
+      trackingTimer.current = null;
+    };
+    if (shown === orderId && attempt === 0) return stopTimer;
     const controller = new AbortController();
     setLoading(true);
     setError(null);
@@ -77,8 +99,7 @@ export function useOrderTracking(orderId: string) {
       });
     return () => {
       controller.abort();
-      if (trackingTimer.current) clearTimeout(trackingTimer.current);
-      trackingTimer.current = null;
+      stopTimer();
     };
   }, [orderId, attempt]);
 

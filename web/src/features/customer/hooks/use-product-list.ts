@@ -4,9 +4,11 @@
  */
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useSocketEvent } from '@/hooks/use-socket-event';
-import { listProducts, type CatalogQuery } from '@/features/customer/api/catalog-api';
+import { takeEarlyData } from '@/lib/api-client';
+import { useAuth } from '@/lib/auth';
+import { listProducts, PRODUCTS_PATH, productsQuery, type CatalogQuery } from '@/features/customer/api/catalog-api';
 import { levelsOfStore } from '@/features/customer/utils/cart-math';
-import type { Pagination, ProductView, StoreRef } from '@/types/models';
+import type { Pagination, ProductsResponse, ProductView, StoreRef } from '@/types/models';
 
 const PAGE_SIZE = 24;
 
@@ -14,16 +16,23 @@ type ListQuery = Omit<CatalogQuery, 'page' | 'limit'>;
 
 /** `enabled`: false while the store is not settled yet (nothing is fetched). */
 export function useProductList(query: ListQuery, enabled = true) {
-  const [products, setProducts] = useState<ProductView[]>([]);
-  const [pagination, setPagination] = useState<Pagination | null>(null);
-  const [loading, setLoading] = useState(true);
+  const key = JSON.stringify(query);
+  const { token } = useAuth();
+  // The first page the boot script already has (scripts/boot.js), for the first render.
+  const [early] = useState(() =>
+    enabled ? takeEarlyData<ProductsResponse>(PRODUCTS_PATH, productsQuery({ ...(JSON.parse(key) as ListQuery), page: 1, limit: PAGE_SIZE }), token) : undefined,
+  );
+  const [products, setProducts] = useState<ProductView[]>(early?.products ?? []);
+  const [pagination, setPagination] = useState<Pagination | null>(early?.pagination ?? null);
+  const [loading, setLoading] = useState(early === undefined);
   const [error, setError] = useState<unknown>(null);
   /** The store whose stock the products show (from the answer). */
-  const [store, setStore] = useState<StoreRef | null>(null);
+  const [store, setStore] = useState<StoreRef | null>(early?.store ?? null);
   /** The query the shown products answer (null while the first page loads). */
-  const [loadedQuery, setLoadedQuery] = useState<ListQuery | null>(null);
-  const key = JSON.stringify(query);
+  const [loadedQuery, setLoadedQuery] = useState<ListQuery | null>(early ? (JSON.parse(key) as ListQuery) : null);
   const generation = useRef(0);
+  /** The query of the first page shown from the boot script's answer: not asked again. */
+  const earlyKey = useRef(early ? key : null);
 
   const fetchPage = useCallback(
     async (page: number, replace: boolean) => {
@@ -56,6 +65,9 @@ export function useProductList(query: ListQuery, enabled = true) {
   );
 
   useEffect(() => {
+    const shown = earlyKey.current;
+    earlyKey.current = null;
+    if (enabled && shown === key) return;
     generation.current += 1;
     setProducts([]);
     setPagination(null);
@@ -65,6 +77,8 @@ export function useProductList(query: ListQuery, enabled = true) {
       return;
     }
     void fetchPage(1, true);
+    // `key` comes with `fetchPage`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetchPage, enabled]);
 
   useSocketEvent('inventory:updated', (event) => {
