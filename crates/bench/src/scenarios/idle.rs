@@ -7,8 +7,14 @@ use crate::{server, setup, stats};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+/// How long after the last handshake the second reading waits: past the server's
+/// handshake-quiet trim (`QC_SOCKET_CONNECT_TIMEOUT_MS`, 5 s, then `malloc_trim`), so it
+/// shows what the open sockets hold rather than what the burst of handshakes left free.
+const SETTLE: Duration = Duration::from_secs(9);
+
 /// Connect `n` sockets (tokens shared by a few users, as tabs and devices do), read the
-/// target's RSS before and after, close them.
+/// target's RSS before, 2 s after and once settled, close them. The goal is judged on
+/// the settled reading, and on the 2 s one too not exceeding it by much is reported.
 async fn measure(b: &Bench, base: &str, pid: Option<u32>, target: &str, n: usize) -> Row {
     let users = b.pick(50, 5).min(b.customers.len());
     let auths: Vec<Value> = (0..n)
@@ -18,7 +24,7 @@ async fn measure(b: &Bench, base: &str, pid: Option<u32>, target: &str, n: usize
         "4 idle sockets",
         target,
         "conn/s",
-        "<= 30 KB server RSS per connection",
+        "<= 12 KB server RSS per connection (settled)",
     );
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = pid.and_then(server::rss_kb);
@@ -27,6 +33,8 @@ async fn measure(b: &Bench, base: &str, pid: Option<u32>, target: &str, n: usize
     tokio::time::sleep(Duration::from_secs(2)).await;
     m.finish(&mut row);
     let after = pid.and_then(server::rss_kb);
+    tokio::time::sleep(SETTLE).await;
+    let settled = pid.and_then(server::rss_kb);
     let connected = conn.samples.len() as u64;
     row.ops = connected;
     row.errors = conn.failed;
@@ -36,15 +44,24 @@ async fn measure(b: &Bench, base: &str, pid: Option<u32>, target: &str, n: usize
     row.set("connected", json!(connected));
     row.set("rssBeforeKb", json!(before));
     row.set("rssAfterKb", json!(after));
+    row.set("rssSettledKb", json!(settled));
     if let Some(e) = conn.first_error {
         row.notes.push(format!("first error: {e}"));
     }
-    if let (Some(a), Some(bf), true) = (after, before, connected > 0) {
-        let per = (a as f64 - bf as f64) / connected as f64;
-        row.set("kbPerConnection", json!((per * 100.0).round() / 100.0));
-        row.goal_met = Some(per <= 30.0 && row.errors == 0);
+    let per = |kb: Option<u64>| match (kb, before, connected > 0) {
+        (Some(a), Some(bf), true) => Some((a as f64 - bf as f64) / connected as f64),
+        _ => None,
+    };
+    if let (Some(early), Some(late)) = (per(after), per(settled)) {
+        row.set(
+            "kbPerConnectionAt2s",
+            json!((early * 100.0).round() / 100.0),
+        );
+        row.set("kbPerConnection", json!((late * 100.0).round() / 100.0));
+        row.goal_met = Some(late <= 12.0 && row.errors == 0);
         row.notes.push(format!(
-            "{per:.2} KB RSS per connection; latency = handshake time"
+            "{late:.2} KB RSS per connection settled ({early:.2} KB 2 s after the last \
+             handshake); latency = handshake time"
         ));
     }
     for c in conn.clients.iter().flatten() {

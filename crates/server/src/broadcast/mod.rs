@@ -107,9 +107,11 @@ impl Broadcaster {
             // A session that never completes the Socket.io handshake (or was refused)
             // is released after this, not the default 45 s.
             .connect_timeout(connect_timeout)
-            // Client messages are small (acks, fixes of ~100 bytes): a 1 KiB read buffer
-            // per WebSocket instead of 4 KiB; larger messages just take more reads.
-            .ws_read_buffer_size(1024)
+            // Client messages are small (the handshake's token ~250 bytes, fixes ~100): a
+            // 512-byte read buffer per WebSocket instead of 4 KiB (zero-filled, so all of
+            // it resident); a larger message takes more reads (tungstenite grows the
+            // buffer for it).
+            .ws_read_buffer_size(512)
             .ws_max_message_size(max_payload)
             .ws_max_frame_size(max_payload);
         let (io, layer, redis) = match redis_url {

@@ -12,7 +12,7 @@
 
 use crate::api::{AvailabilityRequest, LocationUpdate};
 use crate::app::{AppState, delivery, dispatch, sessions};
-use crate::auth::{AuthUser, Session};
+use crate::auth::Session;
 use crate::broadcast::{ADMINS, Io, available_room, presence_room, role_room, user_room};
 use crate::error::AppError;
 use qc_domain::{PartnerStatus, Role};
@@ -62,7 +62,8 @@ fn client_ip<A: Adapter>(s: &SocketRef<A>) -> Option<String> {
 fn handlers<A: Adapter>(state: &AppState) -> impl ConnectHandler<A, (SocketRef<A>,)> {
     let st = state.clone();
     let on_connect = async |s: SocketRef<A>| {
-        if let Some(user) = s.extensions.get::<AuthUser>() {
+        if let Some(session) = s.extensions.get::<Arc<Session>>() {
+            let user = &session.user;
             tracing::debug!(user_id = %user.id, role = user.role.as_str(), "socket connected");
         }
     };
@@ -139,7 +140,7 @@ async fn admit<A: Adapter>(
     };
     let session = sessions::open(state, &token).await?;
     setup(s, state, &session).await;
-    s.extensions.insert(session.user.clone());
+    // The session (its user inside) is the socket's one copy of who it is.
     s.extensions.insert(Arc::new(session));
     Ok(())
 }
