@@ -7,7 +7,10 @@
 # Every argument goes to qc-bench. Needs PostgreSQL (QC_BENCH_PG, default
 # postgres://postgres@127.0.0.1:5432), Redis (QC_BENCH_REDIS, default
 # redis://127.0.0.1:6379), Debian's nginx and release builds of quickcommerce and qc-bench.
-# A new database `qc_bench_two` is made for each run. nginx holds two descriptors per
+# A new database `qc_bench_two` is made for each run. nginx balances by fewest open
+# connections: qc-bench opens Socket.io on the WebSocket transport at once (no polling
+# requests to keep on one instance), and its HTTP calls all come from one address, which
+# a hash of the client's address would send to a single instance. nginx holds two descriptors per
 # proxied socket, so keep sockets under half the open-files limit.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -43,7 +46,7 @@ http {
   client_body_temp_path $DIR/nginx; proxy_temp_path $DIR/nginx; fastcgi_temp_path $DIR/nginx;
   uwsgi_temp_path $DIR/nginx; scgi_temp_path $DIR/nginx;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
-  upstream quickcommerce { hash \$remote_addr consistent; server 127.0.0.1:5081; server 127.0.0.1:5082; keepalive 256; }
+  upstream quickcommerce { least_conn; server 127.0.0.1:5081; server 127.0.0.1:5082; keepalive 256; }
   server {
     listen 127.0.0.1:5080;
     location /socket.io/ {

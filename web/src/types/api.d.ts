@@ -1316,8 +1316,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The store's orders to pick (queued or being picked), most urgent promise first.
-         *     Changes arrive as `fulfilment:updated` on the picker's socket.
+         * The store's orders to pick (queued or being picked), most urgent promise first; the
+         *     first `limit` (1-100, default 100). Changes arrive as `fulfilment:updated` on the
+         *     picker's socket.
          */
         get: operations["queue"];
         put?: never;
@@ -6023,7 +6024,10 @@ export interface operations {
     };
     queue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The first this many orders of the queue (1-100, default 100). */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6036,6 +6040,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PickerQueueResponse"];
+                };
+            };
+            /** @description `validation_error` (limit) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description `no_store` */

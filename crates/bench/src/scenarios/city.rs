@@ -291,16 +291,17 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
     c.close();
 }
 
-/// One picker: the store's queue every 300 ms; a queued order is claimed, every line
-/// picked whole, and packed in one bag.
+/// One picker: the head of the store's queue (10 orders), again at once after work, else
+/// after a second; a queued order is claimed, every line picked whole, and packed in one
+/// bag.
 async fn picker(w: Arc<World>, token: String, salt: u64) {
-    tokio::time::sleep(Duration::from_millis(salt % 300)).await;
+    tokio::time::sleep(Duration::from_millis(salt % 1_000)).await;
     while !w.stopped() {
         let queue = timed(
             &w,
             "picker queue",
             Method::GET,
-            "/api/picker/orders",
+            "/api/picker/orders?limit=10",
             &token,
             None,
             200,
@@ -365,7 +366,7 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
             worked = true;
         }
         if !worked {
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 }

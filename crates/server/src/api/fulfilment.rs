@@ -3,7 +3,7 @@
 
 use super::{OrderItemView, PartnerRef};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// An order as a picker sees it: what to pick and by when, nothing about the customer.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -40,6 +40,15 @@ pub struct PickLineView {
     /// The EAN to scan or type.
     pub barcode: Option<String>,
     pub category_id: Option<String>,
+}
+
+/// `GET /api/picker/orders?limit=`
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PickerQueueQuery {
+    /// The first this many orders of the queue (1-100, default 100).
+    pub limit: Option<i64>,
 }
 
 /// `{success, orders}`

@@ -5,7 +5,7 @@ use crate::api::*;
 use crate::app::{AppState, fulfilment};
 use crate::auth::AuthUser;
 use crate::error::{ErrorEnvelope, Result};
-use crate::http::extract::{AppJson, AppPath};
+use crate::http::extract::{AppJson, AppPath, AppQuery};
 use axum::Json;
 use axum::extract::State;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,15 +20,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(packed))
 }
 
-/// The store's orders to pick (queued or being picked), most urgent promise first.
-/// Changes arrive as `fulfilment:updated` on the picker's socket.
-#[utoipa::path(get, path = "/orders", tag = "picker", security(("bearer_auth" = [])),
+/// The store's orders to pick (queued or being picked), most urgent promise first; the
+/// first `limit` (1-100, default 100). Changes arrive as `fulfilment:updated` on the
+/// picker's socket.
+#[utoipa::path(get, path = "/orders", tag = "picker", params(PickerQueueQuery),
+    security(("bearer_auth" = [])),
     responses((status = 200, body = PickerQueueResponse),
+        (status = 400, description = "`validation_error` (limit)", body = ErrorEnvelope),
         (status = 403, description = "`no_store`", body = ErrorEnvelope)))]
-async fn queue(State(state): State<AppState>, who: AuthUser) -> Result<Json<PickerQueueResponse>> {
+async fn queue(
+    State(state): State<AppState>,
+    who: AuthUser,
+    AppQuery(q): AppQuery<PickerQueueQuery>,
+) -> Result<Json<PickerQueueResponse>> {
     Ok(Json(PickerQueueResponse {
         success: true,
-        orders: fulfilment::queue(&state, &who).await?,
+        orders: fulfilment::queue(&state, &who, q.limit).await?,
     }))
 }
 

@@ -75,6 +75,21 @@ async fn store_settings(app: &TestApp, admin: &str, store_id: &str, settings: Va
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
+/// An admin, and the main store picking with no pick time and broadcast dispatch.
+async fn picking_main_store(app: &TestApp) -> (String, String) {
+    let admin = app.admin("ops@example.com").await;
+    let main = app.main_store();
+    store_settings(
+        app,
+        &admin,
+        &main,
+        json!({"fulfilment": "on", "dispatchMode": "broadcast", "pickBaseMinutes": 0,
+               "pickPerItemSeconds": 0, "maxPromiseMinutes": 0}),
+    )
+    .await;
+    (admin, main)
+}
+
 async fn line(
     app: &TestApp,
     picker: &str,
@@ -135,17 +150,8 @@ async fn customer_order(app: &TestApp, token: &str, id: &str) -> Value {
 async fn picking_packing_short_picks_and_substitutions_on_both_backends() {
     for app in spawn_all(&[("QC_SUBSTITUTION_APPROVAL_SECS", "2")]).await {
         let b = app.backend;
-        let admin = app.admin("ops@example.com").await;
-        let main = app.main_store();
         // No pick time: an order goes to riders at once (held dispatch is tested below).
-        store_settings(
-            &app,
-            &admin,
-            &main,
-            json!({"fulfilment": "on", "dispatchMode": "broadcast", "pickBaseMinutes": 0,
-                   "pickPerItemSeconds": 0, "maxPromiseMinutes": 0}),
-        )
-        .await;
+        let (admin, main) = picking_main_store(&app).await;
         let milk = app.product("Milk 1 L", 9_500, 10).await;
         let eggs = app.product("Eggs 6", 5_000, 10).await;
         let dearer = app.product("Organic milk 1 L", 9_900, 10).await;
@@ -660,5 +666,70 @@ async fn riders_hear_of_an_order_as_packing_ends() {
         assert_eq!(mine["packed7d"], json!(1), "{b}: {mine}");
         assert_eq!(mine["measured"], json!(false), "{b}: {mine}");
         assert_eq!(mine["pickBaseMinutes"], json!(30.0), "{b}: {mine}");
+    }
+}
+
+/// The queue answers the head of the line (`limit`) with each order exactly as its own
+/// pick list shows it (lines, bins, barcodes, categories, the picker's name), read in one
+/// pass for the whole page; a bad limit is a validation error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_picker_queue_is_paged_and_each_entry_is_its_pick_list_on_both_backends() {
+    for app in spawn_all(&[]).await {
+        let b = app.backend;
+        let (admin, main) = picking_main_store(&app).await;
+        let products = [
+            app.product("Milk 1 L", 9_500, 10).await,
+            app.product("Eggs 6", 5_000, 10).await,
+            app.product("Bread", 4_000, 10).await,
+            app.product("Butter", 5_500, 10).await,
+        ];
+        let p1 = picker(&app, &admin, "p1@example.com", &main).await;
+        let customer = app.customer("c@example.com").await;
+        let mut ids = Vec::new();
+        for k in 0..3 {
+            let order = place_lines(
+                &app,
+                &customer,
+                json!([{"productId": products[k], "quantity": 1},
+                       {"productId": products[k + 1], "quantity": 2}]),
+            )
+            .await;
+            ids.push(order["id"].as_str().unwrap().to_owned());
+        }
+        let r = app
+            .post(
+                &format!("/api/picker/orders/{}/claim", ids[1]),
+                Some(&p1),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+
+        let all = app.get("/api/picker/orders", Some(&p1)).await;
+        assert_eq!(all.status, StatusCode::OK, "{b}: {}", all.body);
+        let all = all.body["orders"].as_array().unwrap().clone();
+        assert_eq!(all.len(), 3, "{b}: {all:?}");
+        for entry in &all {
+            let id = entry["id"].as_str().unwrap();
+            let own = app
+                .get(&format!("/api/picker/orders/{id}"), Some(&p1))
+                .await;
+            assert_eq!(&own.body["order"], entry, "{b}");
+            assert_eq!(entry["lines"].as_array().unwrap().len(), 2, "{b}: {entry}");
+            assert!(entry["lines"][0]["categoryId"].is_string(), "{b}: {entry}");
+        }
+        let claimed = all.iter().find(|o| o["id"] == json!(ids[1])).unwrap();
+        assert_eq!(claimed["picker"]["name"], "Pat Picker", "{b}: {claimed}");
+
+        let head = app.get("/api/picker/orders?limit=2", Some(&p1)).await;
+        assert_eq!(head.status, StatusCode::OK, "{b}: {}", head.body);
+        assert_eq!(head.body["orders"], json!(all[..2]), "{b}");
+        for bad in ["limit=0", "limit=-3", "limit=many", "page=2"] {
+            let r = app
+                .get(&format!("/api/picker/orders?{bad}"), Some(&p1))
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b} {bad}: {}", r.body);
+            assert_eq!(r.body["success"], false, "{b} {bad}");
+        }
     }
 }
