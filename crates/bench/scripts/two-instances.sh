@@ -4,7 +4,8 @@
 #
 #   crates/bench/scripts/two-instances.sh --only city --city-sockets 8000
 #
-# Every argument goes to qc-bench. Needs PostgreSQL (QC_BENCH_PG, default
+# Every argument goes to qc-bench. QC_INSTANCES=1 runs the same set-up with one instance
+# behind nginx (the comparison: same proxy, database and Redis). Needs PostgreSQL (QC_BENCH_PG, default
 # postgres://postgres@127.0.0.1:5432), Redis (QC_BENCH_REDIS, default
 # redis://127.0.0.1:6379), Debian's nginx and release builds of quickcommerce and qc-bench.
 # A new database `qc_bench_two` is made for each run. nginx balances by fewest open
@@ -31,7 +32,13 @@ export APP_ENV=test DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" QC_DATA_DIR="$DIR"
 "$BIN" seed >"$DIR/seed.log" 2>&1
 "$BIN" create-admin --email "$ADMIN" >>"$DIR/seed.log" 2>&1
 PORT=5081 "$BIN" serve >"$DIR/a.log" 2>&1 & A=$!
-PORT=5082 "$BIN" serve >"$DIR/b.log" 2>&1 & B=$!
+INSTANCES=${QC_INSTANCES:-2}
+UPSTREAM="server 127.0.0.1:5081;"
+B=
+if [ "$INSTANCES" = 2 ]; then
+  PORT=5082 "$BIN" serve >"$DIR/b.log" 2>&1 & B=$!
+  UPSTREAM="$UPSTREAM server 127.0.0.1:5082;"
+fi
 mkdir -p "$DIR/nginx"
 cat >"$DIR/nginx.conf" <<CONF
 daemon off;
@@ -46,7 +53,7 @@ http {
   client_body_temp_path $DIR/nginx; proxy_temp_path $DIR/nginx; fastcgi_temp_path $DIR/nginx;
   uwsgi_temp_path $DIR/nginx; scgi_temp_path $DIR/nginx;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
-  upstream quickcommerce { least_conn; server 127.0.0.1:5081; server 127.0.0.1:5082; keepalive 256; }
+  upstream quickcommerce { least_conn; $UPSTREAM keepalive 256; }
   server {
     listen 127.0.0.1:5080;
     location /socket.io/ {
@@ -69,8 +76,10 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 ulimit -n 65536 2>/dev/null || true
-echo "instances: pids $A (5081) and $B (5082), nginx on 5080; logs in $DIR"
+echo "instances: $INSTANCES (pids $A on 5081${B:+, $B on 5082}), nginx on 5080; logs in $DIR"
 target/release/qc-bench --url http://127.0.0.1:5080 --server-pid "$A" \
   --admin-email "$ADMIN" --admin-password "$ADMIN_PW" \
   --jwt-secret qc-bench-jwt-secret-0123456789-abcdefghij --no-reference "$@"
-echo "instance B ($B) RSS: $(grep VmRSS /proc/$B/status 2>/dev/null || echo gone)"
+if [ -n "$B" ]; then
+  echo "instance B ($B) RSS: $(grep VmRSS /proc/$B/status 2>/dev/null || echo gone), CPU: $(ps -o times= -p "$B" 2>/dev/null || echo ?) s"
+fi

@@ -60,7 +60,8 @@ pub async fn register(
     // A partner works for one store: the one chosen, or the only one.
     let home_store_id = match role {
         Role::Delivery => Some(
-            super::stores::given_or_only(state, req.store_id.as_deref())?
+            super::stores::given_or_only(state, req.store_id.as_deref())
+                .await?
                 .id()
                 .to_owned(),
         ),

@@ -226,7 +226,8 @@ pub async fn products(state: &AppState, q: AdminProductQuery) -> Result<Products
         Some(id) => Some(
             state
                 .stores
-                .get(id)
+                .find(id)
+                .await?
                 .ok_or_else(|| AppError::not_found("store_not_found", "No such store."))?,
         ),
         None => None,
@@ -282,7 +283,8 @@ pub async fn create_product(state: &AppState, req: CreateProductRequest) -> Resu
         Some(id) => vec![
             state
                 .stores
-                .get(id)
+                .find(id)
+                .await?
                 .ok_or_else(|| AppError::not_found("store_not_found", "No such store."))?
                 .id()
                 .to_owned(),
@@ -410,7 +412,7 @@ pub async fn change_stock(
     req: StockRequest,
 ) -> Result<ProductView> {
     let reason = reason(&req.reason)?;
-    let store = super::stores::given_or_only(state, req.store_id.as_deref())?;
+    let store = super::stores::given_or_only(state, req.store_id.as_deref()).await?;
     let change = match (req.set, req.adjust) {
         (Some(n), None) if (0..=1_000_000).contains(&n) => StockChange::Set(n),
         (None, Some(d)) if d != 0 && d.abs() <= 1_000_000 => StockChange::Adjust(d),

@@ -2,7 +2,9 @@
 //! each store's live load — so a serviceability check or a promise costs no query.
 //!
 //! The snapshot of stores is reloaded when this instance changes a store and every
-//! [`STORES_EVERY`] (changes made on another instance). Loads are refreshed from two
+//! [`STORES_EVERY`] (changes made on another instance); a store id a request names that
+//! the snapshot does not know reloads it first ([`Directory::find`]: a store opened on
+//! another instance a moment ago is found, not 404). Loads are refreshed from two
 //! grouped queries at most every [`LOAD_DIRTY_EVERY`] after an order change made here,
 //! and at least every [`LOAD_EVERY`] — never per request.
 
@@ -22,6 +24,9 @@ pub const STORES_EVERY: Duration = Duration::from_secs(10);
 pub const LOAD_EVERY: Duration = Duration::from_secs(3);
 /// After a change made here, loads are refreshed within this.
 pub const LOAD_DIRTY_EVERY: Duration = Duration::from_millis(200);
+/// Unknown store ids reload the snapshot at most this often (ids made up by a client
+/// cannot keep the database busy).
+pub const MISS_RELOAD_EVERY: Duration = Duration::from_millis(250);
 
 /// A store's settings: the promise figures, and the choices later features read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -131,6 +136,8 @@ pub struct Directory {
     measured: RwLock<HashMap<String, (f64, f64)>>,
     load_dirty: Notify,
     stores_dirty: Notify,
+    /// Held while a reload for an unknown id runs; when the last one started.
+    miss_reload: tokio::sync::Mutex<Option<std::time::Instant>>,
     rider_speed_kmh: f64,
 }
 
@@ -143,6 +150,7 @@ impl Directory {
             measured: RwLock::default(),
             load_dirty: Notify::new(),
             stores_dirty: Notify::new(),
+            miss_reload: tokio::sync::Mutex::new(None),
             rider_speed_kmh,
         }
     }
@@ -300,6 +308,25 @@ impl Directory {
 
     pub fn get(&self, id: &str) -> Option<Arc<StoreInfo>> {
         self.snap().by_id.get(id).cloned()
+    }
+
+    /// A store by an id a request names: from the snapshot, else after reloading it (a
+    /// store made on another instance since the last reload). Concurrent misses share
+    /// one reload, and reloads for misses are at least [`MISS_RELOAD_EVERY`] apart.
+    pub async fn find(&self, id: &str) -> qc_store::StoreResult<Option<Arc<StoreInfo>>> {
+        if let Some(found) = self.get(id) {
+            return Ok(Some(found));
+        }
+        let asked = std::time::Instant::now();
+        let mut last = self.miss_reload.lock().await;
+        // A reload that started after this request (another miss's, while this one
+        // waited), or one that started a moment ago: its answer stands.
+        let fresh = last.is_some_and(|at| at >= asked || at.elapsed() < MISS_RELOAD_EVERY);
+        if !fresh {
+            *last = Some(std::time::Instant::now());
+            self.reload().await?;
+        }
+        Ok(self.get(id))
     }
 
     pub fn first(&self) -> Option<Arc<StoreInfo>> {

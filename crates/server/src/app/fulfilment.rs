@@ -579,7 +579,7 @@ pub async fn create_staff(state: &AppState, req: StaffRequest) -> Result<StaffCr
             "validation passed without values"
         )));
     };
-    if state.stores.get(&req.store_id).is_none() {
+    if state.stores.find(&req.store_id).await?.is_none() {
         return Err(AppError::not_found("store_not_found", "No such store."));
     }
     // Nobody knows this password: the link sets the real one.

@@ -91,7 +91,7 @@ pub async fn create_key(
     }
     errors.into_result()?;
     if let Some(store) = &req.store_id
-        && state.stores.get(store).is_none()
+        && state.stores.find(store).await?.is_none()
     {
         return Err(AppError::not_found("store_not_found", "No such store."));
     }

@@ -182,7 +182,7 @@ pub fn refusal_error(why: Refusal, quote: Option<&Quote>) -> AppError {
 /// serving the customer's default address; else the first store.
 pub async fn resolve(state: &AppState, who: &AuthUser, hint: &StoreHint) -> Result<Arc<StoreInfo>> {
     if let Some(id) = hint.store_id.as_deref().filter(|s| !s.is_empty()) {
-        return state.stores.get(id).ok_or_else(store_not_found);
+        return state.stores.find(id).await?.ok_or_else(store_not_found);
     }
     let place = match (hint.address_id.as_deref(), hint.lat, hint.lng) {
         (Some(id), _, _) => Some(Place::of(
@@ -227,9 +227,9 @@ pub async fn resolve(state: &AppState, who: &AuthUser, hint: &StoreHint) -> Resu
 }
 
 /// A store given by id, required when there is more than one store (admin stock edits).
-pub fn given_or_only(state: &AppState, store_id: Option<&str>) -> Result<Arc<StoreInfo>> {
+pub async fn given_or_only(state: &AppState, store_id: Option<&str>) -> Result<Arc<StoreInfo>> {
     match store_id.filter(|s| !s.is_empty()) {
-        Some(id) => state.stores.get(id).ok_or_else(store_not_found),
+        Some(id) => state.stores.find(id).await?.ok_or_else(store_not_found),
         None if state.stores.count() == 1 => state.stores.first().ok_or_else(store_not_found),
         None => Err(
             ValidationErrors::one("storeId", "is required: there is more than one store").into(),
@@ -471,7 +471,7 @@ async fn changed(state: &AppState) {
 
 /// `GET /api/admin/stores/{id}/load`
 pub async fn load(state: &AppState, id: &str) -> Result<StoreLoadView> {
-    let store = state.stores.get(id).ok_or_else(store_not_found)?;
+    let store = state.stores.find(id).await?.ok_or_else(store_not_found)?;
     let load = state.stores.load(id);
     let quote = state
         .stores
