@@ -3,8 +3,9 @@
 //!
 //! The snapshot of stores is reloaded when this instance changes a store and every
 //! [`STORES_EVERY`] (changes made on another instance); a store id a request names that
-//! the snapshot does not know reloads it first ([`Directory::find`]: a store opened on
-//! another instance a moment ago is found, not 404). Loads are refreshed from two
+//! the snapshot does not know reloads it first when the database has that store
+//! ([`Directory::find`]: a store opened on another instance a moment ago is found, not
+//! 404). Loads are refreshed from two
 //! grouped queries at most every [`LOAD_DIRTY_EVERY`] after an order change made here,
 //! and at least every [`LOAD_EVERY`] — never per request.
 
@@ -24,9 +25,6 @@ pub const STORES_EVERY: Duration = Duration::from_secs(10);
 pub const LOAD_EVERY: Duration = Duration::from_secs(3);
 /// After a change made here, loads are refreshed within this.
 pub const LOAD_DIRTY_EVERY: Duration = Duration::from_millis(200);
-/// Unknown store ids reload the snapshot at most this often (ids made up by a client
-/// cannot keep the database busy).
-pub const MISS_RELOAD_EVERY: Duration = Duration::from_millis(250);
 
 /// A store's settings: the promise figures, and the choices later features read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -310,19 +308,22 @@ impl Directory {
         self.snap().by_id.get(id).cloned()
     }
 
-    /// A store by an id a request names: from the snapshot, else after reloading it (a
-    /// store made on another instance since the last reload). Concurrent misses share
-    /// one reload, and reloads for misses are at least [`MISS_RELOAD_EVERY`] apart.
+    /// A store by an id a request names: from the snapshot, else — when the database has
+    /// it (a store made on another instance since the last reload) — after reloading the
+    /// snapshot. An id nobody made costs one point query, never a reload; concurrent
+    /// misses share one reload.
     pub async fn find(&self, id: &str) -> qc_store::StoreResult<Option<Arc<StoreInfo>>> {
         if let Some(found) = self.get(id) {
             return Ok(Some(found));
         }
+        if self.store.store_by_id(id).await?.is_none() {
+            return Ok(None);
+        }
         let asked = std::time::Instant::now();
         let mut last = self.miss_reload.lock().await;
         // A reload that started after this request (another miss's, while this one
-        // waited), or one that started a moment ago: its answer stands.
-        let fresh = last.is_some_and(|at| at >= asked || at.elapsed() < MISS_RELOAD_EVERY);
-        if !fresh {
+        // waited) already holds the store.
+        if !last.is_some_and(|at| at >= asked) {
             *last = Some(std::time::Instant::now());
             self.reload().await?;
         }

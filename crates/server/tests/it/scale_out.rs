@@ -330,51 +330,63 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
         json!({"customers": 1, "delivery": 20, "admin": 0, "pickers": 0, "total": 21})
     );
 
-    // A store opened on one instance is known to the other at once: stock it there, and
-    // a customer's catalog for it there (its snapshot of stores was loaded before).
+    // Stores opened on one instance are known to the other at once, however quickly
+    // they follow each other: stocked there, and a customer's catalog for each there (its
+    // snapshot of stores was loaded before).
     let http = reqwest::Client::new();
-    let r = http
-        .post(format!("http://127.0.0.1:{a}/api/admin/stores"))
-        .bearer_auth(&admin)
-        .json(
-            &json!({"code": "PNQ", "name": "Pune", "location": {"lat": 18.52, "lng": 73.85},
-                      "zipCodes": ["411001"]}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
-    let pune: Value = r.json().await.unwrap();
-    let pune = pune["store"]["id"].as_str().unwrap().to_owned();
-    let r = http
-        .post(format!(
-            "http://127.0.0.1:{b}/api/admin/products/{}/stock",
-            product.id
-        ))
-        .bearer_auth(&admin)
-        .json(&json!({"storeId": pune, "set": 7, "reason": "opening stock"}))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    assert_eq!(
-        status,
-        reqwest::StatusCode::OK,
-        "{}",
-        r.text().await.unwrap()
-    );
+    for (i, code) in ["PNQ", "NAG", "NSK"].into_iter().enumerate() {
+        let r = http
+            .post(format!("http://127.0.0.1:{a}/api/admin/stores"))
+            .bearer_auth(&admin)
+            .json(&json!({"code": code, "name": format!("Store {code}"),
+                          "location": {"lat": 18.52 + i as f64, "lng": 73.85},
+                          "zipCodes": [format!("41100{i}")]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+        let opened: Value = r.json().await.unwrap();
+        let opened = opened["store"]["id"].as_str().unwrap().to_owned();
+        let r = http
+            .post(format!(
+                "http://127.0.0.1:{b}/api/admin/products/{}/stock",
+                product.id
+            ))
+            .bearer_auth(&admin)
+            .json(&json!({"storeId": opened, "set": 7, "reason": "opening stock"}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert_eq!(
+            status,
+            reqwest::StatusCode::OK,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let r = http
+            .get(format!(
+                "http://127.0.0.1:{b}/api/customer/products?storeId={opened}"
+            ))
+            .bearer_auth(&customer)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+        assert_eq!(body["products"][0]["stock"], 7, "{body}");
+    }
+    // An id nobody made is still 404.
     let r = http
         .get(format!(
-            "http://127.0.0.1:{b}/api/customer/products?storeId={pune}"
+            "http://127.0.0.1:{b}/api/customer/products?storeId=01a22d1d0f557162b96a057ff1f955fd"
         ))
         .bearer_auth(&customer)
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-    assert_eq!(body["products"][0]["stock"], 7, "{body}");
+    assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
 
     // The customer orders on A; partners on A and B receive it and race.
     let (status, placed) = place(a, &customer, &product.id).await;
