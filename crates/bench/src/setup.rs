@@ -494,6 +494,15 @@ pub async fn connect_many(
 /// A store for POST /api/admin/stores serving the square of `half` degrees around its
 /// location; the code is `prefix`, four hex digits of the run id, and `i` (unique per
 /// run, short enough for the API).
+/// Point `i` of a grid of stores laid out row by row, `columns` a row, `spacing` degrees
+/// apart from `origin` (the scenarios keep their stores away from each other's).
+pub fn grid_point(origin: (f64, f64), spacing: f64, columns: usize, i: usize) -> (f64, f64) {
+    (
+        origin.0 + (i / columns) as f64 * spacing,
+        origin.1 + (i % columns) as f64 * spacing,
+    )
+}
+
 pub fn square_store(
     run: &str,
     prefix: &str,

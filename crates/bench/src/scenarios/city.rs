@@ -31,10 +31,7 @@ const PICKERS_PER_STORE: usize = 3;
 const SOCKETS_PER_CUSTOMER: usize = 10;
 
 fn centre(i: usize) -> (f64, f64) {
-    (
-        ORIGIN.0 + (i / 5) as f64 * SPACING,
-        ORIGIN.1 + (i % 5) as f64 * SPACING,
-    )
+    setup::grid_point(ORIGIN, SPACING, 5, i)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

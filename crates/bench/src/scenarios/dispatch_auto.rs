@@ -28,10 +28,7 @@ const OFFER_TIMEOUT_SECS: u64 = 5;
 const ROUNDS: u64 = 5;
 
 fn centre(i: usize) -> (f64, f64) {
-    (
-        ORIGIN.0 + (i / 5) as f64 * SPACING,
-        ORIGIN.1 + (i % 5) as f64 * SPACING,
-    )
+    setup::grid_point(ORIGIN, SPACING, 5, i)
 }
 
 /// Think time 0.5–3 s, from a hash.

@@ -18,11 +18,7 @@ const HALF: f64 = 0.025;
 const COLUMNS: usize = 40;
 
 fn centre(i: usize) -> (f64, f64) {
-    let (row, col) = (i / COLUMNS, i % COLUMNS);
-    (
-        ORIGIN.0 + row as f64 * SPACING,
-        ORIGIN.1 + col as f64 * SPACING,
-    )
+    setup::grid_point(ORIGIN, SPACING, COLUMNS, i)
 }
 
 fn store_body(run: &str, i: usize) -> Value {

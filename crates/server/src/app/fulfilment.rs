@@ -122,28 +122,24 @@ pub async fn picker_view(state: &AppState, order: &Order) -> Result<PickerOrderV
 /// one query per store and each picker's name once, not two queries per order (a queue
 /// of 100 orders, or the admins' view of every store's, was 200 queries).
 pub async fn picker_views(state: &AppState, orders: &[Order]) -> Result<Vec<PickerOrderView>> {
-    let mut info: HashMap<&str, HashMap<String, PickInfo>> = HashMap::new();
+    let mut ids_by_store: HashMap<&str, Vec<String>> = HashMap::new();
     for order in orders {
-        if info.contains_key(order.store_id.as_str()) {
-            continue;
+        let ids = ids_by_store.entry(order.store_id.as_str()).or_default();
+        for item in &order.items {
+            ids.push(item.product_id.clone());
+            ids.extend(item.pick.substitute.as_ref().map(|s| s.product_id.clone()));
         }
-        let mut ids: Vec<String> = orders
-            .iter()
-            .filter(|o| o.store_id == order.store_id)
-            .flat_map(|o| &o.items)
-            .flat_map(|i| {
-                std::iter::once(i.product_id.clone())
-                    .chain(i.pick.substitute.as_ref().map(|s| s.product_id.clone()))
-            })
-            .collect();
+    }
+    let mut info: HashMap<&str, HashMap<String, PickInfo>> = HashMap::new();
+    for (store_id, mut ids) in ids_by_store {
         ids.sort_unstable();
         ids.dedup();
-        let found = state.store.pick_info(&order.store_id, &ids).await?;
+        let found = state.store.pick_info(store_id, &ids).await?;
         let by_id = found
             .into_iter()
             .map(|(id, bin, barcode, category)| (id, (bin, barcode, category)))
             .collect();
-        info.insert(order.store_id.as_str(), by_id);
+        info.insert(store_id, by_id);
     }
     let mut pickers: HashMap<&str, Option<PartnerRef>> = HashMap::new();
     for id in orders.iter().filter_map(|o| o.pick.picker_id.as_deref()) {

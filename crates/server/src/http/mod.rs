@@ -186,19 +186,11 @@ async fn handshake_gate(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
-    let socket_io = path == "/socket.io" || path.starts_with("/socket.io/");
-    let has_sid = req
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|p| p.starts_with("sid=")));
-    if !socket_io {
+    if path != "/socket.io" && !path.starts_with("/socket.io/") {
         return next.run(req).await;
     }
-    if has_sid {
-        let upgrade = req
-            .uri()
-            .query()
-            .is_some_and(|q| q.split('&').any(|p| p == "transport=websocket"));
+    if query_has(&req, |p| p.starts_with("sid=")) {
+        let upgrade = query_has(&req, |p| p == "transport=websocket");
         return next.run(if upgrade { detach_head(req) } else { req }).await;
     }
     let client = req
@@ -217,6 +209,11 @@ async fn handshake_gate(
     }
     state.metrics.handshake();
     next.run(detach_head(req)).await
+}
+
+/// Whether a `key=value` pair of the request's query string satisfies `wanted`.
+fn query_has(req: &Request, wanted: fn(&str) -> bool) -> bool {
+    req.uri().query().is_some_and(|q| q.split('&').any(wanted))
 }
 
 /// The request with a head of its own, holding only what a socket's life needs: its URI
