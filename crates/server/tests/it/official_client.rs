@@ -11,8 +11,15 @@ fn node_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node")
 }
 
-/// Install the pinned client from the lockfile the first time.
+/// Install the pinned client from the lockfile the first time. Once per test process:
+/// the tests run at once, and one must not start the client while another's `npm ci`
+/// is still writing `node_modules` (the directory exists before it is complete).
 fn ensure_client() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(install_client);
+}
+
+fn install_client() {
     if node_dir().join("node_modules/socket.io-client").is_dir() {
         return;
     }
