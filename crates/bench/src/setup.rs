@@ -441,6 +441,18 @@ pub async fn connect_many(
     addrs: &[IpAddr],
     conc: usize,
 ) -> Connected {
+    connect_many_queued(base, auths, addrs, conc, None).await
+}
+
+/// `connect_many` with at most `queue` received events waiting per socket (the client's
+/// default when None); the rest are dropped and counted by the client.
+pub async fn connect_many_queued(
+    base: &str,
+    auths: Vec<Value>,
+    addrs: &[IpAddr],
+    conc: usize,
+    queue: Option<usize>,
+) -> Connected {
     let started = Instant::now();
     let n = auths.len();
     let (auths, addrs, base) = (Arc::new(auths), Arc::new(addrs.to_vec()), base.to_owned());
@@ -454,8 +466,9 @@ pub async fn connect_many(
             };
             let opts = qc_sioclient::Options {
                 auth: Some(auths[i].clone()),
-                headers: Vec::new(),
                 bind,
+                queue,
+                ..Default::default()
             };
             let t0 = Instant::now();
             let r = tokio::time::timeout(

@@ -38,10 +38,14 @@ type Acks = Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>>;
 /// One connected socket on the default namespace.
 pub struct Client {
     out: mpsc::UnboundedSender<Message>,
-    events: mpsc::UnboundedReceiver<Event>,
+    events: mpsc::Receiver<Event>,
     acks: Acks,
     next_ack: AtomicU64,
+    dropped: Arc<AtomicU64>,
 }
+
+/// Received events kept waiting for `recv` when `Options::queue` is not set.
+pub const DEFAULT_QUEUE: usize = 10_000;
 
 /// Connection options.
 #[derive(Default, Clone)]
@@ -52,6 +56,10 @@ pub struct Options {
     pub headers: Vec<(String, String)>,
     /// Local address to connect from (many sockets need many source addresses).
     pub bind: Option<std::net::IpAddr>,
+    /// At most this many received events wait for `recv` (default `DEFAULT_QUEUE`);
+    /// past it, new ones are dropped and counted (`dropped`), so a reader that falls
+    /// behind costs bounded memory.
+    pub queue: Option<usize>,
 }
 
 fn parse_packet(text: &str) -> Option<(u64, Option<u64>, Value)> {
@@ -160,7 +168,9 @@ impl Client {
         }
 
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Message>();
-        let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
+        let (ev_tx, ev_rx) = mpsc::channel::<Event>(opts.queue.unwrap_or(DEFAULT_QUEUE).max(1));
+        let dropped = Arc::new(AtomicU64::new(0));
+        let reader_dropped = dropped.clone();
         let acks: Acks = Arc::default();
         tokio::spawn(async move {
             while let Some(m) = out_rx.recv().await {
@@ -205,8 +215,12 @@ impl Client {
                             .and_then(|n| n.as_str().map(str::to_owned))
                             .unwrap_or_default();
                         let data = args.next().unwrap_or(Value::Null);
-                        if ev_tx.send(Event { name, data }).is_err() {
-                            break;
+                        match ev_tx.try_send(Event { name, data }) {
+                            Ok(()) => {}
+                            Err(mpsc::error::TrySendError::Full(_)) => {
+                                reader_dropped.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Err(mpsc::error::TrySendError::Closed(_)) => break,
                         }
                     }
                     3 => {
@@ -231,7 +245,13 @@ impl Client {
             events: ev_rx,
             acks,
             next_ack: AtomicU64::new(1),
+            dropped,
         })
+    }
+
+    /// Events dropped because `Options::queue` of them were already waiting.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 
     /// Fire an event without an acknowledgement.

@@ -10,6 +10,8 @@ class FakeSocket {
   connected = false;
   active = true;
   connects = 0;
+  /** Events the client sent, in order. */
+  readonly sent: [string, unknown][] = [];
   private readonly listeners = new Map<string, Listener[]>();
   constructor(private readonly auth: (cb: (data: object) => void) => void) {}
   on(event: string, fn: Listener) {
@@ -31,6 +33,13 @@ class FakeSocket {
   }
   disconnect() {
     this.connected = false;
+    return this;
+  }
+  timeout() {
+    return this;
+  }
+  emit(event: string, payload: unknown) {
+    if (this.connected) this.sent.push([event, payload]);
     return this;
   }
   fire(event: string, ...args: unknown[]) {
@@ -132,5 +141,30 @@ describe('session ended by the server', () => {
     socket.fire('disconnect', 'transport close');
     expect(realtime.connectionState).toBe('reconnecting');
     expect(ended).not.toHaveBeenCalled();
+  });
+});
+
+describe('the store on screen', () => {
+  it('is watched now, after a store change, and again after every reconnect', async () => {
+    realtime.watchCatalog('st-1');
+    const socket = await open();
+    expect(socket.sent).toEqual([['catalog:watch', { storeId: 'st-1' }]]);
+    realtime.watchCatalog('st-1');
+    realtime.watchCatalog('st-2');
+    expect(socket.sent).toEqual([
+      ['catalog:watch', { storeId: 'st-1' }],
+      ['catalog:watch', { storeId: 'st-2' }],
+    ]);
+    socket.fire('disconnect', 'transport close');
+    realtime.watchCatalog('st-3');
+    socket.fire('connect');
+    expect(socket.sent.slice(2)).toEqual([['catalog:watch', { storeId: 'st-3' }]]);
+  });
+
+  it('is forgotten at sign-out', async () => {
+    realtime.watchCatalog('st-1');
+    realtime.disconnect();
+    const socket = await open();
+    expect(socket.sent).toEqual([]);
   });
 });

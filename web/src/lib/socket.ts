@@ -8,6 +8,8 @@
  *   user's own password change): then it reconnects at once with the new one.
  * - `too_many_sockets` closes only this tab's connection: it stays closed (state
  *   `closed`) until the user asks to reconnect, so tabs do not keep evicting each other.
+ * - Tells the server which store's catalog is on screen (`catalog:watch`), again after
+ *   every reconnect, so only that store's `inventory:updated` events arrive.
  * - Keeps the last `seq` of every tracked order; a live event that is a duplicate is
  *   dropped, one after a gap (or any reconnect) triggers a fetch of the missed events
  *   (`GET /api/customer/orders/{id}/events?after=N`), applied in order, once.
@@ -162,6 +164,8 @@ class RealtimeClient {
   private state: ConnectionState = 'idle';
   /** The token the current (or last) handshake was made with. */
   private handshakeToken: string | null = null;
+  /** The store whose stock changes this connection asks for (`catalog:watch`). */
+  private watchedStore: string | null = null;
   /** The code of the last `session:ended`, until the disconnect that follows it. */
   private endedCode: string | null = null;
 
@@ -224,6 +228,8 @@ class RealtimeClient {
     socket.on('connect', () => {
       this.retries = 0;
       this.setState('connected');
+      // Rooms do not outlive a connection: say again which store is on screen.
+      if (this.watchedStore) this.emit('catalog:watch', { storeId: this.watchedStore });
       if (this.connectedBefore) {
         // Whatever happened while we were away: catch up every tracked order.
         for (const orderId of this.tracked.keys()) void this.resync(orderId);
@@ -273,6 +279,7 @@ class RealtimeClient {
     this.connectedBefore = false;
     this.endedCode = null;
     this.handshakeToken = null;
+    this.watchedStore = null;
     this.tracked.clear();
     this.setState('idle');
   }
@@ -328,6 +335,16 @@ class RealtimeClient {
     if (ack && ack.success) return ack.data;
     const error = ack && !ack.success ? ack.error : { code: 'invalid_ack', message: 'Unexpected answer.' };
     throw new ApiError(0, error.code, error.message, error.details);
+  }
+
+  /**
+   * Hear the stock changes of this store only (null: none is on screen). Sent now when
+   * connected, and after every (re)connect.
+   */
+  watchCatalog(storeId: string | null): void {
+    if (storeId === this.watchedStore) return;
+    this.watchedStore = storeId;
+    if (storeId) this.emit('catalog:watch', { storeId });
   }
 
   /** Fire-and-forget emit with an acknowledgement handler that never throws. */

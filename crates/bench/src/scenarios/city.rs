@@ -29,6 +29,11 @@ const SPACING: f64 = 0.08;
 const HALF: f64 = 0.03;
 const PICKERS_PER_STORE: usize = 3;
 const SOCKETS_PER_CUSTOMER: usize = 10;
+/// Received events a customer's socket keeps waiting for its reader; past that the
+/// generator drops them and counts them, apart from what the server lost.
+const CUSTOMER_QUEUE: usize = 256;
+/// Placements in flight at once; a tick beyond it is counted as shed, not queued.
+const PLACING_IN_FLIGHT: usize = 1_024;
 
 fn centre(i: usize) -> (f64, f64) {
     setup::grid_point(ORIGIN, SPACING, 5, i)
@@ -368,8 +373,9 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
     }
 }
 
-/// A customer's socket: counts the `order:completed` events it hears, by order.
-async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> Vec<String> {
+/// A customer's socket: counts the `order:completed` events it hears, by order, and
+/// the events its bounded queue dropped (the generator fell behind, not the server).
+async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> (Vec<String>, u64) {
     let mut heard = Vec::new();
     loop {
         match c.recv(Duration::from_millis(500)).await {
@@ -391,7 +397,7 @@ async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> Vec<String> {
         }
     }
     c.close();
-    heard
+    (heard, c.dropped())
 }
 
 /// A picker account for `store`, made by the admin and set up with its one-time link.
@@ -464,13 +470,14 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         setup::partners_on_duty(&b.base, &b.addrs, &partners, |i| centre(i % n_stores), 200)
             .await?;
     let auth = |u: &setup::User| json!({"token": u.token});
-    let conn = setup::connect_many(
+    let conn = setup::connect_many_queued(
         &b.base,
         (0..customer_sockets)
             .map(|i| auth(&customers[i % accounts]))
             .collect(),
         &b.addrs,
         64,
+        Some(CUSTOMER_QUEUE),
     )
     .await;
     let customer_failed = conn.failed;
@@ -480,9 +487,34 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     for (i, c) in conn.clients.into_iter().enumerate() {
         if let Some(c) = c {
             per_account[i % accounts] += 1;
-            customer_clients.push(c);
+            customer_clients.push((i % accounts, c));
         }
     }
+    // Each socket shows its account's store (where its orders go): that store's stock
+    // changes only, as the web app asks.
+    let mut watch_failed = 0_u64;
+    let mut watching = Vec::new();
+    let mut rest = customer_clients.into_iter();
+    loop {
+        let mut set = tokio::task::JoinSet::new();
+        for (who, c) in rest.by_ref().take(256) {
+            let body = json!({"storeId": stores[who % n_stores]});
+            set.spawn(async move {
+                let ack = c
+                    .emit_with_ack("catalog:watch", &body, Duration::from_secs(10))
+                    .await;
+                (matches!(ack, Ok(v) if v["success"] == json!(true)), c)
+            });
+        }
+        if set.is_empty() {
+            break;
+        }
+        while let Some(Ok((ok, c))) = set.join_next().await {
+            watch_failed += u64::from(!ok);
+            watching.push(c);
+        }
+    }
+    let customer_clients = watching;
     let conn = setup::connect_many(
         &b.base,
         (0..3).map(|_| json!({"token": admin})).collect(),
@@ -599,13 +631,20 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut placers = Vec::new();
+    let placing = Arc::new(tokio::sync::Semaphore::new(PLACING_IN_FLIGHT));
+    let mut placing_shed = 0_u64;
     let mut i = 0_usize;
     while started.elapsed() < Duration::from_secs(secs) {
         tick.tick().await;
+        let Ok(permit) = placing.clone().try_acquire_owned() else {
+            placing_shed += 1;
+            continue;
+        };
         let who = i % accounts;
         let token = customers[who].token.clone();
         let mut body = setup::order_body(&b.stock_products[i % b.stock_products.len()]);
-        let (lat, lng) = centre(i % n_stores);
+        // The store the account's sockets watch.
+        let (lat, lng) = centre(who % n_stores);
         let h = setup::hash(&format!("{i}"), 11);
         body["deliveryAddress"]["lat"] = json!(lat + ((h % 300) as f64 - 150.0) / 10_000.0);
         body["deliveryAddress"]["lng"] = json!(lng + (((h >> 20) % 300) as f64 - 150.0) / 10_000.0);
@@ -629,6 +668,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
                     .to_owned();
                 lock(&w.life).placed.insert(id, (who, code));
             }
+            drop(permit);
         }));
         i += 1;
         if placers.len() >= 4_096 {
@@ -663,8 +703,10 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         let _ = a.await;
     }
     let mut heard: HashMap<String, u64> = HashMap::new();
+    let mut generator_dropped = 0_u64;
     for l in listeners {
-        if let Ok(ids) = l.await {
+        if let Ok((ids, dropped)) = l.await {
+            generator_dropped += dropped;
             for id in ids {
                 *heard.entry(id).or_default() += 1;
             }
@@ -746,6 +788,9 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     row.set("targetOrderRate", json!(rate));
     row.set("targetSearchRate", json!(search_rate));
     row.set("searchesShed", json!(shed.load(Ordering::Relaxed)));
+    row.set("placementsShed", json!(placing_shed));
+    row.set("catalogWatchFailed", json!(watch_failed));
+    row.set("eventsDroppedByGenerator", json!(generator_dropped));
     row.set("placed", json!(placed));
     row.set("delivered", json!(life.delivered.len()));
     row.set("ordersLost", json!(lost));
@@ -759,10 +804,13 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         0,
         format!(
             "{placed} placed, {} delivered, {lost} lost, {events_lost} events lost, {doubles} \
-             double winners; RSS at 2 min {:.1} MB, at the end {:.1} MB; latency = placement",
+             double winners; RSS at 2 min {:.1} MB, at the end {:.1} MB; latency = placement; \
+             generator: {generator_dropped} events dropped by its full queues, {placing_shed} \
+             placements and {} searches shed",
             life.delivered.len(),
             at_2min.unwrap_or(0) as f64 / 1024.0,
-            last.unwrap_or(0) as f64 / 1024.0
+            last.unwrap_or(0) as f64 / 1024.0,
+            shed.load(Ordering::Relaxed)
         ),
     );
     row.goal_met = Some(row.errors == 0 && flat);

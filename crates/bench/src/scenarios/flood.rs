@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 async fn refused(base: &str, bind: Option<IpAddr>) -> Result<(), String> {
     let opts = qc_sioclient::Options {
         auth: Some(json!({"token": "forged.token.value"})),
-        headers: Vec::new(),
         bind,
+        ..Default::default()
     };
     match tokio::time::timeout(
         Duration::from_secs(10),

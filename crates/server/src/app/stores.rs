@@ -18,6 +18,17 @@ fn store_not_found() -> AppError {
     AppError::not_found("store_not_found", "No such store.")
 }
 
+/// The store whose catalog a customer's socket follows (`catalog:watch`): any store a
+/// customer may browse.
+pub async fn watched(state: &AppState, store_id: &str) -> Result<StoreRef> {
+    let store = state
+        .stores
+        .find(store_id)
+        .await?
+        .ok_or_else(store_not_found)?;
+    Ok(store_ref(&store))
+}
+
 pub fn store_ref(s: &StoreInfo) -> StoreRef {
     StoreRef {
         id: s.record.id.clone(),

@@ -1,9 +1,11 @@
 //! Server → client events, sent after the store has committed. Delivery is
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
 
-use super::{ADMINS, Broadcaster, available_room, on_io, pickers_room, role_room, user_room};
+use super::{
+    ADMINS, Broadcaster, SHOPPERS_ALL, available_room, on_io, pickers_room, shoppers_room,
+    user_room,
+};
 use crate::api::*;
-use qc_domain::Role;
 use qc_store::{Order, OrderEvent};
 use serde::Serialize;
 use socketioxide::socket::Sid;
@@ -283,16 +285,42 @@ impl Broadcaster {
         .await;
     }
 
+    /// `inventory:updated`: each store's watchers (`shoppers:{store}`) hear that store's
+    /// levels; admins and the customers who watch no store hear them all, in one event.
     pub async fn inventory(&self, products: Vec<StockLevel>) {
         if products.is_empty() {
             return;
         }
         self.stats_changed();
-        let data = InventoryUpdatedEvent { products };
+        let mut stores: Vec<&str> = products.iter().map(|p| p.store_id.as_str()).collect();
+        stores.sort_unstable();
+        stores.dedup();
+        if let [store] = stores[..] {
+            let rooms = vec![
+                shoppers_room(store),
+                SHOPPERS_ALL.to_owned(),
+                ADMINS.to_owned(),
+            ];
+            let data = InventoryUpdatedEvent { products };
+            self.send(rooms, "inventory:updated", &data).await;
+            return;
+        }
+        for store in &stores {
+            let data = InventoryUpdatedEvent {
+                products: products
+                    .iter()
+                    .filter(|p| p.store_id == *store)
+                    .cloned()
+                    .collect(),
+            };
+            self.send(vec![shoppers_room(store)], "inventory:updated", &data)
+                .await;
+        }
+        let rooms = vec![SHOPPERS_ALL.to_owned(), ADMINS.to_owned()];
         self.send(
-            vec![role_room(Role::Customer), ADMINS.to_owned()],
+            rooms,
             "inventory:updated",
-            &data,
+            &InventoryUpdatedEvent { products },
         )
         .await;
     }

@@ -4,8 +4,9 @@
 //! handlers that call services live in `crate::socket`, above the services.
 //!
 //! Rooms are joined by the server only: `user:{id}` (every socket of a user),
-//! `role:{role}`, `admins`, `partners:available:{store}` (a store's available partners)
-//! and `presence:{role}:{id}` (for online counts). Order events are addressed to the order's customer and partner through their
+//! `role:{role}`, `admins`, `partners:available:{store}` (a store's available partners),
+//! `shoppers:{store}` (customers who watch a store's catalog; `shoppers:all` those who
+//! watch none) and `presence:{role}:{id}` (for online counts). Order events are addressed to the order's customer and partner through their
 //! user rooms, so membership never has to follow an order's state.
 //!
 //! One instance uses the in-process adapter; with `REDIS_URL` set, the Redis adapter
@@ -38,6 +39,16 @@ pub fn available_room(store_id: &str) -> String {
 pub fn pickers_room(store_id: &str) -> String {
     format!("pickers:{store_id}")
 }
+
+/// The room of the customers who watch one store's catalog (`catalog:watch`): that
+/// store's stock changes reach them, nobody else's.
+pub fn shoppers_room(store_id: &str) -> String {
+    format!("shoppers:{store_id}")
+}
+
+/// Customers who have not said which store they watch (clients of the first protocol):
+/// they hear every store's stock changes, as before.
+pub const SHOPPERS_ALL: &str = "shoppers:all";
 
 pub type RedisAdapter = socketioxide_redis::CustomRedisAdapter<Emitter, ReconnectingDriver>;
 

@@ -11,9 +11,11 @@
 //! one closes the oldest.
 
 use crate::api::{AvailabilityRequest, LocationUpdate};
-use crate::app::{AppState, delivery, dispatch, sessions};
+use crate::app::{AppState, delivery, dispatch, sessions, stores};
 use crate::auth::Session;
-use crate::broadcast::{ADMINS, Io, available_room, presence_room, role_room, user_room};
+use crate::broadcast::{
+    ADMINS, Io, SHOPPERS_ALL, available_room, presence_room, role_room, shoppers_room, user_room,
+};
 use crate::error::AppError;
 use qc_domain::{PartnerStatus, Role};
 use serde::Deserialize;
@@ -173,7 +175,11 @@ async fn setup<A: Adapter>(s: &SocketRef<A>, state: &AppState, session: &Session
                 s.join(crate::broadcast::pickers_room(store));
             }
         }
-        Role::Customer => {}
+        Role::Customer => {
+            // Every store's stock changes until the client says which store it shows.
+            s.join(SHOPPERS_ALL);
+            register_customer_events(s, state);
+        }
     }
     let evicted = state.broadcast.presence.connect(
         &user.id,
@@ -253,16 +259,22 @@ struct StatusChange {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Watch {
+    store_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CodeCheck {
     order_id: String,
     confirmation_code: String,
 }
 
-/// Register a partner event: re-check the session (an ended one is answered with its
+/// Register a client event: re-check the session (an ended one is answered with its
 /// error and the socket closed), rate-limit, parse the payload as `$ty`, run `$call`
 /// (the same service the REST route calls) and answer the acknowledgement.
-macro_rules! partner_event {
-    ($s:expr, $st:expr, $event:literal, location: $location:expr, |$state:ident, $user:ident, $req:ident: $ty:ty| $call:expr) => {{
+macro_rules! client_event {
+    ($s:expr, $st:expr, $event:literal, location: $location:expr, |$state:ident, $user:ident, $req:ident: $ty:ty $(, $sock:ident)?| $call:expr) => {{
         let st: AppState = $st.clone();
         $s.on(
             $event,
@@ -282,6 +294,7 @@ macro_rules! partner_event {
                     limited($state, &session.user.id, $location)?;
                     let $req: $ty = parse(d)?;
                     let $user = &session.user;
+                    $(let $sock = &s;)?
                     $call.await
                 }
                 .await;
@@ -291,23 +304,39 @@ macro_rules! partner_event {
     }};
 }
 
+/// `catalog:watch {storeId}`: this socket hears that store's stock changes only (it
+/// leaves `shoppers:all` and the store it watched before). Sent again after a reconnect.
+fn register_customer_events<A: Adapter>(s: &SocketRef<A>, st: &AppState) {
+    client_event!(s, st, "catalog:watch", location: false, |state, _user, req: Watch, sock| async {
+        let store = stores::watched(state, &req.store_id).await?;
+        let watching: Vec<_> = sock
+            .rooms()
+            .into_iter()
+            .filter(|r| r.starts_with("shoppers:"))
+            .collect();
+        sock.leave(watching);
+        sock.join(shoppers_room(&store.id));
+        Ok::<_, AppError>(store)
+    });
+}
+
 fn register_partner_events<A: Adapter>(s: &SocketRef<A>, st: &AppState) {
-    partner_event!(s, st, "order:accept", location: false, |state, user, req: OrderRef| {
+    client_event!(s, st, "order:accept", location: false, |state, user, req: OrderRef| {
         delivery::accept(state, user, &req.order_id)
     });
-    partner_event!(s, st, "order:decline", location: false, |state, user, req: Decline| {
+    client_event!(s, st, "order:decline", location: false, |state, user, req: Decline| {
         dispatch::decline(state, user, &req.order_id, req.reason.as_deref())
     });
-    partner_event!(s, st, "order:status-update", location: false, |state, user, req: StatusChange| {
+    client_event!(s, st, "order:status-update", location: false, |state, user, req: StatusChange| {
         delivery::update_status(state, user, &req.order_id, &req.status, req.confirmation_code.as_deref())
     });
-    partner_event!(s, st, "order:confirm-delivery", location: false, |state, user, req: CodeCheck| {
+    client_event!(s, st, "order:confirm-delivery", location: false, |state, user, req: CodeCheck| {
         delivery::confirm_delivery(state, user, &req.order_id, &req.confirmation_code)
     });
-    partner_event!(s, st, "delivery:location-update", location: true, |state, user, req: LocationUpdate| {
+    client_event!(s, st, "delivery:location-update", location: true, |state, user, req: LocationUpdate| {
         delivery::record_location(state, user, req)
     });
-    partner_event!(s, st, "delivery:availability", location: false, |state, user, req: AvailabilityRequest| {
+    client_event!(s, st, "delivery:availability", location: false, |state, user, req: AvailabilityRequest| {
         delivery::set_availability(state, user, req.available)
     });
 }

@@ -306,7 +306,8 @@ impl TestApp {
             .await
             .unwrap();
         let sku = format!("T-{}", uuid::Uuid::new_v4().simple());
-        self.state
+        let id = self
+            .state
             .store
             .create_product(qc_store::NewProduct {
                 sku,
@@ -323,7 +324,22 @@ impl TestApp {
             })
             .await
             .unwrap()
-            .id
+            .id;
+        // Made beside the services: tell the app, as they would.
+        self.state.catalog_changed();
+        id
+    }
+
+    /// Count a product's stock at a store as the admin does.
+    pub async fn set_stock(&self, admin: &str, store: &str, product: &str, n: i64) {
+        let r = self
+            .post(
+                &format!("/api/admin/products/{product}/stock"),
+                Some(admin),
+                json!({"storeId": store, "set": n, "reason": "stock count"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
     /// A product's stock at the main store.

@@ -90,17 +90,6 @@ fn order_at(product: &str, qty: i64, (lat, lng): (f64, f64)) -> Value {
     })
 }
 
-async fn set_stock(app: &TestApp, admin: &str, store: &str, product: &str, n: i64) {
-    let r = app
-        .post(
-            &format!("/api/admin/products/{product}/stock"),
-            Some(admin),
-            json!({"storeId": store, "set": n, "reason": "stock count"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-}
-
 /// The promise for an address in Deccan, polled until `ok` holds (loads are refreshed
 /// in the background, within 200 ms of a change made here).
 async fn promise_until(app: &TestApp, token: &str, what: &str, ok: impl Fn(u64) -> bool) -> u64 {
@@ -358,8 +347,8 @@ async fn catalogs_carts_and_orders_use_the_serving_stores_stock() {
         let (kothrud, shivajinagar) = pune(&app, &admin).await;
         let c = app.customer("c@example.com").await;
         let mango = app.product("Mango", 10_000, 0).await;
-        set_stock(&app, &admin, &kothrud, &mango, 2).await;
-        set_stock(&app, &admin, &shivajinagar, &mango, 9).await;
+        app.set_stock(&admin, &kothrud, &mango, 2).await;
+        app.set_stock(&admin, &shivajinagar, &mango, 9).await;
 
         // The catalog and one product, for a store, a point, or the default address.
         let r = app
@@ -508,8 +497,8 @@ async fn refusals_not_serviceable_closed_paused_and_busy() {
         let (kothrud, shivajinagar) = pune(&app, &admin).await;
         let c = app.customer("c@example.com").await;
         let milk = app.product("Milk", 3_000, 0).await;
-        set_stock(&app, &admin, &kothrud, &milk, 50).await;
-        set_stock(&app, &admin, &shivajinagar, &milk, 50).await;
+        app.set_stock(&admin, &kothrud, &milk, 50).await;
+        app.set_stock(&admin, &shivajinagar, &milk, 50).await;
 
         let r = app
             .post(
@@ -648,7 +637,7 @@ async fn the_promise_grows_with_the_queue_and_shrinks_with_riders() {
         let (_, shivajinagar) = pune(&app, &admin).await;
         let c = app.customer("c@example.com").await;
         let rice = app.product("Rice", 9_000, 0).await;
-        set_stock(&app, &admin, &shivajinagar, &rice, 500).await;
+        app.set_stock(&admin, &shivajinagar, &rice, 500).await;
         let idle = promise_until(&app, &c, "a first answer", |_| true).await;
         for _ in 0..4 {
             let r = app
@@ -713,6 +702,147 @@ async fn the_promise_grows_with_the_queue_and_shrinks_with_riders() {
     }
 }
 
+/// The `inventory:updated` entries of a store, as one socket heard them.
+async fn heard_stock(sock: &mut qc_sioclient::Client) -> Vec<(String, i64)> {
+    let ev = sock.expect("inventory:updated", WAIT).await.unwrap();
+    ev["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["storeId"].as_str().unwrap().to_owned(),
+                l["stock"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn quiet(sock: &mut qc_sioclient::Client) -> Vec<String> {
+    sock.drain(QUIET)
+        .await
+        .into_iter()
+        .filter(|e| e.name == "inventory:updated")
+        .map(|e| e.data.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn shoppers_hear_the_stock_of_the_store_they_watch_only() {
+    for app in spawn_all(&[]).await {
+        let b = app.backend;
+        let admin = app.admin("ops@example.com").await;
+        let (kothrud, shivajinagar) = pune(&app, &admin).await;
+        let mango = app.product("Mango", 10_000, 0).await;
+        let (k_token, s_token, old_token) = (
+            app.customer("k@example.com").await,
+            app.customer("s@example.com").await,
+            app.customer("old@example.com").await,
+        );
+        let mut at_k = app.socket(&k_token).await;
+        let mut at_s = app.socket(&s_token).await;
+        let mut old = app.socket(&old_token).await;
+        let mut ops = app.socket(&admin).await;
+        let watch = |store: &str| json!({"storeId": store});
+
+        let ack = at_k
+            .emit_with_ack("catalog:watch", &watch(&kothrud), WAIT)
+            .await
+            .unwrap();
+        assert_eq!(
+            (&ack["success"], &ack["data"]["id"], &ack["data"]["code"]),
+            (&json!(true), &json!(kothrud), &json!("KTD")),
+            "{b}: {ack}"
+        );
+        // Switching stores leaves the first one.
+        at_s.emit_with_ack("catalog:watch", &watch(&kothrud), WAIT)
+            .await
+            .unwrap();
+        let ack = at_s
+            .emit_with_ack("catalog:watch", &watch(&shivajinagar), WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ack["data"]["id"], json!(shivajinagar), "{b}: {ack}");
+        // A store nobody has, or no store at all: refused, and the old socket still
+        // watches every store.
+        let ack = old
+            .emit_with_ack("catalog:watch", &watch("nope"), WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ack["error"]["code"], "store_not_found", "{b}: {ack}");
+        let ack = old
+            .emit_with_ack("catalog:watch", &json!({"store": kothrud}), WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ack["error"]["code"], "invalid_payload", "{b}: {ack}");
+
+        app.set_stock(&admin, &kothrud, &mango, 5).await;
+        let k = vec![(kothrud.clone(), 5)];
+        assert_eq!(heard_stock(&mut at_k).await, k, "{b}");
+        assert_eq!(heard_stock(&mut old).await, k, "{b}");
+        assert_eq!(heard_stock(&mut ops).await, k, "{b}");
+        assert_eq!(
+            quiet(&mut at_s).await,
+            Vec::<String>::new(),
+            "{b}: not its store"
+        );
+
+        app.set_stock(&admin, &shivajinagar, &mango, 7).await;
+        let s = vec![(shivajinagar.clone(), 7)];
+        assert_eq!(heard_stock(&mut at_s).await, s, "{b}");
+        assert_eq!(heard_stock(&mut old).await, s, "{b}");
+        assert_eq!(heard_stock(&mut ops).await, s, "{b}");
+        assert_eq!(
+            quiet(&mut at_k).await,
+            Vec::<String>::new(),
+            "{b}: not its store"
+        );
+
+        // One push across both stores: each watcher hears its store's line, the old
+        // socket and admins hear both in one event.
+        let r = app
+            .post(
+                "/api/admin/api-keys",
+                Some(&admin),
+                json!({"name": "ERP", "scopes": ["stock:write"]}),
+            )
+            .await;
+        let key = r.body["secret"].as_str().unwrap().to_owned();
+        let r = app
+            .client
+            .put(format!("{}/api/integrations/stock", app.base))
+            .bearer_auth(&key)
+            .json(
+                &json!({"lines": [{"storeId": kothrud, "productId": mango, "set": 11},
+                                    {"storeId": shivajinagar, "productId": mango, "set": 12}]}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        assert_eq!(
+            heard_stock(&mut at_k).await,
+            vec![(kothrud.clone(), 11)],
+            "{b}"
+        );
+        assert_eq!(
+            heard_stock(&mut at_s).await,
+            vec![(shivajinagar.clone(), 12)],
+            "{b}"
+        );
+        let both = vec![(kothrud.clone(), 11), (shivajinagar.clone(), 12)];
+        assert_eq!(heard_stock(&mut old).await, both, "{b}");
+        assert_eq!(heard_stock(&mut ops).await, both, "{b}");
+        for sock in [&mut at_k, &mut at_s, &mut old, &mut ops] {
+            assert_eq!(
+                quiet(sock).await,
+                Vec::<String>::new(),
+                "{b}: one event each"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn partners_hear_and_take_only_their_stores_orders() {
     for app in spawn_all(&[]).await {
@@ -721,8 +851,8 @@ async fn partners_hear_and_take_only_their_stores_orders() {
         let (kothrud, shivajinagar) = pune(&app, &admin).await;
         let c = app.customer("c@example.com").await;
         let tea = app.product("Tea", 2_000, 0).await;
-        set_stock(&app, &admin, &kothrud, &tea, 20).await;
-        set_stock(&app, &admin, &shivajinagar, &tea, 20).await;
+        app.set_stock(&admin, &kothrud, &tea, 20).await;
+        app.set_stock(&admin, &shivajinagar, &tea, 20).await;
         let mut riders = Vec::new();
         for (email, store) in [
             ("k@example.com", &kothrud),

@@ -10,6 +10,7 @@ import { createContext, startTransition, useCallback, useContext, useEffect, use
 import { useAuth } from '@/lib/auth';
 import { errorCode, takeEarlyData } from '@/lib/api-client';
 import { useReconnect } from '@/hooks/use-socket-event';
+import { realtime } from '@/lib/socket';
 import { addressApi } from '@/features/customer/api/address-api';
 import { checkServiceability } from '@/features/customer/api/catalog-api';
 import {
@@ -192,6 +193,10 @@ export function DeliveryLocationProvider({ children }: { children: ReactNode }) 
   const store = current?.store ?? null;
   const storeId = store?.id ?? null;
   const scope = useMemo(() => storeScope(place, storeId), [key, storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Live stock of this store only (the catalog, product page and cart show no other).
+  useEffect(() => {
+    realtime.watchCatalog(storeId);
+  }, [storeId]);
   const scopeReady = ready && (place === null || current !== null || serviceError !== null);
 
   const value = useMemo<DeliveryLocation>(
