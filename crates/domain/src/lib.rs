@@ -9,6 +9,7 @@ pub mod fulfilment;
 pub mod geo;
 pub mod money;
 pub mod order;
+pub mod search;
 pub mod store;
 pub mod user;
 pub mod validation;

@@ -77,6 +77,13 @@ pub struct Config {
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
+    /// Customers' catalog searches answered from the in-memory index (`QC_SEARCH_INDEX`,
+    /// default on; off also when `catalog_cache_ttl` is 0): see `app::search`.
+    pub search_index: bool,
+    /// How old the index and a store's shelf may grow before they are read again in the
+    /// background (`QC_SEARCH_REFRESH_MS`): by default the catalog TTL with `REDIS_URL`
+    /// (other instances write too), else 60 s (only the CLI writes beside this server).
+    pub search_refresh: Duration,
     /// Catalog queries the cache could not answer that may run at once (0: no limit);
     /// more wait up to `catalog_queue_wait`, then are answered 429 `catalog_busy`, so a
     /// flood of searches cannot take the database and the CPU from orders.
@@ -297,6 +304,19 @@ impl Config {
                 "QC_CATALOG_CACHE_MS",
                 5_000,
             )?),
+            search_refresh: Duration::from_millis(parse_num(
+                vars,
+                "QC_SEARCH_REFRESH_MS",
+                if vars.get("REDIS_URL").is_some_and(|u| !u.is_empty()) {
+                    parse_num(vars, "QC_CATALOG_CACHE_MS", 5_000)?
+                } else {
+                    60_000
+                },
+            )?),
+            search_index: !matches!(
+                vars.get("QC_SEARCH_INDEX").as_deref().map(str::trim),
+                Some("false" | "0" | "no" | "off")
+            ),
             catalog_max_queries: parse_num(vars, "QC_CATALOG_MAX_QUERIES", 2)?,
             catalog_queue_wait: Duration::from_millis(parse_num(vars, "QC_CATALOG_QUEUE_MS", 250)?),
             service_radius_km: parse_num(vars, "QC_SERVICE_RADIUS_KM", 8.0)?,

@@ -95,6 +95,9 @@ pub struct Metrics {
     pub catalog_misses: AtomicU64,
     /// Catalog requests refused because too many queries were running (`catalog_busy`).
     pub catalog_busy: AtomicU64,
+    /// Catalog misses answered by the in-memory search index, and by the database.
+    pub catalog_index: AtomicU64,
+    pub catalog_database: AtomicU64,
     events_recent: Recent,
     decisions: Decisions,
     started: Instant,
@@ -110,6 +113,8 @@ impl Default for Metrics {
             catalog_hits: AtomicU64::new(0),
             catalog_misses: AtomicU64::new(0),
             catalog_busy: AtomicU64::new(0),
+            catalog_index: AtomicU64::new(0),
+            catalog_database: AtomicU64::new(0),
             events_recent: Recent::default(),
             decisions: Decisions::default(),
             started: Instant::now(),
@@ -311,6 +316,20 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "qc_catalog_cache_total{{result=\"{result}\"}} {}",
+                n.load(Relaxed)
+            );
+        }
+        out.push_str(
+            "# HELP qc_catalog_answered_total Catalog pages the cache did not have, by what \
+             answered them.\n# TYPE qc_catalog_answered_total counter\n",
+        );
+        for (by, n) in [
+            ("index", &self.catalog_index),
+            ("database", &self.catalog_database),
+        ] {
+            let _ = writeln!(
+                out,
+                "qc_catalog_answered_total{{by=\"{by}\"}} {}",
                 n.load(Relaxed)
             );
         }

@@ -388,6 +388,7 @@ pub async fn catalog(state: &AppState) -> anyhow::Result<usize> {
                 .await?;
         }
     }
+    state.catalog_changed();
     Ok(added)
 }
 

@@ -64,6 +64,15 @@ pub(crate) fn product_from_row(r: &Row) -> StoreResult<Product> {
     })
 }
 
+fn shelf_line(r: &Row) -> StoreResult<ShelfLine> {
+    Ok(ShelfLine {
+        product_id: r.get("product_id")?,
+        stock: r.get("stock")?,
+        sold: r.get("sold")?,
+        bin: r.get("bin")?,
+    })
+}
+
 pub(crate) fn category_from_row(r: &Row) -> StoreResult<Category> {
     Ok(Category {
         id: r.get("id")?,
@@ -100,11 +109,7 @@ pub(crate) async fn product_in(
 /// The words of a search, lower-cased: letters and digits only (so nothing a query
 /// language could read), at most 8 of at most 40 characters.
 pub(crate) fn search_terms(raw: &str) -> Vec<String> {
-    raw.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase().chars().take(40).collect())
-        .take(8)
-        .collect()
+    qc_domain::search::terms(raw)
 }
 
 /// The placeholders of a product query, in order: $1 category, $2 search, $3/$4 price
@@ -285,6 +290,57 @@ impl Store {
             .map(product_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((products, total))
+    }
+
+    /// Every product customers may see (active, in an active category), in name order,
+    /// without stock: what the in-memory search index is built from.
+    pub async fn visible_products(&self) -> StoreResult<Vec<Product>> {
+        let select = product_select(None);
+        let (columns, _) = select.split_once(" FROM ").unwrap_or_default();
+        let columns = columns
+            .replace(
+                "CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock",
+                "CAST(0 AS BIGINT) AS stock",
+            )
+            .replace("ss.bin AS bin", "CAST(NULL AS TEXT) AS bin");
+        let rows = sql_built(format!(
+            "{columns} FROM products p JOIN categories c ON c.id = p.category_id \
+             WHERE p.is_active = TRUE AND c.is_active = TRUE ORDER BY p.name, p.id"
+        ))
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter().map(product_from_row).collect()
+    }
+
+    /// One store's shelf: every product it has a stock line for, with the stock, the
+    /// units sold and the bin.
+    pub async fn store_shelf(&self, store_id: &str) -> StoreResult<Vec<ShelfLine>> {
+        let rows = sql(
+            "SELECT product_id, CAST(stock AS BIGINT) AS stock, CAST(sold AS BIGINT) AS sold, bin \
+             FROM store_stock WHERE store_id = $1",
+        )
+        .bind(store_id)
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter().map(shelf_line).collect()
+    }
+
+    /// The stock lines of these products at every store: `(store, line)`.
+    pub async fn stock_lines_of(&self, ids: &[String]) -> StoreResult<Vec<(String, ShelfLine)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = self.backend().text_list(1);
+        let rows = sql_built(format!(
+            "SELECT store_id, product_id, CAST(stock AS BIGINT) AS stock, \
+             CAST(sold AS BIGINT) AS sold, bin FROM store_stock WHERE product_id IN {list}"
+        ))
+        .bind_list(ids)?
+        .fetch_all(&mut self.read().await?)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.get("store_id")?, shelf_line(r)?)))
+            .collect()
     }
 
     /// Active categories with their active product counts.

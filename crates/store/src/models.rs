@@ -150,6 +150,15 @@ pub enum ProductSort {
     Newest,
 }
 
+/// A store's stock line of one product.
+#[derive(Debug, Clone)]
+pub struct ShelfLine {
+    pub product_id: String,
+    pub stock: i64,
+    pub sold: i64,
+    pub bin: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CategoryWithCount {
     pub category: Category,

@@ -152,14 +152,29 @@ impl<V: Clone> TtlCache<V> {
             return;
         }
         let now = Instant::now();
+        // Full: the expired entries go, and live ones (whichever the map gives first)
+        // until a quarter is free; they are dropped after the lock is let go, and never all at once, so a
+        // full cache under a stream of new keys costs no pause.
+        let mut evicted = Vec::new();
         if inner.map.len() >= self.max_entries {
-            inner.map.retain(|_, (expires, _)| now < *expires);
-            if inner.map.len() >= self.max_entries {
-                inner.map.clear();
+            let quarter = (self.max_entries / 4).max(1);
+            let mut keys: Vec<String> = inner
+                .map
+                .iter()
+                .filter(|(_, (expires, _))| now >= *expires)
+                .map(|(k, _)| k.clone())
+                .collect();
+            if keys.len() < quarter {
+                let more = quarter - keys.len();
+                let live = inner.map.iter().filter(|(_, (e, _))| now < *e);
+                keys.extend(live.take(more).map(|(k, _)| k.clone()));
             }
+            evicted = keys.iter().filter_map(|k| inner.map.remove(k)).collect();
         }
         let life = self.ttl.mul_f64(1.0 - rand::random::<f64>() / 5.0);
         inner.map.insert(key.to_owned(), (now + life, value));
+        drop(inner);
+        drop(evicted);
     }
 
     /// Drop one key (and refuse in-flight reads that started before now).
@@ -236,6 +251,15 @@ mod tests {
             c.insert(k, t, i as u32);
         }
         assert!(c.lock().map.len() <= 2);
+        // Full of live entries: a quarter makes room, the rest stay cached.
+        let c: TtlCache<u32> = TtlCache::new(Duration::from_secs(60), 8);
+        for i in 0..9 {
+            let k = format!("k{i}");
+            let t = c.get(&k).expect_err("miss");
+            c.insert(&k, t, i);
+        }
+        assert_eq!(c.lock().map.len(), 7, "8 - 2 + the new one");
+        assert_eq!(c.get("k8").ok(), Some(8));
 
         let off: TtlCache<u32> = TtlCache::new(Duration::ZERO, 2);
         let t = off.get("a").expect_err("miss");

@@ -94,30 +94,61 @@ pub async fn list_products(
     let page = state
         .catalog_flights
         .run(flight, || async {
-            // Uncached queries take turns (see `Config::catalog_max_queries`).
-            let wait = state.config.catalog_queue_wait;
-            let _turn = match tokio::time::timeout(wait, state.catalog_gate.acquire()).await {
-                Ok(Ok(permit)) => permit,
-                _ => {
-                    state.metrics.catalog_busy.fetch_add(1, Relaxed);
-                    return Err(AppError::Limited {
-                        code: "catalog_busy",
-                        message: "Search is busy right now; try again in a moment.".into(),
-                    });
+            let (products, total) = match state.search.query(state, &query).await {
+                Some(found) => {
+                    let found = found?;
+                    state.metrics.catalog_index.fetch_add(1, Relaxed);
+                    found
+                }
+                None => {
+                    // Database queries take turns (see `Config::catalog_max_queries`).
+                    let wait = state.config.catalog_queue_wait;
+                    let _turn = match tokio::time::timeout(wait, state.catalog_gate.acquire()).await
+                    {
+                        Ok(Ok(permit)) => permit,
+                        _ => {
+                            state.metrics.catalog_busy.fetch_add(1, Relaxed);
+                            return Err(AppError::Limited {
+                                code: "catalog_busy",
+                                message: "Search is busy right now; try again in a moment.".into(),
+                            });
+                        }
+                    };
+                    let (products, total) = state.store.list_products(&query).await?;
+                    state.metrics.catalog_database.fetch_add(1, Relaxed);
+                    (products.iter().map(ProductView::from).collect(), total)
                 }
             };
-            let (products, total) = state.store.list_products(&query).await?;
-            let page = Arc::new(ProductsPage::new(ProductsResponse {
-                success: true,
-                products: products.iter().map(ProductView::from).collect(),
-                pagination: Pagination::new(page, limit, total),
-                store: Some(super::stores::store_ref(&store)),
-            }));
-            state.catalog.insert(&key, ticket, Arc::clone(&page));
-            Ok::<_, AppError>(page)
+            Ok::<_, AppError>(page_of(
+                state,
+                &store,
+                products,
+                Pagination::new(page, limit, total),
+                &key,
+                ticket,
+            ))
         })
         .await?;
     Ok(page)
+}
+
+/// A page of products as answered and cached (unless the catalog changed meanwhile).
+fn page_of(
+    state: &AppState,
+    store: &super::directory::StoreInfo,
+    products: Vec<ProductView>,
+    pagination: Pagination,
+    key: &str,
+    ticket: super::cache::Ticket,
+) -> Arc<ProductsPage> {
+    let page = Arc::new(ProductsPage::new(ProductsResponse {
+        success: true,
+        products,
+        pagination,
+        store: Some(super::stores::store_ref(store)),
+    }));
+    state.catalog.insert(key, ticket, Arc::clone(&page));
+    page
 }
 
 /// One product customers may see, with the stock of the store the hint resolves to.
@@ -429,7 +460,11 @@ pub async fn change_stock(
         .change_stock(store.id(), id, change, &reason, &admin.id)
         .await
         .map_err(product_err)?;
-    state.catalog_changed();
+    state.stock_changed(&[super::search::StockWrite {
+        store_id: store.id(),
+        product_id: &product.id,
+        stock: product.stock,
+    }]);
     publish(state, store.id(), &product).await;
     Ok(ProductView::from(&product))
 }

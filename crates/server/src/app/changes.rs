@@ -30,7 +30,7 @@ pub async fn order_changed(
         state.locations.finish(&order.id);
     }
     if !change.stock.is_empty() {
-        state.catalog_changed();
+        state.stock_changed(&super::search::StockWrite::of(&change.stock));
     }
     // The store's queue and riders changed: its promise will say so.
     state.stores.load_changed();

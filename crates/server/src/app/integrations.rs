@@ -302,7 +302,7 @@ pub async fn bulk_stock(
         }),
         Ok(BulkStock::Replayed { status, body }) => Ok(Err((status, body))),
         Ok(BulkStock::Applied(levels)) => {
-            state.catalog_changed();
+            state.stock_changed(&super::search::StockWrite::of(&levels));
             state
                 .broadcast
                 .inventory(

@@ -20,6 +20,7 @@ pub mod integrations;
 pub mod locations;
 pub mod orders;
 pub mod password_links;
+pub mod search;
 pub mod sessions;
 pub mod stats;
 pub mod stores;
@@ -144,6 +145,8 @@ pub struct Services {
     pub mailer: Arc<crate::mail::Mailer>,
     /// Catalog pages, by normalised query (see [`cache`]).
     pub catalog: Arc<cache::TtlCache<Arc<ProductsPage>>>,
+    /// Customers' searches answered from memory (see [`search`]).
+    pub search: Arc<search::SearchIndex>,
     /// Accept attempts on one order take turns (see [`accept_gate`]).
     pub accepting: Arc<accept_gate::AcceptGate>,
     pub started: Instant,
@@ -183,6 +186,10 @@ impl AppState {
             riders: Arc::new(dispatch::Riders::default()),
             users: Arc::new(cache::TtlCache::new(config.auth_cache_ttl, 100_000)),
             catalog: Arc::new(cache::TtlCache::new(config.catalog_cache_ttl, 2_048)),
+            search: Arc::new(search::SearchIndex::new(
+                config.search_index && !config.catalog_cache_ttl.is_zero(),
+                config.search_refresh,
+            )),
             mailer: Arc::new(mailer),
             catalog_flights: Arc::default(),
             catalog_gate: Arc::new(tokio::sync::Semaphore::new(
@@ -204,9 +211,18 @@ impl AppState {
         self.users.remove(user_id);
     }
 
-    /// Products, prices, categories or stock changed: cached catalog pages are stale.
+    /// Products, prices, categories or stores changed: cached catalog pages and the
+    /// search index are stale.
     pub fn catalog_changed(&self) {
         self.catalog.clear();
+        self.search.catalog_changed();
+    }
+
+    /// Stock changed here: cached pages are stale, the search index's shelves take the
+    /// new levels.
+    pub fn stock_changed(&self, writes: &[search::StockWrite<'_>]) {
+        self.catalog.clear();
+        self.search.stock_changed(writes);
     }
 }
 

@@ -343,13 +343,16 @@ async fn cached_pages_follow_every_stock_and_price_change() {
     );
 }
 
-/// Search ranks by relevance on both backends: a word in the name beats the same word in
+/// Search ranks by relevance on both backends, with the index and without: a word in the name beats the same word in
 /// a description, words are prefixes (search as you type), every word must match, and
 /// punctuation alone finds nothing (and breaks nothing).
 #[tokio::test]
 async fn search_is_ranked_by_relevance_on_both_backends() {
-    for app in crate::common::spawn_all(&[]).await {
-        let b = app.backend;
+    // The in-memory index, and each database's own full-text search.
+    let mut apps = crate::common::spawn_all(&[]).await;
+    apps.extend(crate::common::spawn_all(&[("QC_SEARCH_INDEX", "0")]).await);
+    for app in apps {
+        let b = format!("{} (index {})", app.backend, app.state.config.search_index);
         app.seed_catalog().await;
         let token = app.customer("c@example.com").await;
         let store = app.main_store();
@@ -421,10 +424,12 @@ async fn search_is_ranked_by_relevance_on_both_backends() {
 
 /// Catalog queries the cache cannot answer take turns: with every turn taken, a search
 /// is answered 429 `catalog_busy` at once (no query runs, nothing else waits on it), and
-/// served again as soon as a turn is free.
+/// served again as soon as a turn is free. (The turns guard the database's search; the
+/// in-memory index, on by default, needs none, so it is off here.)
 #[tokio::test]
 async fn a_flood_of_searches_is_refused_not_queued_without_end() {
     let app = spawn_with(&[
+        ("QC_SEARCH_INDEX", "0"),
         ("QC_CATALOG_MAX_QUERIES", "1"),
         ("QC_CATALOG_QUEUE_MS", "0"),
     ])
@@ -450,4 +455,262 @@ async fn a_flood_of_searches_is_refused_not_queued_without_end() {
         .get("/api/customer/products?search=milk", Some(&c))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// Customers' searches are answered from the in-memory index; with it off
+/// (`QC_SEARCH_INDEX=0`) the database answers. Both must agree: the same matches and
+/// totals for every filter, and the same order for every explicit sort (relevance ties
+/// and weights differ between bm25 and the index's field tiers, so relevance is
+/// compared as the set of matches, with name matches first on both).
+#[tokio::test]
+async fn the_search_index_answers_as_the_database_does() {
+    for app in crate::common::spawn_all(&[]).await {
+        let b = app.backend;
+        app.seed_catalog().await;
+        let t = app.customer("c@example.com").await;
+        let store = app.main_store();
+        // Sales for the `popular` order, and two products out of stock, before the index
+        // first reads the store's shelf (units sold reach a loaded shelf within the TTL).
+        let sql = crate::common::spawn_on_same_db(&app, &[("QC_SEARCH_INDEX", "0")]).await;
+        let all = sql
+            .get(
+                &format!("/api/customer/products?storeId={store}&limit=99"),
+                Some(&t),
+            )
+            .await;
+        // (A page the comparison below does not ask for: the SQL side caches it.)
+        let ids: Vec<String> = all.body["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["stock"].as_i64().unwrap() >= 3)
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect();
+        for (i, id) in ids.iter().take(6).enumerate() {
+            app.place(&t, id, 1 + i as i64 % 3).await;
+        }
+        let admin = app.admin("ops@example.com").await;
+        for id in &ids[10..12] {
+            app.set_stock(&admin, &store, id, 0).await;
+        }
+        let cats = app.get("/api/customer/categories", Some(&t)).await;
+        let slug = cats.body["categories"][0]["slug"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let filters = [
+            String::new(),
+            "&search=milk".into(),
+            "&search=mil".into(),
+            "&search=amul%20mi".into(),
+            "&search=a".into(),
+            "&search=zzzz".into(),
+            "&search=%21%21".into(),
+            format!("&category={slug}"),
+            format!("&category={slug}&search=a"),
+            "&category=nope".into(),
+            "&inStock=true".into(),
+            "&minPrice=5000&maxPrice=20000".into(),
+            "&inStock=true&search=s&maxPrice=30000".into(),
+        ];
+        let sorts = [
+            "",
+            "&sort=popular",
+            "&sort=price",
+            "&sort=price_desc",
+            "&sort=name",
+            "&sort=newest",
+        ];
+        let pages = ["&page=1&limit=100", "&page=2&limit=7", "&page=40&limit=5"];
+        let id_list = |body: &Value| -> Vec<String> {
+            body["products"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}:{}",
+                        p["id"].as_str().unwrap(),
+                        p["stock"],
+                        p["inStock"]
+                    )
+                })
+                .collect()
+        };
+        for f in &filters {
+            for s in sorts {
+                for p in pages {
+                    let url = format!("/api/customer/products?storeId={store}{f}{s}{p}");
+                    let (a, d) = (app.get(&url, Some(&t)).await, sql.get(&url, Some(&t)).await);
+                    assert_eq!(a.status, StatusCode::OK, "{b}: {url}: {}", a.body);
+                    assert_eq!(a.body["pagination"], d.body["pagination"], "{b}: {url}");
+                    let (mut x, mut y) = (id_list(&a.body), id_list(&d.body));
+                    if s.is_empty() && f.contains("search=") {
+                        // Every match on one page, or only the totals are compared.
+                        if !p.contains("limit=100")
+                            || a.body["pagination"]["total"].as_i64() > Some(100)
+                        {
+                            continue;
+                        }
+                        x.sort();
+                        y.sort();
+                    }
+                    assert_eq!(x, y, "{b}: {url}");
+                }
+            }
+        }
+        // Each side answered its own way (the pages above were all new to the cache).
+        let answered = |app: &crate::common::TestApp| {
+            let m = &app.state.metrics;
+            (
+                m.catalog_index.load(std::sync::atomic::Ordering::Relaxed),
+                m.catalog_database
+                    .load(std::sync::atomic::Ordering::Relaxed),
+            )
+        };
+        let ((index, db), (sql_index, sql_db)) = (answered(&app), answered(&sql));
+        assert!(index > 200 && sql_index == 0, "{b}: {index} {sql_index}");
+        assert!(sql_db > 200, "{b}: {db} {sql_db}");
+    }
+}
+
+/// The names and stock of a search's products.
+async fn found(
+    app: &crate::common::TestApp,
+    store: &str,
+    token: &str,
+    q: &str,
+) -> Vec<(String, i64)> {
+    let url = format!("/api/customer/products?storeId={store}&search={q}");
+    let r = app.get(&url, Some(token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["stock"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The index sees what this instance writes at once (new products, renames, stock from
+/// orders and the admin, deactivation), and what another instance writes within
+/// `QC_SEARCH_REFRESH_MS`.
+#[tokio::test]
+async fn searches_see_changes_made_here_at_once_and_elsewhere_within_the_ttl() {
+    let ttl = [
+        ("QC_CATALOG_CACHE_MS", "300"),
+        ("QC_SEARCH_REFRESH_MS", "300"),
+    ];
+    for app in crate::common::spawn_all(&ttl).await {
+        let b = app.backend;
+        let other = crate::common::spawn_on_same_db(&app, &ttl).await;
+        let t = app.customer("c@example.com").await;
+        let admin = app.admin("ops@example.com").await;
+        let store = app.main_store();
+        // Polled on the other instance: it must get there within a few TTLs.
+        async fn eventually<F, Fut>(what: &str, mut f: F)
+        where
+            F: FnMut() -> Fut,
+            Fut: std::future::Future<Output = bool>,
+        {
+            let until = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+            while !f().await {
+                assert!(tokio::time::Instant::now() < until, "{what}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+
+        assert_eq!(found(&app, &store, &t, "zucc").await, vec![], "{b}");
+        let c = app
+            .post(
+                "/api/admin/categories",
+                Some(&admin),
+                json!({"slug": "greens", "name": "Greens"}),
+            )
+            .await;
+        assert_eq!(c.status, StatusCode::CREATED, "{b}: {}", c.body);
+        let r = app
+            .post(
+                "/api/admin/products",
+                Some(&admin),
+                json!({"sku": "ZUC-1", "name": "Zucchini", "description": "Green",
+                       "category": "greens", "unit": "500 g", "price": 4_000, "stock": 5,
+                       "storeId": store}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        let id = r.body["product"]["id"].as_str().unwrap().to_owned();
+        let stock_of = |n: i64| vec![("Zucchini".to_owned(), n)];
+        assert_eq!(
+            found(&app, &store, &t, "zucc").await,
+            stock_of(5),
+            "{b}: a new product, at once"
+        );
+        assert_eq!(found(&other, &store, &t, "zucc").await, stock_of(5), "{b}");
+
+        // Stock written here: at once here, within the TTL there.
+        app.place(&t, &id, 2).await;
+        assert_eq!(
+            found(&app, &store, &t, "zucc").await,
+            stock_of(3),
+            "{b}: an order"
+        );
+        app.set_stock(&admin, &store, &id, 0).await;
+        assert_eq!(
+            found(&app, &store, &t, "zucc").await,
+            stock_of(0),
+            "{b}: the admin's count"
+        );
+        assert_eq!(
+            found(&app, &store, &t, "zucc&inStock=true").await,
+            vec![],
+            "{b}"
+        );
+        eventually(
+            &format!("{b}: the other instance sees the count"),
+            || async { found(&other, &store, &t, "zucc").await == stock_of(0) },
+        )
+        .await;
+
+        // Renamed there: here within the TTL; deactivated here: gone here at once.
+        let r = other
+            .put(
+                &format!("/api/admin/products/{id}"),
+                Some(&admin),
+                json!({"name": "Courgette"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(
+            found(&other, &store, &t, "zucc").await,
+            vec![],
+            "{b}: renamed, at once there"
+        );
+        eventually(
+            &format!("{b}: the rename reaches this instance"),
+            || async {
+                found(&app, &store, &t, "courg").await == vec![("Courgette".to_owned(), 0)]
+            },
+        )
+        .await;
+        let r = app
+            .put(
+                &format!("/api/admin/products/{id}"),
+                Some(&admin),
+                json!({"isActive": false}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(
+            found(&app, &store, &t, "courg").await,
+            vec![],
+            "{b}: deactivated, at once"
+        );
+    }
 }
