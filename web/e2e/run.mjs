@@ -1612,6 +1612,8 @@ async function runScenarios(browser, base, problems) {
       await admin.waitForURL((url) => url.pathname === '/login', { timeout: WAIT });
       await login(admin, base, 'demo-admin', '/admin');
       // Every page of the admin's navigation (each waits for its own content, or a moment).
+      // The navigation renders with the shell, a moment after the sign-in lands on /admin.
+      await admin.locator('header [role="tablist"] a').first().waitFor({ timeout: WAIT });
       const adminPages = await admin.locator('header [role="tablist"] a').evaluateAll((links) => links.map((l) => new URL(l.href).pathname));
       assert(adminPages.length >= 7, `admin navigation: ${adminPages}`);
       const markers = {
