@@ -64,6 +64,9 @@ pub struct Config {
     pub rider_speed_kmh: f64,
     /// Largest Socket.io packet accepted (WebSocket and polling alike).
     pub socket_max_payload: usize,
+    /// A store's watchers hear its stock changes at most once per window
+    /// (`QC_INVENTORY_WINDOW_MS`, default 1 s; 0: every change at once).
+    pub inventory_window: Duration,
     /// Bearer token that may read `/metrics` (besides admins).
     pub metrics_token: Option<Secret<String>>,
     /// With it, Socket.io runs on the Redis adapter (many instances).
@@ -288,6 +291,11 @@ impl Config {
             max_active_orders: parse_num(vars, "QC_MAX_ACTIVE_ORDERS", 2)?,
             rider_speed_kmh: parse_num(vars, "QC_RIDER_SPEED_KMH", 20.0)?,
             socket_max_payload: parse_num(vars, "QC_SOCKET_MAX_PAYLOAD", 16 * 1024)?,
+            inventory_window: Duration::from_millis(parse_num(
+                vars,
+                "QC_INVENTORY_WINDOW_MS",
+                1_000,
+            )?),
             metrics_token: vars.get("QC_METRICS_TOKEN").map(Secret),
             redis_url: vars.get("REDIS_URL").map(Dsn),
             redis_prefix: vars

@@ -49,6 +49,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let broadcast = broadcast::Broadcaster::connect(
         config.socket_max_payload,
         config.socket_connect_timeout,
+        config.inventory_window,
         config.redis_url.as_ref().map(config::Dsn::as_str),
         &config.redis_prefix,
         metrics.clone(),

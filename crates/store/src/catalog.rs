@@ -28,11 +28,19 @@ fn product_select_totals(store_param: Option<usize>, only_product: Option<usize>
         ),
     };
     format!(
+        "{} {stock}",
+        product_columns("CAST(COALESCE(ss.stock, 0) AS BIGINT)", "ss.bin")
+    )
+}
+
+/// The product columns, with `stock` and `bin` as given, from products and categories.
+fn product_columns(stock: &str, bin: &str) -> String {
+    format!(
         "SELECT p.id, p.sku, p.name, p.description, p.category_id, \
          c.slug AS category_slug, c.name AS category_name, c.color AS category_color, p.unit, \
-         p.price, p.mrp, CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock, ss.bin AS bin, \
+         p.price, p.mrp, {stock} AS stock, {bin} AS bin, \
          p.brand, p.tags, p.is_active, c.is_active AS category_active, p.created_at, p.updated_at, \
-         p.barcode FROM products p JOIN categories c ON c.id = p.category_id {stock}"
+         p.barcode FROM products p JOIN categories c ON c.id = p.category_id"
     )
 }
 
@@ -295,17 +303,10 @@ impl Store {
     /// Every product customers may see (active, in an active category), in name order,
     /// without stock: what the in-memory search index is built from.
     pub async fn visible_products(&self) -> StoreResult<Vec<Product>> {
-        let select = product_select(None);
-        let (columns, _) = select.split_once(" FROM ").unwrap_or_default();
-        let columns = columns
-            .replace(
-                "CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock",
-                "CAST(0 AS BIGINT) AS stock",
-            )
-            .replace("ss.bin AS bin", "CAST(NULL AS TEXT) AS bin");
+        // Without stock: each store's shelf is read apart (`store_shelf`).
         let rows = sql_built(format!(
-            "{columns} FROM products p JOIN categories c ON c.id = p.category_id \
-             WHERE p.is_active = TRUE AND c.is_active = TRUE ORDER BY p.name, p.id"
+            "{} WHERE p.is_active = TRUE AND c.is_active = TRUE ORDER BY p.name, p.id",
+            product_columns("CAST(0 AS BIGINT)", "CAST(NULL AS TEXT)")
         ))
         .fetch_all(&mut self.read().await?)
         .await?;

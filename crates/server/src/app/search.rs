@@ -101,7 +101,8 @@ struct Shelf {
 }
 
 impl SearchIndex {
-    /// `ttl`: how old the index or a shelf may grow before it is read again.
+    /// `ttl`: how old the index or a shelf may grow before it is read again; zero turns
+    /// the index off (it would be read again for every search).
     pub fn new(enabled: bool, ttl: Duration) -> SearchIndex {
         SearchIndex {
             enabled: enabled && !ttl.is_zero(),

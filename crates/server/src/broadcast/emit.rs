@@ -286,36 +286,29 @@ impl Broadcaster {
     }
 
     /// `inventory:updated`: each store's watchers (`shoppers:{store}`) hear that store's
-    /// levels; admins and the customers who watch no store hear them all, in one event.
+    /// levels, at most once per `QC_INVENTORY_WINDOW_MS` (later changes within a window
+    /// leave together at its end, each product at its latest level); admins and the
+    /// customers who watch no store hear every change at once, in one event.
     pub async fn inventory(&self, products: Vec<StockLevel>) {
         if products.is_empty() {
             return;
         }
         self.stats_changed();
-        let mut stores: Vec<&str> = products.iter().map(|p| p.store_id.as_str()).collect();
+        let mut stores: Vec<String> = products.iter().map(|p| p.store_id.clone()).collect();
         stores.sort_unstable();
         stores.dedup();
-        if let [store] = stores[..] {
-            let rooms = vec![
-                shoppers_room(store),
-                SHOPPERS_ALL.to_owned(),
-                ADMINS.to_owned(),
-            ];
-            let data = InventoryUpdatedEvent { products };
-            self.send(rooms, "inventory:updated", &data).await;
-            return;
-        }
-        for store in &stores {
-            let data = InventoryUpdatedEvent {
-                products: products
+        let watched: Vec<(String, Vec<StockLevel>)> = stores
+            .into_iter()
+            .map(|store| {
+                let lines = products
                     .iter()
-                    .filter(|p| p.store_id == *store)
+                    .filter(|p| p.store_id == store)
                     .cloned()
-                    .collect(),
-            };
-            self.send(vec![shoppers_room(store)], "inventory:updated", &data)
-                .await;
-        }
+                    .collect();
+                (store, lines)
+            })
+            .collect();
+        // Admins and shoppers who watch no store: every change, at once, as one event.
         let rooms = vec![SHOPPERS_ALL.to_owned(), ADMINS.to_owned()];
         self.send(
             rooms,
@@ -323,6 +316,13 @@ impl Broadcaster {
             &InventoryUpdatedEvent { products },
         )
         .await;
+        // A store's watchers: its lines, at most once per window (`shelf_news`).
+        for (store, lines) in watched {
+            let room = shoppers_room(&store);
+            self.shelf_news
+                .publish(&self.io, &self.metrics, &store, room, lines)
+                .await;
+        }
     }
 
     /// An admin took the order back: the previous partner drops it, the customer sees it

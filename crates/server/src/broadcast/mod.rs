@@ -15,6 +15,7 @@
 mod emit;
 mod presence;
 pub mod redis_driver;
+mod shelf_news;
 
 use crate::api::OnlineCounts;
 pub use presence::Presence;
@@ -100,15 +101,19 @@ pub struct Broadcaster {
     metrics: Arc<crate::metrics::Metrics>,
     redis: Option<ReconnectingDriver>,
     redis_prefix: String,
+    /// Stock changes held for each store's watchers (`QC_INVENTORY_WINDOW_MS`).
+    shelf_news: Arc<shelf_news::ShelfNews>,
 }
 
 impl Broadcaster {
     /// `redis_url`: switch to the Redis adapter. `max_payload`: the largest packet
     /// accepted over WebSocket and polling alike. `connect_timeout`: how long an
     /// engine.io session may wait for a completed Socket.io handshake.
+    /// `inventory_window`: a store's watchers hear its stock at most once per window.
     pub async fn connect(
         max_payload: usize,
         connect_timeout: Duration,
+        inventory_window: Duration,
         redis_url: Option<&str>,
         redis_prefix: &str,
         metrics: Arc<crate::metrics::Metrics>,
@@ -149,6 +154,7 @@ impl Broadcaster {
             metrics,
             redis,
             redis_prefix: redis_prefix.to_owned(),
+            shelf_news: shelf_news::ShelfNews::new(inventory_window),
         })
     }
 
@@ -192,11 +198,15 @@ impl Broadcaster {
         self.redis.as_ref().map(ReconnectingDriver::connection)
     }
 
-    /// Connected users on every instance (a user with many tabs once), from the
-    /// presence rooms. Falls back to this instance's own view if the adapter cannot
-    /// answer (Redis down).
+    /// Connected users on every instance (a user with many tabs once). One instance
+    /// (the in-process adapter) knows them from its own presence map; with Redis they
+    /// come from the presence rooms of every instance, and from this instance's own
+    /// view if the adapter cannot answer (Redis down).
     pub async fn online_users(&self) -> HashMap<String, Role> {
-        let rooms = on_io!(&self.io, io => io.rooms().await.map_err(|e| e.to_string()));
+        let rooms = match &self.io {
+            Io::Local(_) => return self.presence.users(),
+            Io::Redis(io) => io.rooms().await.map_err(|e| e.to_string()),
+        };
         match rooms {
             Ok(rooms) => rooms
                 .iter()
@@ -213,8 +223,14 @@ impl Broadcaster {
         }
     }
 
+    /// Connected users by role, on every instance. One instance counts its presence
+    /// map without copying it: listing every room of a city (two per socket) cost the
+    /// stats pusher a few percent of the core.
     pub async fn online_counts(&self) -> OnlineCounts {
-        OnlineCounts::of(self.online_users().await.values().copied())
+        match &self.io {
+            Io::Local(_) => OnlineCounts::of(self.presence.roles().into_iter()),
+            Io::Redis(_) => OnlineCounts::of(self.online_users().await.values().copied()),
+        }
     }
 }
 

@@ -32,6 +32,11 @@ impl Presence {
             .collect()
     }
 
+    /// The role of each user connected to this instance.
+    pub fn roles(&self) -> Vec<Role> {
+        self.lock().users.values().map(|(role, _)| *role).collect()
+    }
+
     /// Admins connected to this instance.
     pub fn local_admins(&self) -> usize {
         self.lock()

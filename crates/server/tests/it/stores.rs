@@ -704,14 +704,23 @@ async fn the_promise_grows_with_the_queue_and_shrinks_with_riders() {
 
 /// The `inventory:updated` entries of a store, as one socket heard them.
 async fn heard_stock(sock: &mut qc_sioclient::Client) -> Vec<(String, i64)> {
-    let ev = sock.expect("inventory:updated", WAIT).await.unwrap();
+    heard_by(sock, "storeId", WAIT).await
+}
+
+/// The next `inventory:updated`: each entry's `key` field and stock.
+async fn heard_by(
+    sock: &mut qc_sioclient::Client,
+    key: &str,
+    wait: Duration,
+) -> Vec<(String, i64)> {
+    let ev = sock.expect("inventory:updated", wait).await.unwrap();
     ev["products"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| {
             (
-                l["storeId"].as_str().unwrap().to_owned(),
+                l[key].as_str().unwrap().to_owned(),
                 l["stock"].as_i64().unwrap(),
             )
         })
@@ -729,7 +738,8 @@ async fn quiet(sock: &mut qc_sioclient::Client) -> Vec<String> {
 
 #[tokio::test]
 async fn shoppers_hear_the_stock_of_the_store_they_watch_only() {
-    for app in spawn_all(&[]).await {
+    // Every change at once: this test is about who hears, the next one about how often.
+    for app in spawn_all(&[("QC_INVENTORY_WINDOW_MS", "0")]).await {
         let b = app.backend;
         let admin = app.admin("ops@example.com").await;
         let (kothrud, shivajinagar) = pune(&app, &admin).await;
@@ -839,6 +849,69 @@ async fn shoppers_hear_the_stock_of_the_store_they_watch_only() {
                 Vec::<String>::new(),
                 "{b}: one event each"
             );
+        }
+    }
+}
+
+/// The products and levels of the next `inventory:updated` the socket hears.
+async fn heard_levels(sock: &mut qc_sioclient::Client, wait: Duration) -> Vec<(String, i64)> {
+    heard_by(sock, "productId", wait).await
+}
+
+#[tokio::test]
+async fn a_stores_shoppers_hear_its_stock_at_most_once_a_window() {
+    // A window long enough that three admin requests always fall inside it.
+    for app in spawn_all(&[("QC_INVENTORY_WINDOW_MS", "3000")]).await {
+        let b = app.backend;
+        let admin = app.admin("ops@example.com").await;
+        let (kothrud, _) = pune(&app, &admin).await;
+        let mango = app.product("Mango", 10_000, 0).await;
+        let apple = app.product("Apple", 8_000, 0).await;
+        let (k_token, old_token) = (
+            app.customer("k@example.com").await,
+            app.customer("old@example.com").await,
+        );
+        let mut at_k = app.socket(&k_token).await;
+        let mut old = app.socket(&old_token).await;
+        let mut ops = app.socket(&admin).await;
+        let ack = at_k
+            .emit_with_ack("catalog:watch", &json!({"storeId": kothrud}), WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ack["success"], json!(true), "{b}: {ack}");
+
+        // The first change goes at once...
+        app.set_stock(&admin, &kothrud, &mango, 5).await;
+        // ...the next three within the window wait and leave together, each product at
+        // its latest level.
+        app.set_stock(&admin, &kothrud, &mango, 6).await;
+        app.set_stock(&admin, &kothrud, &apple, 3).await;
+        app.set_stock(&admin, &kothrud, &mango, 7).await;
+        let long = Duration::from_secs(10);
+        assert_eq!(
+            heard_levels(&mut at_k, long).await,
+            vec![(mango.clone(), 5)],
+            "{b}: the first change is not held"
+        );
+        assert_eq!(
+            heard_levels(&mut at_k, long).await,
+            vec![(mango.clone(), 7), (apple.clone(), 3)],
+            "{b}: one event with the latest levels"
+        );
+        assert_eq!(
+            quiet(&mut at_k).await,
+            Vec::<String>::new(),
+            "{b}: nothing more"
+        );
+        // Admins and shoppers who watch no store hear every change.
+        for sock in [&mut old, &mut ops] {
+            for want in [(&mango, 5), (&mango, 6), (&apple, 3), (&mango, 7)] {
+                assert_eq!(
+                    heard_levels(sock, WAIT).await,
+                    vec![(want.0.clone(), want.1)],
+                    "{b}"
+                );
+            }
         }
     }
 }
