@@ -52,6 +52,9 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window: Duration,
     pub db_max_connections: u32,
+    /// SQLite: write transactions that queue share one commit (`QC_DB_GROUP_COMMIT`,
+    /// default on).
+    pub db_group_commit: bool,
     pub fees: qc_domain::FeeRules,
     pub order_limits: qc_domain::OrderLimits,
     pub max_addresses: i64,
@@ -265,6 +268,10 @@ impl Config {
             login_max_failures: parse_num(vars, "QC_LOGIN_MAX_FAILURES", 5)?,
             login_window: Duration::from_secs(parse_num(vars, "QC_LOGIN_WINDOW_SECS", 900)?),
             db_max_connections: parse_num(vars, "QC_DB_MAX_CONNECTIONS", 8)?,
+            db_group_commit: !matches!(
+                vars.get("QC_DB_GROUP_COMMIT").as_deref().map(str::trim),
+                Some("false" | "0" | "no" | "off")
+            ),
             fees: qc_domain::FeeRules {
                 delivery_fee: qc_domain::Money(parse_num(vars, "QC_DELIVERY_FEE", 2_500)?),
                 free_delivery_from: qc_domain::Money(parse_num(

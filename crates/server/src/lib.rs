@@ -37,6 +37,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         qc_store::ConnectOptions {
             max_connections: config.db_max_connections,
             acquire_timeout: config.db_acquire_timeout,
+            group_commit: config.db_group_commit,
         },
     )
     .await

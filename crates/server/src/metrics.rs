@@ -356,9 +356,14 @@ impl Metrics {
             d.count.load(Relaxed)
         );
         for (name, help, value) in extra {
+            let kind = if name.ends_with("_total") {
+                "counter"
+            } else {
+                "gauge"
+            };
             let _ = writeln!(
                 out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         }
         let _ = writeln!(

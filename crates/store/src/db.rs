@@ -17,7 +17,8 @@
 //!   write lock);
 //! - binding a list ([`Backend::text_list`]: `json_each` vs `json_array_elements_text`);
 //! - the retry policy ([`retry`]: PostgreSQL re-runs a transaction on 40001 / 40P01);
-//! - Group commit for order placement, on both databases (`batch`).
+//! - Group commit for order placement, on both databases (`batch`), and on SQLite for
+//!   every write transaction (`sqlite::group`: queued writers share one fsync).
 //!
 //! `MAX(a, b)` vs `GREATEST(a, b)` is not a difference any more: the store writes
 //! `CASE WHEN a > b THEN a ELSE b END`. Everything else — every statement, every lock,
@@ -361,14 +362,15 @@ impl Executor for Conn {
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A savepoint in the writer's group transaction (`sqlite::group`).
+    Sqlite(crate::sqlite::GroupTx),
     Pg(Transaction<'static, Postgres>),
 }
 
 impl Executor for Tx {
     fn conn(&mut self) -> ConnRef<'_> {
         match self {
-            Tx::Sqlite(t) => ConnRef::Sqlite(t),
+            Tx::Sqlite(t) => ConnRef::Sqlite(t.conn()),
             Tx::Pg(t) => ConnRef::Pg(t),
         }
     }
@@ -419,6 +421,8 @@ pub(crate) enum Pools {
     Sqlite {
         writer: SqlitePool,
         reader: SqlitePool,
+        /// Write transactions, committed in groups (`sqlite::group`).
+        group: crate::sqlite::GroupWriter,
     },
     /// One pool: PostgreSQL has real concurrent writers.
     Pg(PgPool),
@@ -441,18 +445,27 @@ impl Pools {
     }
 
     /// Start a write transaction. On SQLite it takes the write lock up front (`BEGIN
-    /// IMMEDIATE`), so a transaction never fails half-way with "database is locked".
+    /// IMMEDIATE`), so a transaction never fails half-way with "database is locked", and
+    /// it is a savepoint in the writer's group transaction (`sqlite::group`).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { group, .. } => Tx::Sqlite(group.begin().await?),
             Pools::Pg(pool) => Tx::Pg(pool.begin().await?),
         })
+    }
+
+    /// SQLite: write transactions committed and the `COMMIT`s that carried them.
+    pub(crate) fn group_stats(&self) -> Option<(u64, u64)> {
+        match self {
+            Pools::Sqlite { group, .. } => Some(group.stats()),
+            Pools::Pg(_) => None,
+        }
     }
 
     /// Connections held by the pools: (open, idle).
     pub(crate) fn stats(&self) -> (u32, u32) {
         let (size, idle) = match self {
-            Pools::Sqlite { writer, reader } => (
+            Pools::Sqlite { writer, reader, .. } => (
                 writer.size() + reader.size(),
                 writer.num_idle() + reader.num_idle(),
             ),

@@ -57,6 +57,9 @@ pub type SharedStore = Arc<Store>;
 pub struct ConnectOptions {
     pub max_connections: u32,
     pub acquire_timeout: std::time::Duration,
+    /// SQLite: writers that queue share one commit (`sqlite::group`); off, every write
+    /// transaction commits (and fsyncs) alone.
+    pub group_commit: bool,
 }
 
 impl Default for ConnectOptions {
@@ -64,6 +67,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             max_connections: 8,
             acquire_timeout: std::time::Duration::from_secs(5),
+            group_commit: true,
         }
     }
 }
@@ -113,6 +117,12 @@ impl Store {
     /// Connections held by the pools: (open, idle).
     pub fn pool_stats(&self) -> (u32, u32) {
         self.pools.stats()
+    }
+
+    /// On SQLite, write transactions committed and the `COMMIT`s (fsyncs) that carried
+    /// them: writers that queue share one.
+    pub fn group_commit_stats(&self) -> Option<(u64, u64)> {
+        self.pools.group_stats()
     }
 
     /// A connection for reads.

@@ -38,7 +38,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
     }
     let (open, idle) = state.store.pool_stats();
     let counts = state.broadcast.online_counts().await;
-    let body = state.metrics.prometheus(&[
+    let mut extra = vec![
         (
             "qc_socket_connections",
             "Open Socket.io connections.",
@@ -59,7 +59,20 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
             "Idle database connections.",
             f64::from(idle),
         ),
-    ]);
+    ];
+    if let Some((transactions, commits)) = state.store.group_commit_stats() {
+        extra.push((
+            "qc_db_write_transactions_total",
+            "Write transactions committed (SQLite).",
+            transactions as f64,
+        ));
+        extra.push((
+            "qc_db_commits_total",
+            "COMMITs run, one fsync each: queued writers share one (SQLite).",
+            commits as f64,
+        ));
+    }
+    let body = state.metrics.prometheus(&extra);
     let mut res = body.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -676,5 +676,26 @@ async fn metrics_for_admins_and_the_scraper_only() {
             text.contains("qc_catalog_cache_total{result=\"miss\"} 1\n"),
             "{text}"
         );
+        // SQLite's group commit: the sign-ups above were write transactions, each
+        // carried by a commit (never more commits than transactions).
+        let value = |name: &str| -> f64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("{name} missing: {text}"))
+                .parse()
+                .unwrap()
+        };
+        assert!(
+            text.contains("# TYPE qc_db_commits_total counter"),
+            "{text}"
+        );
+        let (transactions, commits) = (
+            value("qc_db_write_transactions_total"),
+            value("qc_db_commits_total"),
+        );
+        assert!(
+            commits >= 1.0 && commits <= transactions,
+            "{commits} commits, {transactions} transactions"
+        );
     }
 }

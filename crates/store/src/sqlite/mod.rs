@@ -2,9 +2,12 @@
 //! and a read pool.
 //!
 //! Writes go through the one-connection writer pool and start with `BEGIN IMMEDIATE`, so
-//! writers queue fairly in-process instead of spinning on `SQLITE_BUSY`; reads use the
-//! other pool and never block the writer (WAL). `busy_timeout` still covers a second
-//! process (the CLI) writing to the same file.
+//! writers queue fairly in-process instead of spinning on `SQLITE_BUSY`, and writers that
+//! queue share one commit (`group`); reads use the other pool and never block the writer
+//! (WAL). `busy_timeout` still covers a second process (the CLI) writing to the same file.
+
+mod group;
+pub(crate) use group::{GroupTx, GroupWriter};
 
 use crate::db::Pools;
 use crate::{ConnectOptions, StoreError, StoreResult};
@@ -45,5 +48,10 @@ pub(crate) async fn connect(url: &str, opts: &ConnectOptions) -> StoreResult<Poo
         .acquire_timeout(opts.acquire_timeout)
         .connect_with(base)
         .await?;
-    Ok(Pools::Sqlite { writer, reader })
+    let group = GroupWriter::new(writer.clone(), opts.acquire_timeout, opts.group_commit);
+    Ok(Pools::Sqlite {
+        writer,
+        reader,
+        group,
+    })
 }
