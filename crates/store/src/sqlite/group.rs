@@ -20,8 +20,10 @@
 //!
 //! The bookkeeping statements (`BEGIN`, `SAVEPOINT`, `RELEASE`, `COMMIT`) run in tasks of
 //! their own: a caller that gives up half-way (a client that hangs up) cannot leave the
-//! writer in a half state. A transaction dropped outside a Tokio runtime cannot roll back
-//! and would wedge the writer; the store only runs inside one.
+//! writer in a half state, and a group whose next writer gave up is committed after
+//! `STALL` by a task of its own. A transaction dropped outside a Tokio runtime cannot roll
+//! back its savepoint; the next `begin` then rolls the whole group back (its waiters are
+//! told it failed).
 
 use crate::{StoreError, StoreResult};
 use sqlx::pool::PoolConnection;
@@ -64,6 +66,25 @@ struct Group {
     waiting: Vec<oneshot::Sender<Outcome>>,
     /// Groups ended so far (committed or rolled back).
     generation: u64,
+    /// A transaction was dropped where it could not roll back (outside a runtime): the
+    /// group's transaction holds its work, so it must be rolled back whole.
+    broken: bool,
+}
+
+/// Counts a writer waiting in `begin` for as long as it waits, also when it gives up.
+struct Queued(Arc<AtomicUsize>);
+
+impl Queued {
+    fn new(count: &Arc<AtomicUsize>) -> Queued {
+        count.fetch_add(1, Ordering::SeqCst);
+        Queued(count.clone())
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// One write transaction: a savepoint in the group's transaction. Dropped without
@@ -103,10 +124,10 @@ impl GroupWriter {
 
     /// Start a write transaction.
     pub(crate) async fn begin(&self) -> StoreResult<GroupTx> {
-        self.queued.fetch_add(1, Ordering::SeqCst);
+        let queued = Queued::new(&self.queued);
         let locked =
             tokio::time::timeout(self.acquire_timeout, self.group.clone().lock_owned()).await;
-        self.queued.fetch_sub(1, Ordering::SeqCst);
+        drop(queued);
         let group = locked.map_err(|_| StoreError::from(sqlx::Error::PoolTimedOut))?;
         // The bookkeeping statements run in a task of their own, to the end even if the
         // caller gives up meanwhile (a `BEGIN` or `COMMIT` cut off half-way would wedge the
@@ -126,6 +147,10 @@ impl GroupWriter {
 }
 
 async fn open(writer: GroupWriter, mut group: OwnedMutexGuard<Group>) -> StoreResult<GroupTx> {
+    if group.broken {
+        abort(&mut group, "a transaction could not roll back").await;
+        group.broken = false;
+    }
     if group.conn.is_none() {
         let mut conn = tokio::time::timeout(writer.acquire_timeout, writer.pool.acquire())
             .await
@@ -157,7 +182,10 @@ async fn flush(group: &mut Group, commits: &AtomicU64) {
         Ok(_) => Ok(()),
         Err(e) => {
             tracing::error!(error = %e, "group commit failed");
-            let _ = conn.execute("ROLLBACK").await;
+            if conn.execute("ROLLBACK").await.is_err() {
+                // Never hand the pool a connection that may still be in a transaction.
+                conn.close_on_drop();
+            }
             Err(Arc::from("the commit failed"))
         }
     };
@@ -171,8 +199,10 @@ async fn flush(group: &mut Group, commits: &AtomicU64) {
 /// The group's transaction is broken (SQLite rolled it back, or a savepoint would not
 /// go): roll back whatever is left and fail every transaction waiting in it.
 async fn abort(group: &mut Group, why: &'static str) {
-    if let Some(conn) = group.conn.as_mut() {
-        let _ = conn.execute("ROLLBACK").await;
+    if let Some(conn) = group.conn.as_mut()
+        && conn.execute("ROLLBACK").await.is_err()
+    {
+        conn.close_on_drop();
     }
     group.conn = None;
     group.generation += 1;
@@ -219,6 +249,14 @@ async fn release(
         || group.waiting.len() >= MAX_GROUP
     {
         flush(&mut group, &writer.commits).await;
+    } else {
+        // The next writer goes on with the group and commits it; should it give up (or
+        // its caller), the group must still commit, and not keep the write lock.
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(STALL).await;
+            writer.flush_if_open(generation).await;
+        });
     }
     Ok((told, generation))
 }
@@ -236,20 +274,13 @@ impl GroupTx {
     pub(crate) async fn commit(mut self) -> StoreResult<()> {
         let group = self.group.take().expect("a live transaction");
         let writer = self.writer.clone();
-        let (mut told, generation) = tokio::spawn(release(writer.clone(), group))
+        let (told, _) = tokio::spawn(release(writer, group))
             .await
             .map_err(|_| failed("the writer stopped"))??;
-        let finish = |told: Result<Outcome, oneshot::error::RecvError>| match told {
+        match told.await {
             Ok(outcome) => outcome.map_err(|why| failed(&why)),
             Err(_) => Err(failed("the writer stopped")),
-        };
-        if let Ok(told) = tokio::time::timeout(STALL, &mut told).await {
-            return finish(told);
         }
-        // Nobody committed the group in time (the next writer gave up, or is slow): take
-        // the connection and commit it, unless the group commits meanwhile.
-        tokio::spawn(writer.flush_if_open(generation));
-        finish(told.await)
     }
 }
 
@@ -275,6 +306,9 @@ impl Drop for GroupTx {
                 tokio::time::sleep(STALL).await;
                 writer.flush_if_open(generation).await;
             });
+        } else {
+            // No runtime to roll back in: the next `begin` rolls the whole group back.
+            group.broken = true;
         }
     }
 }
@@ -435,5 +469,47 @@ mod tests {
         }
         assert_eq!(rows(&reader).await.len(), 50);
         assert_eq!(w.stats(), (50, 50));
+    }
+
+    #[tokio::test]
+    async fn a_writer_that_gives_up_waiting_leaves_nothing_behind() {
+        let file = TempFile::new("gives-up");
+        let (w, reader) = writer(&file).await;
+        let mut first = w.begin().await.unwrap();
+        insert(&mut first, 1).await.unwrap();
+        // A second writer queues, then its caller gives up.
+        let second = {
+            let w = w.clone();
+            tokio::spawn(async move { w.begin().await.map(|_| ()) })
+        };
+        while w.queued.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        second.abort();
+        let _ = second.await;
+        assert_eq!(w.queued.load(Ordering::SeqCst), 0, "no writer is waiting");
+        // So the first commits at once, alone.
+        first.commit().await.unwrap();
+        assert_eq!(w.stats(), (1, 1));
+        assert_eq!(rows(&reader).await, vec![1]);
+    }
+
+    #[tokio::test]
+    async fn a_group_whose_next_writer_never_comes_still_commits() {
+        let file = TempFile::new("never-comes");
+        let (w, reader) = writer(&file).await;
+        let mut tx = w.begin().await.unwrap();
+        insert(&mut tx, 1).await.unwrap();
+        // A writer that counts as waiting but never takes its turn (its task stalled).
+        w.queued.fetch_add(1, Ordering::SeqCst);
+        let committed = tokio::time::timeout(Duration::from_secs(10), tx.commit()).await;
+        w.queued.fetch_sub(1, Ordering::SeqCst);
+        committed.expect("the group was never committed").unwrap();
+        assert_eq!(rows(&reader).await, vec![1]);
+        // And the write lock was given back: another writer commits too.
+        let mut tx = w.begin().await.unwrap();
+        insert(&mut tx, 2).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(rows(&reader).await, vec![1, 2]);
     }
 }
