@@ -268,10 +268,7 @@ impl Config {
             login_max_failures: parse_num(vars, "QC_LOGIN_MAX_FAILURES", 5)?,
             login_window: Duration::from_secs(parse_num(vars, "QC_LOGIN_WINDOW_SECS", 900)?),
             db_max_connections: parse_num(vars, "QC_DB_MAX_CONNECTIONS", 8)?,
-            db_group_commit: !matches!(
-                vars.get("QC_DB_GROUP_COMMIT").as_deref().map(str::trim),
-                Some("false" | "0" | "no" | "off")
-            ),
+            db_group_commit: !switched_off(vars, "QC_DB_GROUP_COMMIT"),
             fees: qc_domain::FeeRules {
                 delivery_fee: qc_domain::Money(parse_num(vars, "QC_DELIVERY_FEE", 2_500)?),
                 free_delivery_from: qc_domain::Money(parse_num(
@@ -328,10 +325,7 @@ impl Config {
                     60_000
                 },
             )?),
-            search_index: !matches!(
-                vars.get("QC_SEARCH_INDEX").as_deref().map(str::trim),
-                Some("false" | "0" | "no" | "off")
-            ),
+            search_index: !switched_off(vars, "QC_SEARCH_INDEX"),
             catalog_max_queries: parse_num(vars, "QC_CATALOG_MAX_QUERIES", 2)?,
             catalog_queue_wait: Duration::from_millis(parse_num(vars, "QC_CATALOG_QUEUE_MS", 250)?),
             service_radius_km: parse_num(vars, "QC_SERVICE_RADIUS_KM", 8.0)?,
@@ -402,6 +396,14 @@ fn parse_env(vars: &dyn Vars) -> anyhow::Result<AppEnv> {
         "test" => Ok(AppEnv::Test),
         other => bail!("APP_ENV/NODE_ENV must be development, production or test; got {other:?}"),
     }
+}
+
+/// A switch that is on unless set to `false`, `0`, `no` or `off`.
+fn switched_off(vars: &dyn Vars, key: &str) -> bool {
+    matches!(
+        vars.get(key).as_deref().map(str::trim),
+        Some("false" | "0" | "no" | "off")
+    )
 }
 
 fn parse_num<T: std::str::FromStr>(vars: &dyn Vars, key: &str, default: T) -> anyhow::Result<T> {

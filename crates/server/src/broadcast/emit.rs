@@ -2,7 +2,7 @@
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
 
 use super::{
-    ADMINS, Broadcaster, SHOPPERS_ALL, available_room, on_io, pickers_room, shoppers_room,
+    ADMINS, Broadcaster, Io, SHOPPERS_ALL, available_room, on_io, pickers_room, shoppers_room,
     user_room,
 };
 use crate::api::*;
@@ -10,12 +10,23 @@ use qc_store::{Order, OrderEvent};
 use serde::Serialize;
 use socketioxide::socket::Sid;
 
+/// Emit `event` to `rooms`, counted; a failure is logged, never retried.
+pub(super) async fn send_on<T: Serialize + ?Sized>(
+    io: &Io,
+    metrics: &crate::metrics::Metrics,
+    rooms: Vec<String>,
+    event: &str,
+    data: &T,
+) {
+    metrics.event_out();
+    if let Err(e) = on_io!(io, io => io.to(rooms).emit(event, data).await) {
+        tracing::debug!(event, error = %e, "emit failed");
+    }
+}
+
 impl Broadcaster {
     async fn send<T: Serialize + ?Sized>(&self, rooms: Vec<String>, event: &str, data: &T) {
-        self.metrics.event_out();
-        if let Err(e) = on_io!(&self.io, io => io.to(rooms).emit(event, data).await) {
-            tracing::debug!(event, error = %e, "emit failed");
-        }
+        send_on(&self.io, &self.metrics, rooms, event, data).await;
     }
 
     /// The customer, the assigned partner (if any) and admins.

@@ -7,7 +7,8 @@
 //! its latest level (`QC_INVENTORY_WINDOW_MS`, 0: every change at once). Admins and
 //! shoppers of the first protocol (`shoppers:all`) still hear each change at once.
 
-use super::{Io, on_io};
+use super::Io;
+use super::emit::send_on;
 use crate::api::{InventoryUpdatedEvent, StockLevel};
 use crate::metrics::Metrics;
 use std::collections::HashMap;
@@ -131,11 +132,8 @@ impl ShelfNews {
 }
 
 async fn emit(io: &Io, metrics: &Metrics, room: String, products: Vec<StockLevel>) {
-    metrics.event_out();
     let data = InventoryUpdatedEvent { products };
-    if let Err(e) = on_io!(io, io => io.to(room).emit("inventory:updated", &data).await) {
-        tracing::debug!(error = %e, "emit failed");
-    }
+    send_on(io, metrics, vec![room], "inventory:updated", &data).await;
 }
 
 #[cfg(test)]

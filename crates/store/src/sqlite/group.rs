@@ -386,6 +386,13 @@ mod tests {
             .map(|_| ())
     }
 
+    /// One transaction that inserts `n` and commits.
+    async fn write(w: &GroupWriter, n: i64) {
+        let mut tx = w.begin().await.unwrap();
+        insert(&mut tx, n).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
     #[tokio::test]
     async fn concurrent_writers_commit_together_and_a_rollback_undoes_its_own_work_only() {
         let file = TempFile::new("concurrent");
@@ -426,9 +433,7 @@ mod tests {
             commits < transactions / 2,
             "{commits} commits for {transactions} transactions"
         );
-        let mut tx = w.begin().await.unwrap();
-        insert(&mut tx, 1_000).await.unwrap();
-        tx.commit().await.unwrap();
+        write(&w, 1_000).await;
         assert_eq!(rows(&reader).await.last(), Some(&1_000));
     }
 
@@ -445,9 +450,7 @@ mod tests {
         let mut tx = w.begin().await.unwrap();
         insert(&mut tx, 2).await.unwrap();
         drop(tx);
-        let mut tx = w.begin().await.unwrap();
-        insert(&mut tx, 3).await.unwrap();
-        tx.commit().await.unwrap();
+        write(&w, 3).await;
         assert_eq!(rows(&reader).await, vec![1, 3]);
     }
 
@@ -458,11 +461,7 @@ mod tests {
         let mut tasks = Vec::new();
         for n in 0..50_i64 {
             let w = w.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut tx = w.begin().await.unwrap();
-                insert(&mut tx, n).await.unwrap();
-                tx.commit().await.unwrap();
-            }));
+            tasks.push(tokio::spawn(async move { write(&w, n).await }));
         }
         for t in tasks {
             t.await.unwrap();
@@ -507,9 +506,7 @@ mod tests {
         committed.expect("the group was never committed").unwrap();
         assert_eq!(rows(&reader).await, vec![1]);
         // And the write lock was given back: another writer commits too.
-        let mut tx = w.begin().await.unwrap();
-        insert(&mut tx, 2).await.unwrap();
-        tx.commit().await.unwrap();
+        write(&w, 2).await;
         assert_eq!(rows(&reader).await, vec![1, 2]);
     }
 }
