@@ -104,34 +104,65 @@ impl Index {
         self.len == 0
     }
 
-    /// Every document's score for `terms` (0: it does not match): each term must be a
-    /// prefix of one of its words, and adds the weight of the best field it was found
-    /// in. Empty `terms` match nothing.
-    pub fn scores(&self, terms: &[String]) -> Vec<u16> {
-        let mut total = vec![0_u16; self.len];
+    /// The postings of every word `term` is a prefix of: one contiguous run.
+    fn run(&self, term: &str) -> std::ops::Range<usize> {
+        let lo = self.words.partition_point(|w| w.as_ref() < term);
+        let hi = lo + self.words[lo..].partition_point(|w| w.starts_with(term));
+        self.starts[lo] as usize..self.starts[hi] as usize
+    }
+
+    /// The documents matching `terms`, each with its score: each term must be a prefix
+    /// of one of the document's words, and adds the weight of the best field it was
+    /// found in. Empty `terms` match nothing. The cost is the postings the terms cover,
+    /// not the size of the catalog; the documents come in no particular order.
+    pub fn matches(&self, terms: &[String]) -> Vec<(u32, u16)> {
+        let Some((first, rest)) = terms.split_first() else {
+            return Vec::new();
+        };
+        // The best field of the current term per document; zeroed again after each term
+        // (only where that term's postings wrote).
         let mut best = vec![0_u8; self.len];
-        for (i, term) in terms.iter().enumerate() {
-            best.fill(0);
-            let lo = self.words.partition_point(|w| w.as_ref() < term.as_str());
-            let hi = lo + self.words[lo..].partition_point(|w| w.starts_with(term.as_str()));
-            let (from, to) = (self.starts[lo] as usize, self.starts[hi] as usize);
-            for (d, w) in self.docs[from..to].iter().zip(&self.weights[from..to]) {
+        let mut found: Vec<(u32, u16)> = Vec::new();
+        let run = self.run(first);
+        for (d, w) in self.docs[run.clone()].iter().zip(&self.weights[run]) {
+            let b = &mut best[*d as usize];
+            if *b == 0 {
+                found.push((*d, 0));
+            }
+            *b = (*b).max(*w);
+        }
+        for (d, score) in &mut found {
+            *score = u16::from(std::mem::take(&mut best[*d as usize]));
+        }
+        for term in rest {
+            if found.is_empty() {
+                break;
+            }
+            let run = self.run(term);
+            for (d, w) in self.docs[run.clone()]
+                .iter()
+                .zip(&self.weights[run.clone()])
+            {
                 let b = &mut best[*d as usize];
                 *b = (*b).max(*w);
             }
-            if i == 0 {
-                for (t, b) in total.iter_mut().zip(&best) {
-                    *t = u16::from(*b);
-                }
-            } else {
-                for (t, b) in total.iter_mut().zip(&best) {
-                    *t = if *t == 0 || *b == 0 {
-                        0
-                    } else {
-                        t.saturating_add(u16::from(*b))
-                    };
-                }
+            found.retain_mut(|(d, score)| {
+                let b = best[*d as usize];
+                *score = score.saturating_add(u16::from(b));
+                b > 0
+            });
+            for d in &self.docs[run] {
+                best[*d as usize] = 0;
             }
+        }
+        found
+    }
+
+    /// Every document's score for `terms` (0: it does not match), as [`Index::matches`].
+    pub fn scores(&self, terms: &[String]) -> Vec<u16> {
+        let mut total = vec![0_u16; self.len];
+        for (d, score) in self.matches(terms) {
+            total[d as usize] = score;
         }
         total
     }
@@ -206,6 +237,95 @@ mod tests {
         // A prefix past the last word, and one before the first.
         assert_eq!(ix.scores(&q("zzz")), vec![0, 0, 0, 0]);
         assert_eq!(ix.scores(&q("0")), vec![0, 0, 0, 0]);
+    }
+
+    /// What `matches` must agree with: every document scored on its own, term by term.
+    fn naive(docs: &[(String, String, Vec<String>, String)], terms: &[String]) -> Vec<u16> {
+        docs.iter()
+            .map(|(name, brand, tags, description)| {
+                if terms.is_empty() {
+                    return 0;
+                }
+                let mut fields = vec![(name.as_str(), NAME), (brand.as_str(), BRAND)];
+                fields.extend(tags.iter().map(|t| (t.as_str(), TAGS)));
+                fields.push((description.as_str(), DESCRIPTION));
+                let mut total = 0_u16;
+                for t in terms {
+                    let best = fields
+                        .iter()
+                        .filter(|(text, _)| words(text).any(|w| w.starts_with(t.as_str())))
+                        .map(|(_, weight)| *weight)
+                        .max();
+                    match best {
+                        Some(w) => total += u16::from(w),
+                        None => return 0,
+                    }
+                }
+                total
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sparse_matches_agree_with_scoring_every_document() {
+        let vocab = [
+            "milk", "milky", "mild", "amul", "atta", "apple", "aam", "rice", "ragi", "red", "oil",
+            "olive", "tea", "tata", "toor", "dal",
+        ];
+        // A fixed pseudo-random catalog: words drawn from a small vocabulary so prefixes
+        // cover several words and documents share them across fields.
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut phrase = |k: usize| -> String {
+            (0..1 + next(k))
+                .map(|_| vocab[next(vocab.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let docs: Vec<(String, String, Vec<String>, String)> = (0..300)
+            .map(|_| (phrase(3), phrase(1), vec![phrase(1), phrase(1)], phrase(4)))
+            .collect();
+        let ix = Index::build(docs.iter().map(|d| Fields {
+            name: &d.0,
+            brand: &d.1,
+            tags: &d.2,
+            description: &d.3,
+        }));
+        let queries = [
+            "m",
+            "mi",
+            "milk",
+            "a",
+            "am",
+            "t",
+            "ta",
+            "tata tea",
+            "m a",
+            "mil ri",
+            "r o t",
+            "dal dal",
+            "zz",
+            "o olive",
+            "a m r t d o",
+            "",
+        ];
+        for query in queries {
+            let t = q(query);
+            let want = naive(&docs, &t);
+            assert_eq!(ix.scores(&t), want, "{query:?}");
+            let found = ix.matches(&t);
+            assert_eq!(
+                found.len(),
+                want.iter().filter(|s| **s > 0).count(),
+                "{query:?}"
+            );
+            assert!(found.iter().all(|(d, s)| *s > 0 && want[*d as usize] == *s));
+        }
     }
 
     #[test]

@@ -330,6 +330,51 @@ async fn measure(b: &mut Bench, job: HttpJob, row: &mut Row) {
     }
 }
 
+/// One search at each store, untimed: the index is built after the catalog was created
+/// and each store's shelf is read on its first search (a one-off after a start or a
+/// catalog change, reported as `firstSearchesMs`), not per query.
+async fn warm_up(b: &Bench, cat: &Catalog, row: &mut Row) -> anyhow::Result<()> {
+    let token = b
+        .customers
+        .first()
+        .map(|c| c.token.clone())
+        .ok_or_else(|| anyhow!("no customer"))?;
+    let t0 = Instant::now();
+    for store in &cat.stores {
+        let url = format!("{}/api/customer/products?storeId={store}&limit=1", b.base);
+        let r = b.http.get(&url).bearer_auth(&token).send().await?;
+        if !r.status().is_success() {
+            bail!("warm-up search at {store}: {}", r.status());
+        }
+    }
+    let ms = t0.elapsed().as_millis();
+    row.set("firstSearchesMs", json!(ms));
+    row.notes.push(format!(
+        "before timing, one search per store built the index and read the {} shelves: {ms} ms",
+        cat.stores.len()
+    ));
+    Ok(())
+}
+
+/// The mean size of the answers to `urls` (each fetched once, after the timed run): the
+/// two rows compare like with like only when their pages are alike in size.
+async fn body_size(b: &Bench, urls: &[String], row: &mut Row) {
+    let Some(token) = b.customers.first().map(|c| c.token.clone()) else {
+        return;
+    };
+    let mut bytes = 0_usize;
+    for u in urls {
+        let body = match b.http.get(u).bearer_auth(&token).send().await {
+            Ok(r) => r.bytes().await.map(|b| b.len()).unwrap_or(0),
+            Err(_) => return,
+        };
+        bytes += body;
+    }
+    if !urls.is_empty() {
+        row.set("meanBodyBytes", json!(bytes / urls.len()));
+    }
+}
+
 pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     b.ensure_users("customer", 4).await?;
     let cat = seed(b).await?;
@@ -361,7 +406,10 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     uncached.set("distinctQueries", json!(fresh.len()));
     uncached.set("vocabulary", json!(cat.words.len()));
     let cap = fresh.len() as u64;
+    let sample: Vec<String> = fresh.iter().take(256).cloned().collect();
+    warm_up(b, &cat, &mut uncached).await?;
     measure(b, job(b, fresh, cap), &mut uncached).await;
+    body_size(b, &sample, &mut uncached).await;
 
     let repeated: Vec<String> = (0..64)
         .map(|_| url(&mut rng, &b.base, &cat.stores, &cat.categories, &cat.words))
@@ -374,7 +422,13 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     );
     cached.set("catalog", json!(scale));
     cached.set("distinctQueries", json!(repeated.len()));
-    measure(b, job(b, repeated, b.pick(2_000_000, 20_000)), &mut cached).await;
+    measure(
+        b,
+        job(b, repeated.clone(), b.pick(2_000_000, 20_000)),
+        &mut cached,
+    )
+    .await;
+    body_size(b, &repeated, &mut cached).await;
     cached.goal_met = Some(cached.errors == 0 && cached.p99().is_some_and(|p| p <= 10.0));
 
     uncached.judge(10_000.0, 10.0);

@@ -59,19 +59,59 @@ pub struct ProductView {
     /// Maximum retail price (the struck-through price).
     #[schema(example = 5500)]
     pub mrp: i64,
-    /// Stock at the store the catalog was read for.
-    pub stock: i64,
-    pub in_stock: bool,
     pub brand: Option<String>,
     pub tags: Vec<String>,
     pub image_url: String,
     pub is_active: bool,
-    /// Where it is shelved at that store (admins and pickers), when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bin: Option<String>,
     /// Its EAN (pickers scan or type it), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
+    // The fields of one store come last: the catalog index renders the rest of a
+    // product once (`json_head`) and appends these per page (`finish_json`).
+    /// Stock at the store the catalog was read for.
+    pub stock: i64,
+    pub in_stock: bool,
+    /// Where it is shelved at that store (admins and pickers), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
+}
+
+impl ProductView {
+    /// This product as JSON without the fields of one store (`stock`, `inStock`, `bin`)
+    /// and without the closing brace: what [`ProductView::finish_json`] completes.
+    pub fn json_head(&self) -> serde_json::Result<Box<str>> {
+        let plain = ProductView {
+            stock: 0,
+            in_stock: false,
+            bin: None,
+            ..self.clone()
+        };
+        let json = serde_json::to_string(&plain)?;
+        match json.strip_suffix(r#","stock":0,"inStock":false}"#) {
+            Some(head) => Ok(head.into()),
+            None => Err(serde::ser::Error::custom("store fields are not last")),
+        }
+    }
+
+    /// Append to `out` the product whose [`ProductView::json_head`] is `head`, with one
+    /// store's fields: the same JSON as serializing the whole view.
+    pub fn finish_json(
+        head: &str,
+        stock: i64,
+        in_stock: bool,
+        bin: Option<&str>,
+        out: &mut Vec<u8>,
+    ) -> serde_json::Result<()> {
+        use std::io::Write;
+        out.extend_from_slice(head.as_bytes());
+        write!(out, r#","stock":{stock},"inStock":{in_stock}"#).map_err(serde_json::Error::io)?;
+        if let Some(bin) = bin {
+            out.extend_from_slice(br#","bin":"#);
+            serde_json::to_writer(&mut *out, bin)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 impl From<&Product> for ProductView {
@@ -221,27 +261,111 @@ pub struct CartValidateResponse {
     pub store: super::StoreRef,
 }
 
-/// A catalog page as served: the response, and its JSON once rendered (a cached page is
-/// rendered once, not on every hit).
+/// A catalog page as served: its JSON, rendered once (a cached page is not rendered
+/// again on every hit).
 pub struct ProductsPage {
-    pub response: ProductsResponse,
-    json: std::sync::OnceLock<axum::body::Bytes>,
+    json: axum::body::Bytes,
 }
 
 impl ProductsPage {
-    pub fn new(response: ProductsResponse) -> ProductsPage {
-        ProductsPage {
-            response,
-            json: std::sync::OnceLock::new(),
+    pub fn new(response: &ProductsResponse) -> serde_json::Result<ProductsPage> {
+        Ok(ProductsPage {
+            json: serde_json::to_vec(response)?.into(),
+        })
+    }
+
+    /// The page whose products are already rendered as a JSON array (the search index
+    /// renders them from each product's [`ProductView::json_head`]): the same JSON as
+    /// [`ProductsPage::new`] of the whole response.
+    pub fn assemble(
+        products: &[u8],
+        pagination: &Pagination,
+        store: Option<&super::StoreRef>,
+    ) -> serde_json::Result<ProductsPage> {
+        let mut out = Vec::with_capacity(products.len() + 200);
+        out.extend_from_slice(br#"{"success":true,"products":"#);
+        out.extend_from_slice(products);
+        out.extend_from_slice(br#","pagination":"#);
+        serde_json::to_writer(&mut out, pagination)?;
+        if let Some(store) = store {
+            out.extend_from_slice(br#","store":"#);
+            serde_json::to_writer(&mut out, store)?;
         }
+        out.push(b'}');
+        Ok(ProductsPage { json: out.into() })
     }
 
     /// The response as JSON bytes.
-    pub fn json(&self) -> serde_json::Result<axum::body::Bytes> {
-        if let Some(b) = self.json.get() {
-            return Ok(b.clone());
+    pub fn json(&self) -> axum::body::Bytes {
+        self.json.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(name: &str, bin: Option<&str>, barcode: Option<&str>, stock: i64) -> ProductView {
+        ProductView {
+            id: format!("p-{name}"),
+            sku: "SKU-1".into(),
+            name: name.into(),
+            description: "Line one\nwith \"quotes\" and ₹ and \\".into(),
+            category: CategoryRef {
+                id: "c1".into(),
+                slug: "dairy".into(),
+                name: "Dairy".into(),
+            },
+            unit: "500 g".into(),
+            price: 4900,
+            mrp: 5500,
+            brand: None,
+            tags: vec!["a\"b".into(), "milk".into()],
+            image_url: "/img/x.png".into(),
+            is_active: true,
+            barcode: barcode.map(str::to_owned),
+            stock,
+            in_stock: stock > 0,
+            bin: bin.map(str::to_owned),
         }
-        let b = axum::body::Bytes::from(serde_json::to_vec(&self.response)?);
-        Ok(self.json.get_or_init(|| b).clone())
+    }
+
+    #[test]
+    fn a_page_assembled_from_rendered_products_is_the_page_serialized_whole() {
+        let products = vec![
+            view("Milk \"Gold\"", Some("A-3 \"top\""), Some("8901"), 7),
+            view("Bread", None, None, 0),
+            view("Eggs", Some("B-1"), None, -2),
+        ];
+        let pagination = Pagination::new(2, 3, 40);
+        let store = super::super::StoreRef {
+            id: "s1".into(),
+            name: "Koramangala \"1\"".into(),
+            code: "KOR".into(),
+        };
+        let mut rendered = b"[".to_vec();
+        for (i, p) in products.iter().enumerate() {
+            if i > 0 {
+                rendered.push(b',');
+            }
+            let head = p.json_head().unwrap();
+            ProductView::finish_json(&head, p.stock, p.in_stock, p.bin.as_deref(), &mut rendered)
+                .unwrap();
+        }
+        rendered.push(b']');
+        for store in [Some(store), None] {
+            let whole = ProductsPage::new(&ProductsResponse {
+                success: true,
+                products: products.clone(),
+                pagination: pagination.clone(),
+                store: store.clone(),
+            })
+            .unwrap();
+            let assembled = ProductsPage::assemble(&rendered, &pagination, store.as_ref()).unwrap();
+            assert_eq!(
+                std::str::from_utf8(&assembled.json()).unwrap(),
+                std::str::from_utf8(&whole.json()).unwrap()
+            );
+        }
     }
 }

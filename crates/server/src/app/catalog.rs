@@ -94,11 +94,13 @@ pub async fn list_products(
     let page = state
         .catalog_flights
         .run(flight, || async {
-            let (products, total) = match state.search.query(state, &query).await {
+            let store_ref = super::stores::store_ref(&store);
+            let rendered = match state.search.query(state, &query).await {
                 Some(found) => {
-                    let found = found?;
+                    let (products, total) = found?;
                     state.metrics.catalog_index.fetch_add(1, Relaxed);
-                    found
+                    let pagination = Pagination::new(page, limit, total);
+                    ProductsPage::assemble(&products, &pagination, Some(&store_ref))
                 }
                 None => {
                     // Database queries take turns (see `Config::catalog_max_queries`).
@@ -116,39 +118,21 @@ pub async fn list_products(
                     };
                     let (products, total) = state.store.list_products(&query).await?;
                     state.metrics.catalog_database.fetch_add(1, Relaxed);
-                    (products.iter().map(ProductView::from).collect(), total)
+                    ProductsPage::new(&ProductsResponse {
+                        success: true,
+                        products: products.iter().map(ProductView::from).collect(),
+                        pagination: Pagination::new(page, limit, total),
+                        store: Some(store_ref),
+                    })
                 }
             };
-            Ok::<_, AppError>(page_of(
-                state,
-                &store,
-                products,
-                Pagination::new(page, limit, total),
-                &key,
-                ticket,
-            ))
+            let page = Arc::new(rendered.map_err(|e| AppError::Internal(e.into()))?);
+            // Kept unless the catalog changed meanwhile.
+            state.catalog.insert(&key, ticket, Arc::clone(&page));
+            Ok::<_, AppError>(page)
         })
         .await?;
     Ok(page)
-}
-
-/// A page of products as answered and cached (unless the catalog changed meanwhile).
-fn page_of(
-    state: &AppState,
-    store: &super::directory::StoreInfo,
-    products: Vec<ProductView>,
-    pagination: Pagination,
-    key: &str,
-    ticket: super::cache::Ticket,
-) -> Arc<ProductsPage> {
-    let page = Arc::new(ProductsPage::new(ProductsResponse {
-        success: true,
-        products,
-        pagination,
-        store: Some(super::stores::store_ref(store)),
-    }));
-    state.catalog.insert(key, ticket, Arc::clone(&page));
-    page
 }
 
 /// One product customers may see, with the stock of the store the hint resolves to.

@@ -18,7 +18,7 @@
 
 use super::AppState;
 use crate::api::ProductView;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use chrono::{DateTime, Utc};
 use qc_domain::search::{self, Fields, Index};
 use qc_store::{ProductQuery, ProductSort};
@@ -32,8 +32,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// How two documents of a result compare.
-type DocOrder<'a> = Box<dyn Fn(&u32, &u32) -> Ordering + 'a>;
+/// A product of a result (its number in the index) and its search score.
+type Match = (u32, u16);
+
+/// How two products of a result compare.
+type DocOrder<'a> = Box<dyn Fn(&Match, &Match) -> Ordering + 'a>;
 
 /// A stock level written by this instance: `(store, product, stock)`.
 pub struct StockWrite<'a> {
@@ -70,9 +73,10 @@ pub struct SearchIndex {
 struct Built {
     generation: u64,
     at: Instant,
-    /// In name order (then id): the order ties keep. Each as answered, but for its
-    /// store's stock and bin.
-    views: Vec<ProductView>,
+    /// In name order (then id): the order ties keep. Each product's id, and its JSON
+    /// as answered but for its store's stock and bin ([`ProductView::json_head`]).
+    product_ids: Vec<String>,
+    heads: Vec<Box<str>>,
     price: Vec<i64>,
     created: Vec<DateTime<Utc>>,
     ids: HashMap<String, u32>,
@@ -141,13 +145,14 @@ impl SearchIndex {
         at.elapsed() < self.ttl
     }
 
-    /// A page of a customer's search at one store and the number of matches, or `None`
-    /// when this query is not the index's to answer (admins' views, index off).
+    /// A page of a customer's search at one store (its products as a JSON array) and the
+    /// number of matches, or `None` when this query is not the index's to answer
+    /// (admins' views, index off).
     pub async fn query(
         &self,
         state: &AppState,
         q: &ProductQuery,
-    ) -> Option<Result<(Vec<ProductView>, i64)>> {
+    ) -> Option<Result<(Vec<u8>, i64)>> {
         let store = q.store_id.as_deref()?;
         if !self.enabled || q.include_inactive {
             return None;
@@ -160,10 +165,10 @@ impl SearchIndex {
         state: &AppState,
         q: &ProductQuery,
         store: &str,
-    ) -> Result<(Vec<ProductView>, i64)> {
+    ) -> Result<(Vec<u8>, i64)> {
         let built = self.index(state).await?;
         let shelf = built.shelf(state, store, self.ttl).await?;
-        Ok(built.search(&shelf, q))
+        built.search(&shelf, q)
     }
 
     /// The index: built now when there is none or the catalog changed here; when only
@@ -196,10 +201,10 @@ impl SearchIndex {
             return Ok(built);
         };
         let new_ids: Vec<String> = built
-            .views
+            .product_ids
             .iter()
-            .filter(|v| !old.ids.contains_key(&v.id))
-            .map(|v| v.id.clone())
+            .filter(|id| !old.ids.contains_key(*id))
+            .cloned()
             .collect();
         let lines = match new_ids.is_empty() {
             true => Vec::new(),
@@ -272,7 +277,12 @@ impl Built {
             at: Instant::now(),
             price: products.iter().map(|p| p.price.minor()).collect(),
             created: products.iter().map(|p| p.created_at).collect(),
-            views: products.iter().map(ProductView::from).collect(),
+            product_ids: products.iter().map(|p| p.id.clone()).collect(),
+            heads: products
+                .iter()
+                .map(|p| ProductView::from(p).json_head())
+                .collect::<serde_json::Result<_>>()
+                .map_err(|e| AppError::Internal(e.into()))?,
             ids,
             categories,
             category,
@@ -335,10 +345,10 @@ impl Built {
         shelf: &Shelf,
         lines: impl Iterator<Item = &'a (String, qc_store::ShelfLine)>,
     ) -> Shelf {
-        let n = self.views.len();
+        let n = self.product_ids.len();
         let (mut stock, mut sold, mut bin) = (vec![0_i64; n], vec![0_i64; n], vec![None; n]);
-        for (d, v) in self.views.iter().enumerate() {
-            if let Some(&o) = old.ids.get(&v.id) {
+        for (d, id) in self.product_ids.iter().enumerate() {
+            if let Some(&o) = old.ids.get(id) {
                 let o = o as usize;
                 stock[d] = shelf.stock[o].load(Relaxed);
                 sold[d] = shelf.sold[o];
@@ -390,7 +400,7 @@ impl Built {
                 return Err(e.into());
             }
         };
-        let n = self.views.len();
+        let n = self.product_ids.len();
         let mut stock = vec![0_i64; n];
         let mut sold = vec![0_i64; n];
         let mut bin = vec![None; n];
@@ -419,17 +429,12 @@ impl Built {
         Ok(shelf)
     }
 
-    fn search(&self, shelf: &Shelf, q: &ProductQuery) -> (Vec<ProductView>, i64) {
-        let terms = q.search.as_deref().map(search::terms);
-        let scores = match &terms {
-            Some(t) if t.is_empty() => return (Vec::new(), 0),
-            Some(t) => Some(self.index.scores(t)),
-            None => None,
-        };
+    /// The page of `q` (as a JSON array of products) and the number of matches.
+    fn search(&self, shelf: &Shelf, q: &ProductQuery) -> Result<(Vec<u8>, i64)> {
         let category = match &q.category {
             Some(c) => match self.categories.get(c) {
                 Some(n) => Some(*n),
-                None => return (Vec::new(), 0),
+                None => return Ok((b"[]".to_vec(), 0)),
             },
             None => None,
         };
@@ -438,64 +443,75 @@ impl Built {
             q.min_price.map_or(i64::MIN, |m| m.minor()),
             q.max_price.map_or(i64::MAX, |m| m.minor()),
         );
-        let matches: Vec<u32> = (0..self.views.len())
-            .filter(|&d| {
-                scores.as_ref().is_none_or(|s| s[d] > 0)
-                    && category.is_none_or(|c| self.category[d] == c)
-                    && (lo..=hi).contains(&self.price[d])
-                    && (!q.in_stock || stock(d) > 0)
-            })
-            .map(|d| d as u32)
-            .collect();
+        let wanted = |d: usize| {
+            category.is_none_or(|c| self.category[d] == c)
+                && (lo..=hi).contains(&self.price[d])
+                && (!q.in_stock || stock(d) > 0)
+        };
+        // A search visits only the products its words match, each with its score;
+        // browsing without one visits every product.
+        let matches: Vec<(u32, u16)> = match &q.search {
+            Some(text) => {
+                let mut found = self.index.matches(&search::terms(text));
+                found.retain(|(d, _)| wanted(*d as usize));
+                found
+            }
+            None => (0..self.product_ids.len())
+                .filter(|&d| wanted(d))
+                .map(|d| (d as u32, 0))
+                .collect(),
+        };
         let total = matches.len() as i64;
-        let (price, created, views) = (&self.price, &self.created, &self.views);
+        let (price, created, ids) = (&self.price, &self.created, &self.product_ids);
         // Document order is name order: it breaks every tie, as the SQL's `p.name`.
-        let by_doc = |a: &u32, b: &u32| a.cmp(b);
-        let cmp: DocOrder<'_> = match (q.sort, &scores) {
-            (ProductSort::Relevance, Some(s)) => Box::new(move |a, b| {
-                s[*b as usize]
-                    .cmp(&s[*a as usize])
+        let by_doc = |a: &Match, b: &Match| a.0.cmp(&b.0);
+        let searched = q.search.is_some();
+        let cmp: DocOrder<'_> = match q.sort {
+            ProductSort::Relevance if searched => {
+                Box::new(move |a, b| b.1.cmp(&a.1).then_with(|| by_doc(a, b)))
+            }
+            ProductSort::Relevance | ProductSort::Popular => Box::new(move |a, b| {
+                shelf.sold[b.0 as usize]
+                    .cmp(&shelf.sold[a.0 as usize])
                     .then_with(|| by_doc(a, b))
             }),
-            (ProductSort::Relevance | ProductSort::Popular, _) => Box::new(move |a, b| {
-                shelf.sold[*b as usize]
-                    .cmp(&shelf.sold[*a as usize])
+            ProductSort::PriceAsc => Box::new(move |a, b| {
+                price[a.0 as usize]
+                    .cmp(&price[b.0 as usize])
                     .then_with(|| by_doc(a, b))
             }),
-            (ProductSort::PriceAsc, _) => Box::new(move |a, b| {
-                price[*a as usize]
-                    .cmp(&price[*b as usize])
+            ProductSort::PriceDesc => Box::new(move |a, b| {
+                price[b.0 as usize]
+                    .cmp(&price[a.0 as usize])
                     .then_with(|| by_doc(a, b))
             }),
-            (ProductSort::PriceDesc, _) => Box::new(move |a, b| {
-                price[*b as usize]
-                    .cmp(&price[*a as usize])
-                    .then_with(|| by_doc(a, b))
-            }),
-            (ProductSort::Name, _) => Box::new(by_doc),
-            (ProductSort::Newest, _) => Box::new(move |a, b| {
-                let (x, y) = (*a as usize, *b as usize);
+            ProductSort::Name => Box::new(by_doc),
+            ProductSort::Newest => Box::new(move |a, b| {
+                let (x, y) = (a.0 as usize, b.0 as usize);
                 created[y]
                     .cmp(&created[x])
-                    .then_with(|| views[y].id.cmp(&views[x].id))
+                    .then_with(|| ids[y].cmp(&ids[x]))
             }),
         };
         let offset = usize::try_from(q.offset).unwrap_or(usize::MAX);
         let limit = usize::try_from(q.limit).unwrap_or(0);
         let page = search::page(matches, offset, limit, |a, b| cmp(a, b));
-        let products = page
-            .into_iter()
-            .map(|d| {
-                let d = d as usize;
-                let mut view = self.views[d].clone();
-                view.stock = stock(d);
-                // Every product here may be ordered (active, in an active category).
-                view.in_stock = view.stock > 0;
-                view.bin = shelf.bin[d].clone();
-                view
-            })
-            .collect();
-        (products, total)
+        // The page as a JSON array: each product's head and its stock and bin here.
+        let mut products = Vec::with_capacity(page.len() * 640 + 2);
+        products.push(b'[');
+        for (i, (d, _)) in page.into_iter().enumerate() {
+            let d = d as usize;
+            if i > 0 {
+                products.push(b',');
+            }
+            let stock = stock(d);
+            // Every product here may be ordered (active, in an active category).
+            let (head, bin) = (&self.heads[d], shelf.bin[d].as_deref());
+            ProductView::finish_json(head, stock, stock > 0, bin, &mut products)
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+        products.push(b']');
+        Ok((products, total))
     }
 }
 

@@ -71,13 +71,7 @@ pub async fn recheck(state: &AppState, session: &Session) -> Result<(), AppError
     current(state, session).await.map(|_| ())
 }
 
-/// The `token_expired` error.
-pub fn expired() -> AppError {
-    AppError::unauthorized(
-        "token_expired",
-        "The access token has expired. Please sign in again.",
-    )
-}
+pub use crate::auth::tokens::expired;
 
 /// The account behind a session, if the session still stands.
 async fn current(state: &AppState, session: &Session) -> Result<AuthUser, AppError> {

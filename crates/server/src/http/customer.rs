@@ -47,7 +47,7 @@ async fn list_products(
             axum::http::header::CONTENT_TYPE,
             axum::http::HeaderValue::from_static("application/json"),
         )],
-        page.json().map_err(|e| AppError::Internal(e.into()))?,
+        page.json(),
     )
         .into_response())
 }
