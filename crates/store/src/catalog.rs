@@ -173,9 +173,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut conn = self.read().await?;
-        let list = self.backend().text_list(1);
+        let wanted = self.backend().in_list("p.id", 1);
         let rows = sql_built(format!(
-            "{} WHERE p.id IN {list} ORDER BY p.id",
+            "{} WHERE {wanted} ORDER BY p.id",
             product_select(Some(2))
         ))
         .bind_list(ids)?
@@ -331,10 +331,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = self.backend().text_list(1);
+        let wanted = self.backend().in_list("product_id", 1);
         let rows = sql_built(format!(
             "SELECT store_id, product_id, CAST(stock AS BIGINT) AS stock, \
-             CAST(sold AS BIGINT) AS sold, bin FROM store_stock WHERE product_id IN {list}"
+             CAST(sold AS BIGINT) AS sold, bin FROM store_stock WHERE {wanted}"
         ))
         .bind_list(ids)?
         .fetch_all(&mut self.read().await?)

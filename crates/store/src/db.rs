@@ -15,7 +15,7 @@
 //! - row locks ([`Tx::lock`] and [`Tx::for_update`]: `SELECT … FOR UPDATE` on
 //!   PostgreSQL, nothing on SQLite, whose write transaction already holds the single
 //!   write lock);
-//! - binding a list ([`Backend::text_list`]: `json_each` vs `json_array_elements_text`);
+//! - binding a list ([`Backend::in_list`]: `json_each` vs `json_array_elements_text`);
 //! - the retry policy ([`retry`]: PostgreSQL re-runs a transaction on 40001 / 40P01);
 //! - Group commit for order placement, on both databases (`batch`), and on SQLite for
 //!   every write transaction (`sqlite::group`: queued writers share one fsync).
@@ -49,13 +49,16 @@ impl Backend {
         }
     }
 
-    /// Placeholder `$n` as a list of text values (bound with [`Sql::bind_list`]), for
-    /// `x IN …`: JSON text on both, unpacked by each database's own JSON function.
-    pub(crate) fn text_list(self, n: usize) -> String {
+    /// `column` is one of the text values bound at `$n` (with [`Sql::bind_list`]: JSON
+    /// text on both, unpacked by each database's own JSON function). On PostgreSQL as
+    /// `= ANY(ARRAY(…))`: an `IN (SELECT … json_array_elements_text …)` is planned for
+    /// 100 values and joined by scanning the whole table (2.5 ms for 10,000 products
+    /// against 0.2 ms through the primary key).
+    pub(crate) fn in_list(self, column: &str, n: usize) -> String {
         match self {
-            Backend::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+            Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${n}))"),
             Backend::Postgres => {
-                format!("(SELECT value FROM json_array_elements_text(${n}::json))")
+                format!("{column} = ANY(ARRAY(SELECT json_array_elements_text(${n}::json)))")
             }
         }
     }
@@ -191,7 +194,7 @@ impl<'a> Sql<'a> {
         self.args.push(v.to_arg());
     }
 
-    /// Bind a list of text values for a [`Backend::text_list`] placeholder.
+    /// Bind a list of text values for a [`Backend::in_list`] placeholder.
     pub(crate) fn bind_list(self, values: &[String]) -> StoreResult<Sql<'a>> {
         let json = serde_json::to_string(values).map_err(|e| StoreError::Other(e.into()))?;
         Ok(self.bind(json))

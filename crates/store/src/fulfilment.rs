@@ -307,11 +307,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut conn = self.read().await?;
-        let list = conn.backend().text_list(2);
+        let wanted = conn.backend().in_list("p.id", 2);
         let rows = crate::db::sql_built(format!(
             "SELECT p.id, ss.bin, p.barcode, p.category_id FROM products p \
              LEFT JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $1 \
-             WHERE p.id IN {list}"
+             WHERE {wanted}"
         ))
         .bind(store_id)
         .bind_list(product_ids)?

@@ -170,9 +170,9 @@ pub(crate) async fn load_orders(c: &mut impl Executor, rows: Vec<Row>) -> StoreR
         return Ok(Vec::new());
     }
     let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect::<Result<_, _>>()?;
-    let list = c.backend().text_list(1);
+    let wanted = c.backend().in_list("order_id", 1);
     let item_rows = sql_built(format!(
-        "SELECT * FROM order_items WHERE order_id IN {list} ORDER BY order_id, line"
+        "SELECT * FROM order_items WHERE {wanted} ORDER BY order_id, line"
     ))
     .bind_list(&ids)?
     .fetch_all(c)
