@@ -3,8 +3,8 @@
 //! where each word was found: the name before the brand, the brand before the tags, the
 //! tags before the description. The same rules as the databases' full-text indexes
 //! (SQLite FTS5 with bm25 weights 10/5/3/1, PostgreSQL weights A/B/C/D), without a
-//! database round trip: a query costs one pass over the postings of the words it
-//! prefixes and one pass over the documents per query word.
+//! database round trip: a query costs one pass over the postings of the words each of
+//! its terms prefixes (and one zeroed scratch array the size of the catalog).
 //!
 //! Documents are numbered in the order they are given; callers give them in the order
 //! ties should keep (the catalog: by name).
@@ -113,8 +113,9 @@ impl Index {
 
     /// The documents matching `terms`, each with its score: each term must be a prefix
     /// of one of the document's words, and adds the weight of the best field it was
-    /// found in. Empty `terms` match nothing. The cost is the postings the terms cover,
-    /// not the size of the catalog; the documents come in no particular order.
+    /// found in. Empty `terms` match nothing. The work is the postings the terms cover
+    /// (plus zeroing one byte per document for scratch); the documents come in no
+    /// particular order.
     pub fn matches(&self, terms: &[String]) -> Vec<(u32, u16)> {
         let Some((first, rest)) = terms.split_first() else {
             return Vec::new();

@@ -87,6 +87,9 @@ pub struct Metrics {
     groups: [Group; GROUPS.len()],
     pub events_in: AtomicU64,
     pub events_out: AtomicU64,
+    /// Deliveries of broadcast events that a socket did not get because its outgoing
+    /// queue was full (a slow or stalled client, or a saturated server).
+    pub events_dropped: AtomicU64,
     /// New Socket.io handshakes that reached the server (admitted by the gate).
     pub handshakes: AtomicU64,
     /// Catalog pages answered from the cache, and requests that missed it (they ran the
@@ -109,6 +112,7 @@ impl Default for Metrics {
             groups: std::array::from_fn(|_| Group::default()),
             events_in: AtomicU64::new(0),
             events_out: AtomicU64::new(0),
+            events_dropped: AtomicU64::new(0),
             handshakes: AtomicU64::new(0),
             catalog_hits: AtomicU64::new(0),
             catalog_misses: AtomicU64::new(0),
@@ -302,6 +306,15 @@ impl Metrics {
             out,
             "qc_socket_events_total{{direction=\"out\"}} {}",
             self.events_out.load(Relaxed)
+        );
+        out.push_str(
+            "# HELP qc_socket_events_dropped_total Broadcast deliveries a socket missed: its \
+             outgoing queue was full.\n# TYPE qc_socket_events_dropped_total counter\n",
+        );
+        let _ = writeln!(
+            out,
+            "qc_socket_events_dropped_total {}",
+            self.events_dropped.load(Relaxed)
         );
         out.push_str(
             "# HELP qc_catalog_cache_total Catalog page requests by cache result.\n\

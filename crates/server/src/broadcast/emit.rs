@@ -1,5 +1,7 @@
 //! Server → client events, sent after the store has committed. Delivery is
-//! at-most-once: a failed emit is logged, never retried (clients resync by `seq`).
+//! at-most-once: a failed emit is logged, never retried (clients resync by `seq`); a
+//! socket that missed one because its outgoing queue was full is counted
+//! (`qc_socket_events_dropped_total`).
 
 use super::{
     ADMINS, Broadcaster, Io, SHOPPERS_ALL, available_room, on_io, pickers_room, shoppers_room,
@@ -9,6 +11,7 @@ use crate::api::*;
 use qc_store::{Order, OrderEvent};
 use serde::Serialize;
 use socketioxide::socket::Sid;
+use std::sync::atomic::Ordering::Relaxed;
 
 /// Emit `event` to `rooms`, counted; a failure is logged, never retried.
 pub(super) async fn send_on<T: Serialize + ?Sized>(
@@ -20,7 +23,23 @@ pub(super) async fn send_on<T: Serialize + ?Sized>(
 ) {
     metrics.event_out();
     if let Err(e) = on_io!(io, io => io.to(rooms).emit(event, data).await) {
-        tracing::debug!(event, error = %e, "emit failed");
+        let full = full_queues(&e);
+        if full > 0 {
+            metrics.events_dropped.fetch_add(full as u64, Relaxed);
+        }
+        tracing::debug!(event, error = %e, full, "emit failed");
+    }
+}
+
+/// How many sockets of a broadcast missed it because their outgoing queue was full
+/// (closed sockets are not counted: nobody is there to miss it).
+fn full_queues(e: &socketioxide::BroadcastError) -> usize {
+    match e {
+        socketioxide::BroadcastError::Socket(errors) => errors
+            .iter()
+            .filter(|e| matches!(e, socketioxide::SocketError::InternalChannelFull))
+            .count(),
+        _ => 0,
     }
 }
 
@@ -495,5 +514,25 @@ impl Broadcaster {
         if let Err(e) = on_io!(&self.io, io => io.to(room.clone()).disconnect().await) {
             tracing::debug!(error = %e, "disconnect failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_queues;
+    use socketioxide::{BroadcastError, SocketError};
+
+    #[test]
+    fn only_full_queues_count_as_dropped() {
+        let e = BroadcastError::Socket(vec![
+            SocketError::InternalChannelFull,
+            SocketError::Closed,
+            SocketError::InternalChannelFull,
+        ]);
+        assert_eq!(full_queues(&e), 2);
+        assert_eq!(
+            full_queues(&BroadcastError::Socket(vec![SocketError::Closed])),
+            0
+        );
     }
 }

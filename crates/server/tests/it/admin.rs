@@ -697,5 +697,7 @@ async fn metrics_for_admins_and_the_scraper_only() {
             commits >= 1.0 && commits <= transactions,
             "{commits} commits, {transactions} transactions"
         );
+        // Nobody's socket queue overflowed here.
+        assert_eq!(value("qc_socket_events_dropped_total"), 0.0, "{text}");
     }
 }
