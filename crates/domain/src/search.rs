@@ -158,15 +158,6 @@ impl Index {
         }
         found
     }
-
-    /// Every document's score for `terms` (0: it does not match), as [`Index::matches`].
-    pub fn scores(&self, terms: &[String]) -> Vec<u16> {
-        let mut total = vec![0_u16; self.len];
-        for (d, score) in self.matches(terms) {
-            total[d as usize] = score;
-        }
-        total
-    }
 }
 
 /// The page `offset..offset + limit` of `matches` in the order `cmp` gives, without
@@ -192,6 +183,17 @@ pub fn page<T: Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Index {
+        /// Every document's score for `terms` (0: it does not match), from `matches`.
+        fn scores(&self, terms: &[String]) -> Vec<u16> {
+            let mut total = vec![0_u16; self.len];
+            for (d, score) in self.matches(terms) {
+                total[d as usize] = score;
+            }
+            total
+        }
+    }
 
     fn index(docs: &[(&str, &str, &[&str], &str)]) -> Index {
         let tags: Vec<Vec<String>> = docs

@@ -79,12 +79,12 @@ pub struct ProductView {
 impl ProductView {
     /// This product as JSON without the fields of one store (`stock`, `inStock`, `bin`)
     /// and without the closing brace: what [`ProductView::finish_json`] completes.
-    pub fn json_head(&self) -> serde_json::Result<Box<str>> {
+    pub fn json_head(self) -> serde_json::Result<Box<str>> {
         let plain = ProductView {
             stock: 0,
             in_stock: false,
             bin: None,
-            ..self.clone()
+            ..self
         };
         let json = serde_json::to_string(&plain)?;
         match json.strip_suffix(r#","stock":0,"inStock":false}"#) {
@@ -348,7 +348,7 @@ mod tests {
             if i > 0 {
                 rendered.push(b',');
             }
-            let head = p.json_head().unwrap();
+            let head = p.clone().json_head().unwrap();
             ProductView::finish_json(&head, p.stock, p.in_stock, p.bin.as_deref(), &mut rendered)
                 .unwrap();
         }
