@@ -172,6 +172,18 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        match &self.product_reader {
+            Some(reader) => reader.read(ids, store).await,
+            None => self.products_by_ids_now(ids, store).await,
+        }
+    }
+
+    /// [`Store::products_by_ids`] in a statement of its own.
+    pub(crate) async fn products_by_ids_now(
+        &self,
+        ids: &[String],
+        store: &str,
+    ) -> StoreResult<Vec<Product>> {
         let mut conn = self.read().await?;
         let wanted = self.backend().in_list("p.id", 1);
         let rows = sql_built(format!(

@@ -12,6 +12,7 @@ mod accounts;
 mod addresses;
 mod batch;
 mod catalog;
+mod coalesce;
 mod db;
 mod delivery;
 mod dispatch;
@@ -47,6 +48,9 @@ pub struct Store {
     /// Group commit for order placement (see `batch`); `None` in the writer task's own
     /// copy.
     order_writer: Option<batch::OrderWriter>,
+    /// Product reads by id that arrive together share a statement (see `coalesce`);
+    /// `None` in the tasks' own copies.
+    product_reader: Option<coalesce::ProductReader>,
 }
 
 /// A shared handle to the store.
@@ -83,17 +87,29 @@ pub async fn connect(url: &str, opts: ConnectOptions) -> StoreResult<SharedStore
             "DATABASE_URL must start with sqlite:// or postgres://"
         )));
     };
-    let order_writer = Some(batch::OrderWriter::spawn(Store {
-        pools: pools.clone(),
-        order_writer: None,
-    }));
+    let inner = Store::bare(pools.clone());
+    let order_writer = Some(match pools.backend() {
+        Backend::Sqlite => batch::OrderWriter::spawn(inner.clone()),
+        Backend::Postgres => batch::OrderWriter::spawn_on_thread(url, &opts).await?,
+    });
+    let product_reader = Some(coalesce::ProductReader::spawn(inner));
     Ok(Arc::new(Store {
         pools,
         order_writer,
+        product_reader,
     }))
 }
 
 impl Store {
+    /// A store on `pools` without the queues in front of it (for the tasks behind them).
+    pub(crate) fn bare(pools: Pools) -> Store {
+        Store {
+            pools,
+            order_writer: None,
+            product_reader: None,
+        }
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.pools.backend()

@@ -63,7 +63,7 @@ pub struct NewCategory {
     pub sort_order: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Product {
     pub id: String,
     pub sku: String,

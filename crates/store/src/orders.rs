@@ -472,15 +472,14 @@ pub(crate) async fn insert_placed(
 }
 
 /// Take every line's quantity off the shelf (product-id order, so concurrent orders lock
-/// rows in one order and cannot deadlock); the stock each product is left with. A line
-/// that cannot be had puts back exactly what this order took, so the transaction can go
-/// on without it (the SQLite batch places other orders in the same transaction).
+/// rows in one order and cannot deadlock); the stock each product is left with. If a line
+/// cannot be had, the error says why and the caller rolls the transaction back (a batch
+/// of orders takes its stock in `batch::place_many` instead).
 pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<StockLevel>> {
     let mut lines: Vec<&OrderItem> = order.items.iter().collect();
     lines.sort_by(|a, b| a.product_id.cmp(&b.product_id));
     let store = order.store_id.as_str();
     let mut missed = Vec::new();
-    let mut taken = Vec::new();
     let mut left = Vec::with_capacity(lines.len());
     for it in lines {
         let stock: Option<i64> = sql(
@@ -505,24 +504,12 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
                     // The decrement only matches active products.
                     active: true,
                 });
-                taken.push(it);
             }
             None => missed.push(it),
         }
     }
     if missed.is_empty() {
         return Ok(left);
-    }
-    for it in taken {
-        sql(
-            "UPDATE store_stock SET stock = stock + $1, sold = sold - $1 \
-             WHERE store_id = $2 AND product_id = $3",
-        )
-        .bind(i64::from(it.quantity))
-        .bind(store)
-        .bind(&it.product_id)
-        .execute(tx)
-        .await?;
     }
     let mut short = Vec::new();
     let mut stale = Vec::new();

@@ -223,6 +223,21 @@ fn order_of(shop: &str, customer: &str, lines: &[(&Product, u32)]) -> Order {
     }
 }
 
+/// A second connection to the SQLite file at `url` holding its write lock (`BEGIN
+/// IMMEDIATE`) until it runs `ROLLBACK`.
+async fn sqlite_write_lock(url: &str) -> sqlx::SqliteConnection {
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::from_str(url).unwrap(),
+    )
+    .await
+    .unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn
+}
+
 async fn stock(store: &SharedStore, id: &str) -> i64 {
     let shop = first_shop(store).await;
     store
@@ -1027,15 +1042,7 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
     let few = product(s, "F", 100, 5).await;
 
     // Another connection holds the write lock: every order below has to wait.
-    let mut blocker = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::from_str(&url).unwrap(),
-    )
-    .await
-    .unwrap();
-    sqlx::raw_sql("BEGIN IMMEDIATE")
-        .execute(&mut blocker)
-        .await
-        .unwrap();
+    let mut blocker = sqlite_write_lock(&url).await;
     let placing = tokio::spawn({
         let store = s.clone();
         let (customer, plenty, few) = (customer.id.clone(), plenty.clone(), few.clone());
@@ -1096,6 +1103,175 @@ async fn sqlite_places_queued_orders_in_one_transaction_with_their_own_outcomes(
         assert_eq!(events[0].kind, qc_domain::OrderEventKind::Created);
         assert_eq!(o.last_seq, 1);
         assert!(!o.items.is_empty());
+    }
+}
+
+/// Reads of products by id that arrive together share statements; each still gets
+/// exactly its own products with its own store's stock, in id order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_product_reads_each_get_their_own_rows() {
+    for b in backends().await {
+        let s = &b.store;
+        let mut products = Vec::new();
+        for n in 0..6 {
+            products.push(product(s, &format!("R{n}"), 100 + n, 10 * (n + 1)).await);
+        }
+        let other_shop = shop(s, "S2").await;
+        let reads = join_all((0..60_usize).map(|i| {
+            let s = s.clone();
+            let shop = if i % 3 == 0 {
+                other_shop.clone()
+            } else {
+                b.shop.clone()
+            };
+            // A different subset each time (some with an id that does not exist).
+            let mut ids: Vec<String> = products
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| (i >> n) & 1 == 1)
+                .map(|(_, p)| p.id.clone())
+                .collect();
+            if i % 5 == 0 {
+                ids.push("no-such-product".into());
+            }
+            async move {
+                let got = s.products_by_ids(&ids, &shop).await.unwrap();
+                (i, ids, shop, got)
+            }
+        }))
+        .await;
+        for (i, ids, shop, got) in reads {
+            let mut want: Vec<&Product> = products.iter().filter(|p| ids.contains(&p.id)).collect();
+            want.sort_by(|a, b| a.id.cmp(&b.id));
+            let got_ids: Vec<&str> = got.iter().map(|p| p.id.as_str()).collect();
+            let want_ids: Vec<&str> = want.iter().map(|p| p.id.as_str()).collect();
+            assert_eq!(got_ids, want_ids, "{}: read {i}", b.name);
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!((g.price, &g.name), (w.price, &w.name), "{}", b.name);
+                let stock = if shop == b.shop { w.stock } else { 0 };
+                assert_eq!(g.stock, stock, "{}: read {i}", b.name);
+            }
+        }
+    }
+}
+
+/// Orders queued behind a held lock are placed as one batch on both backends; each is
+/// answered as if it had been placed alone: placed, short (naming what is left, 0 where
+/// the store has no stock row), or stale (a price quoted before a change, an inactive
+/// product), and nothing of a refused order is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_answers_each_order_as_if_placed_alone() {
+    for b in backends().await {
+        let s = &b.store;
+        let c = user(s, "c@x.io", Role::Customer).await;
+        let plenty = product(s, "P", 100, 100).await;
+        let few = product(s, "F", 100, 2).await;
+        let off = product(s, "O", 100, 100).await;
+        s.set_product_active(&off.id, false).await.unwrap();
+        let mut repriced = plenty.clone();
+        repriced.price = Money(101);
+        let other_shop = shop(s, "S2").await;
+
+        // Hold plenty's stock row (SQLite: the write lock) so the orders queue up.
+        let release: Box<dyn FnOnce() -> futures::future::BoxFuture<'static, ()> + Send> =
+            match &b._pg {
+                Some(db) => {
+                    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+                    sqlx::raw_sql("BEGIN").execute(&mut conn).await.unwrap();
+                    sqlx::query("SELECT stock FROM store_stock WHERE product_id = $1 FOR UPDATE")
+                        .bind(&plenty.id)
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    Box::new(move || {
+                        Box::pin(async move {
+                            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+                        })
+                    })
+                }
+                None => {
+                    let dir = b._dir.as_ref().unwrap();
+                    let url = format!("sqlite://{}/qc.db", dir.display());
+                    let mut conn = sqlite_write_lock(&url).await;
+                    Box::new(move || {
+                        Box::pin(async move {
+                            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+                        })
+                    })
+                }
+            };
+        let mut orders = Vec::new();
+        for _ in 0..10 {
+            orders.push(("placed", order_of(&b.shop, &c.id, &[(&plenty, 1)])));
+        }
+        for _ in 0..3 {
+            orders.push((
+                "short",
+                order_of(&b.shop, &c.id, &[(&few, 1), (&plenty, 2)]),
+            ));
+        }
+        for _ in 0..2 {
+            orders.push(("stale", order_of(&b.shop, &c.id, &[(&repriced, 1)])));
+            orders.push((
+                "stale",
+                order_of(&b.shop, &c.id, &[(&plenty, 1), (&off, 1)]),
+            ));
+            orders.push(("unstocked", order_of(&other_shop, &c.id, &[(&plenty, 1)])));
+        }
+        let placing = {
+            let orders = orders.clone();
+            let s = s.clone();
+            tokio::spawn(async move {
+                join_all(
+                    orders
+                        .iter()
+                        .map(|(_, o)| s.place_order(o, None, 0))
+                        .collect::<Vec<_>>(),
+                )
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        release().await;
+        let results = placing.await.unwrap();
+
+        let mut shorts_of_few = 0;
+        for ((want, order), got) in orders.iter().zip(&results) {
+            match (*want, got) {
+                ("placed", Ok(change)) => {
+                    assert_eq!(change.order.id, order.id);
+                    assert_eq!(change.stock.len(), 1);
+                }
+                ("short", Ok(_)) => {}
+                ("short", Err(StoreError::OutOfStock(short))) => {
+                    shorts_of_few += 1;
+                    assert_eq!(short.len(), 1, "{}", b.name);
+                    assert_eq!((&short[0].product_id, short[0].available), (&few.id, 0));
+                }
+                ("stale", Err(StoreError::StaleProducts(ids))) => {
+                    assert!(ids == &vec![repriced.id.clone()] || ids == &vec![off.id.clone()]);
+                }
+                ("unstocked", Err(StoreError::OutOfStock(short))) => {
+                    assert_eq!((&short[0].product_id, short[0].available), (&plenty.id, 0));
+                }
+                other => panic!("{}: {other:?}", b.name),
+            }
+        }
+        // Two of the three orders of `few` had it; the third took nothing of `plenty`.
+        assert_eq!(shorts_of_few, 1, "{}", b.name);
+        assert_eq!(stock(s, &few.id).await, 0, "{}", b.name);
+        assert_eq!(stock(s, &plenty.id).await, 100 - 10 - 2 * 2, "{}", b.name);
+        assert_eq!(stock(s, &off.id).await, 100, "{}", b.name);
+        let (placed, total) = s.list_customer_orders(&c.id, None, 0, 100).await.unwrap();
+        assert_eq!((placed.len(), total), (12, 12), "{}", b.name);
+        // The orders of the batch each report what its transaction left.
+        let lefts: Vec<i64> = results
+            .iter()
+            .flatten()
+            .flat_map(|ch| ch.stock.iter().filter(|l| l.product_id == plenty.id))
+            .map(|l| l.stock)
+            .collect();
+        assert!(lefts.contains(&86), "{}: {lefts:?}", b.name);
     }
 }
 
