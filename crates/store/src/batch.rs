@@ -21,8 +21,8 @@
 //! wait for each other in a cycle.
 
 use crate::db::{Backend, Executor, Tx, sql_built};
-use crate::models::{IdempotencyRecord, Order, OrderChange, OrderItem, Shortfall, StockLevel};
-use crate::orders::{Placing, insert_placed, open_orders, over_limit};
+use crate::models::{IdempotencyRecord, Order, OrderChange, OrderItem, StockLevel};
+use crate::orders::{Placing, Standing, insert_placed, open_orders, over_limit, refusal};
 use crate::{Store, StoreError, StoreResult};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
@@ -225,14 +225,25 @@ async fn place_many(store: &Store, jobs: &[Job]) -> StoreResult<Vec<Outcome>> {
     Ok(outcomes)
 }
 
-/// A stock row of the batch: what the transaction read, and what it has left so far.
+/// A stock row of the batch: what the transaction read, and how it stands now (what it
+/// has left so far, the product's price and state).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Shelf {
     read: i64,
-    stock: i64,
-    price: i64,
-    /// The product and its category are active.
-    active: bool,
+    now: Standing,
+}
+
+impl Shelf {
+    fn new(stock: i64, price: i64, active: bool) -> Shelf {
+        Shelf {
+            read: stock,
+            now: Standing {
+                stock,
+                price,
+                active,
+            },
+        }
+    }
 }
 
 /// Stock rows by (store, product).
@@ -289,16 +300,12 @@ async fn read_shelves(tx: &mut Tx, jobs: &[Job]) -> StoreResult<Shelves> {
             q.push(*product);
         }
         for r in q.fetch_all(tx).await? {
-            let stock: i64 = r.get("stock")?;
-            shelves.insert(
-                (r.get("store_id")?, r.get("product_id")?),
-                Shelf {
-                    read: stock,
-                    stock,
-                    price: r.get("price")?,
-                    active: r.get::<Option<bool>, _>("active")?.unwrap_or(false),
-                },
+            let shelf = Shelf::new(
+                r.get("stock")?,
+                r.get("price")?,
+                r.get::<Option<bool>, _>("active")?.unwrap_or(false),
             );
+            shelves.insert((r.get("store_id")?, r.get("product_id")?), shelf);
         }
     }
     let unstocked: Vec<(&str, &str)> = keys
@@ -320,13 +327,10 @@ async fn read_shelves(tx: &mut Tx, jobs: &[Job]) -> StoreResult<Shelves> {
             let price: i64 = r.get("price")?;
             let active = r.get::<Option<bool>, _>("active")?.unwrap_or(false);
             for (store, _) in unstocked.iter().filter(|(_, p)| *p == id) {
-                let shelf = Shelf {
-                    read: 0,
-                    stock: 0,
-                    price,
-                    active,
-                };
-                shelves.insert(((*store).to_owned(), id.clone()), shelf);
+                shelves.insert(
+                    ((*store).to_owned(), id.clone()),
+                    Shelf::new(0, price, active),
+                );
             }
         }
     }
@@ -347,8 +351,8 @@ fn allot(shelves: &mut Shelves, store: &str, items: &[OrderItem]) -> StoreResult
         let key = (store.to_owned(), it.product_id.clone());
         let want = i64::from(it.quantity);
         match shelves.get_mut(&key) {
-            Some(s) if s.active && s.price == it.unit_price.minor() && s.stock >= want => {
-                s.stock -= want;
+            Some(s) if s.now.sells(it) && s.now.stock >= want => {
+                s.now.stock -= want;
                 taken.push((it, key));
             }
             _ => missed.push(it),
@@ -359,28 +363,17 @@ fn allot(shelves: &mut Shelves, store: &str, items: &[OrderItem]) -> StoreResult
     }
     for (it, key) in taken {
         if let Some(s) = shelves.get_mut(&key) {
-            s.stock += i64::from(it.quantity);
+            s.now.stock += i64::from(it.quantity);
         }
     }
-    let mut short = Vec::new();
-    let mut stale = Vec::new();
-    for it in missed {
-        let key = (store.to_owned(), it.product_id.clone());
-        match shelves.get(&key) {
-            Some(s) if s.active && s.price == it.unit_price.minor() => short.push(Shortfall {
-                product_id: it.product_id.clone(),
-                name: it.name.clone(),
-                requested: it.quantity,
-                available: s.stock,
-            }),
-            _ => stale.push(it.product_id.clone()),
-        }
-    }
-    Err(if short.is_empty() {
-        StoreError::StaleProducts(stale)
-    } else {
-        StoreError::OutOfStock(short)
-    })
+    let seen = missed
+        .into_iter()
+        .map(|it| {
+            let key = (store.to_owned(), it.product_id.clone());
+            (it, shelves.get(&key).map(|s| s.now))
+        })
+        .collect();
+    Err(refusal(seen))
 }
 
 /// Rows per decrement statement (three bound values each).
@@ -393,8 +386,8 @@ const ROWS_PER_STATEMENT: usize = 256;
 async fn write_shelves(tx: &mut Tx, shelves: &Shelves) -> StoreResult<()> {
     let mut changed: Vec<(&(String, String), i64)> = shelves
         .iter()
-        .filter(|(_, s)| s.read != s.stock)
-        .map(|(k, s)| (k, s.read - s.stock))
+        .filter(|(_, s)| s.read != s.now.stock)
+        .map(|(k, s)| (k, s.read - s.now.stock))
         .collect();
     changed.sort_unstable();
     for chunk in changed.chunks(ROWS_PER_STATEMENT) {
@@ -441,8 +434,8 @@ fn levels(shelves: &Shelves, order: &Order) -> Vec<StockLevel> {
             shelves.get(&key).map(|s| StockLevel {
                 store_id: order.store_id.clone(),
                 product_id: it.product_id.clone(),
-                stock: s.stock,
-                active: s.active,
+                stock: s.now.stock,
+                active: s.now.active,
             })
         })
         .collect()
@@ -469,19 +462,14 @@ mod tests {
     fn shelves(rows: &[(&str, i64, i64, bool)]) -> Shelves {
         rows.iter()
             .map(|(product, stock, price, active)| {
-                let shelf = Shelf {
-                    read: *stock,
-                    stock: *stock,
-                    price: *price,
-                    active: *active,
-                };
+                let shelf = Shelf::new(*stock, *price, *active);
                 (("s1".to_owned(), (*product).to_owned()), shelf)
             })
             .collect()
     }
 
     fn left(shelves: &Shelves, product: &str) -> i64 {
-        shelves[&("s1".to_owned(), product.to_owned())].stock
+        shelves[&("s1".to_owned(), product.to_owned())].now.stock
     }
 
     #[test]

@@ -511,8 +511,7 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
     if missed.is_empty() {
         return Ok(left);
     }
-    let mut short = Vec::new();
-    let mut stale = Vec::new();
+    let mut seen = Vec::with_capacity(missed.len());
     for it in missed {
         let row = sql(
             "SELECT CAST(COALESCE(ss.stock, 0) AS BIGINT) AS stock, p.price, \
@@ -525,25 +524,57 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
         .bind(store)
         .fetch_optional(tx)
         .await?;
-        match row {
-            Some(r)
-                if r.get::<bool, _>("is_active")?
-                    && r.get::<i64, _>("price")? == it.unit_price.minor() =>
-            {
-                short.push(Shortfall {
-                    product_id: it.product_id.clone(),
-                    name: it.name.clone(),
-                    requested: it.quantity,
-                    available: r.get("stock")?,
-                });
-            }
+        let now = match row {
+            Some(r) => Some(Standing {
+                stock: r.get("stock")?,
+                price: r.get("price")?,
+                active: r.get("is_active")?,
+            }),
+            None => None,
+        };
+        seen.push((it, now));
+    }
+    Err(refusal(seen))
+}
+
+/// A product at a store as a placement checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Standing {
+    pub(crate) stock: i64,
+    pub(crate) price: i64,
+    /// The product and its category are active.
+    pub(crate) active: bool,
+}
+
+impl Standing {
+    /// Whether `line` can be sold as quoted (active, at its price), stock aside.
+    pub(crate) fn sells(&self, line: &OrderItem) -> bool {
+        self.active && self.price == line.unit_price.minor()
+    }
+}
+
+/// The answer to an order some of whose lines could not be had, from each such line and
+/// its product as it stands (`None`: no such product). A line sold as quoted is short
+/// (with what is left); any other changed. A shortage names every short line and wins
+/// over changed products, which are named only when nothing is short.
+pub(crate) fn refusal(missed: Vec<(&OrderItem, Option<Standing>)>) -> StoreError {
+    let mut short = Vec::new();
+    let mut stale = Vec::new();
+    for (it, now) in missed {
+        match now {
+            Some(now) if now.sells(it) => short.push(Shortfall {
+                product_id: it.product_id.clone(),
+                name: it.name.clone(),
+                requested: it.quantity,
+                available: now.stock,
+            }),
             _ => stale.push(it.product_id.clone()),
         }
     }
-    if !short.is_empty() {
-        Err(StoreError::OutOfStock(short))
+    if short.is_empty() {
+        StoreError::StaleProducts(stale)
     } else {
-        Err(StoreError::StaleProducts(stale))
+        StoreError::OutOfStock(short)
     }
 }
 
