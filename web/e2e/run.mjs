@@ -749,6 +749,12 @@ async function runScenarios(browser, base, problems) {
       // The server refuses a fix implying more than 150 km/h from the last one: ride
       // ~30 m north of the store, twice, a second apart.
       const stepDeg = 30 / M_PER_DEG_LAT;
+      // The admin's live map of riders follows too (`fleet:positions`, at most once a second).
+      const adminMap = await adminCtx.newPage();
+      await adminMap.goto(`${base}/admin/partners`);
+      const riderName = winner === 0 ? 'Ravi' : 'Sana';
+      const riderLabel = (name) =>
+        [...document.querySelectorAll('[data-testid="riders-map"] .leaflet-tooltip')].map((t) => t.textContent).find((t) => t.includes(name)) ?? '';
       for (const destination of [
         { latitude: Number((STORE.latitude + stepDeg).toFixed(6)), longitude: STORE.longitude },
         { latitude: Number((STORE.latitude + 2 * stepDeg).toFixed(6)), longitude: STORE.longitude },
@@ -769,6 +775,18 @@ async function runScenarios(browser, base, problems) {
       }
       assert(!(await rider.getByTestId('gps-note').count()), 'a plausible move was refused as a GPS jump');
       await shot(customer, 'customer-tracking');
+      // One more fix: the admin's map shows the rider and moves the label to its time.
+      await until(adminMap, (name) => /delivering/i.test(
+        [...document.querySelectorAll('[data-testid="riders-map"] .leaflet-tooltip')].map((t) => t.textContent).find((t) => t.includes(name)) ?? ''), riderName);
+      const seen = await adminMap.evaluate(riderLabel, riderName);
+      await new Promise((r) => setTimeout(r, 1000));
+      await riderCtx[winner].setGeolocation({ latitude: Number((STORE.latitude + 3 * stepDeg).toFixed(6)), longitude: STORE.longitude });
+      await until(adminMap, ([name, before]) => {
+        const now = [...document.querySelectorAll('[data-testid="riders-map"] .leaflet-tooltip')].map((t) => t.textContent).find((t) => t.includes(name)) ?? '';
+        return now !== '' && now !== before;
+      }, [riderName, seen]);
+      await shot(adminMap, 'admin-riders-map-live');
+      await adminMap.close();
     });
 
     await step('partner moves the order through each status; the customer sees each', async () => {

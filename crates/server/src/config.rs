@@ -70,6 +70,10 @@ pub struct Config {
     /// A store's watchers hear its stock changes at most once per window
     /// (`QC_INVENTORY_WINDOW_MS`, default 1 s; 0: every change at once).
     pub inventory_window: Duration,
+    /// Admins hear riders' positions at most once per window, each rider's latest, in
+    /// one `fleet:positions` frame (`QC_FLEET_WINDOW_MS`, default 1 s; 0: every fix at
+    /// once, still as `fleet:positions`).
+    pub fleet_window: Duration,
     /// Bearer token that may read `/metrics` (besides admins).
     pub metrics_token: Option<Secret<String>>,
     /// With it, Socket.io runs on the Redis adapter (many instances).
@@ -300,6 +304,7 @@ impl Config {
                 "QC_INVENTORY_WINDOW_MS",
                 1_000,
             )?),
+            fleet_window: Duration::from_millis(parse_num(vars, "QC_FLEET_WINDOW_MS", 1_000)?),
             metrics_token: vars.get("QC_METRICS_TOKEN").map(Secret),
             redis_url: vars.get("REDIS_URL").map(Dsn),
             redis_prefix: vars

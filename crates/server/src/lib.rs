@@ -51,6 +51,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.socket_max_payload,
         config.socket_connect_timeout,
         config.inventory_window,
+        config.fleet_window,
         config.redis_url.as_ref().map(config::Dsn::as_str),
         &config.redis_prefix,
         metrics.clone(),

@@ -90,6 +90,8 @@ pub struct Metrics {
     /// Deliveries of broadcast events that a socket did not get because its outgoing
     /// queue was full (a slow or stalled client, or a saturated server).
     pub events_dropped: AtomicU64,
+    /// The same, by event name (touched only when something is dropped).
+    dropped_by_event: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
     /// New Socket.io handshakes that reached the server (admitted by the gate).
     pub handshakes: AtomicU64,
     /// Catalog pages answered from the cache, and requests that missed it (they ran the
@@ -113,6 +115,7 @@ impl Default for Metrics {
             events_in: AtomicU64::new(0),
             events_out: AtomicU64::new(0),
             events_dropped: AtomicU64::new(0),
+            dropped_by_event: Default::default(),
             handshakes: AtomicU64::new(0),
             catalog_hits: AtomicU64::new(0),
             catalog_misses: AtomicU64::new(0),
@@ -196,6 +199,21 @@ impl Metrics {
     pub fn event_in(&self) {
         self.events_in.fetch_add(1, Relaxed);
         self.events_recent.add();
+    }
+
+    /// `n` deliveries of `event` missed by sockets whose outgoing queue was full.
+    pub fn events_dropped(&self, event: &str, n: u64) {
+        self.events_dropped.fetch_add(n, Relaxed);
+        let mut by = self
+            .dropped_by_event
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match by.get_mut(event) {
+            Some(count) => *count += n,
+            None => {
+                by.insert(event.to_owned(), n);
+            }
+        }
     }
 
     pub fn event_out(&self) {
@@ -317,6 +335,22 @@ impl Metrics {
             self.events_dropped.load(Relaxed)
         );
         out.push_str(
+            "# HELP qc_socket_events_dropped_by_event_total The same, by event name.
+             # TYPE qc_socket_events_dropped_by_event_total counter
+",
+        );
+        for (event, n) in self
+            .dropped_by_event
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "qc_socket_events_dropped_by_event_total{{event=\"{event}\"}} {n}"
+            );
+        }
+        out.push_str(
             "# HELP qc_catalog_cache_total Catalog page requests by cache result.\n\
              # TYPE qc_catalog_cache_total counter\n",
         );
@@ -409,5 +443,28 @@ mod tests {
         let text = m.prometheus(&[("qc_socket_connections", "Open sockets.", 3.0)]);
         assert!(text.contains("qc_http_request_duration_seconds_count{group=\"admin\"} 10"));
         assert!(text.contains("qc_socket_connections 3"));
+    }
+
+    #[test]
+    fn dropped_events_are_counted_by_name() {
+        let m = Metrics::default();
+        m.events_dropped("order:completed", 2);
+        m.events_dropped("inventory:updated", 5);
+        m.events_dropped("order:completed", 1);
+        let text = m.prometheus(&[]);
+        assert!(
+            text.contains("qc_socket_events_dropped_total 8\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("qc_socket_events_dropped_by_event_total{event=\"order:completed\"} 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "qc_socket_events_dropped_by_event_total{event=\"inventory:updated\"} 5\n"
+            ),
+            "{text}"
+        );
     }
 }

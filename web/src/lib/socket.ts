@@ -32,6 +32,7 @@ import type {
   EventsResponse,
   InventoryUpdatedEvent,
   LocationEvent,
+  FleetPositionsEvent,
   OrderAcceptedEvent,
   OrderCancelledEvent,
   OrderCompletedEvent,
@@ -48,7 +49,6 @@ import type {
 import type {
   DispatchUpdatedEvent,
   OrderUnassignedEvent,
-  PartnerPositionEvent,
   PresenceUpdatedEvent,
   StatsUpdatedEvent,
 } from '@/types/admin';
@@ -87,8 +87,8 @@ export interface ServerEvents {
   'dispatch:updated': DispatchUpdatedEvent;
   /** Admins: nobody took the offers, so the order is broadcast to the store's partners. */
   'dispatch:escalated': DispatchUpdatedEvent;
-  /** Admins: an available partner's position without an order. */
-  'partner:location': PartnerPositionEvent;
+  /** Admins: riders' latest positions (delivering with `orderId`, or waiting), at most once a second. */
+  'fleet:positions': FleetPositionsEvent;
   'presence:updated': PresenceUpdatedEvent;
   /** Pickers of the store and admins: an order joined, was claimed in, or left the pick queue. */
   'fulfilment:updated': FulfilmentUpdatedEvent;

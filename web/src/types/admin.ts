@@ -112,10 +112,3 @@ export interface DispatchUpdatedEvent {
   reason?: string | null;
   at: string;
 }
-/** `partner:location` → admins: an available partner's position without an order. */
-export interface PartnerPositionEvent {
-  partnerId: string;
-  lat: number;
-  lng: number;
-  at: string;
-}

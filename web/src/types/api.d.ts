@@ -1957,6 +1957,26 @@ export interface components {
             stock: number;
             storeId: string;
         };
+        /** @description A rider's latest position, in `fleet:positions`. */
+        FleetPosition: {
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
+            /** @description The order the rider is delivering; absent while the rider waits for one. */
+            orderId?: string | null;
+            partnerId: string;
+        };
+        /**
+         * @description `fleet:positions` → admins: riders' positions, at most once per `QC_FLEET_WINDOW_MS`
+         *     (the first at once, later ones together at the window's end), each rider's latest:
+         *     delivering (with `orderId`) at every fix, waiting for orders at most every 3 s.
+         */
+        FleetPositionsEvent: {
+            positions: components["schemas"]["FleetPosition"][];
+        };
         /** @description `POST /api/auth/forgot-password` */
         ForgotPasswordRequest: {
             email: string;
@@ -2042,7 +2062,10 @@ export interface components {
             uptimeSeconds: number;
             version: string;
         };
-        /** @description `inventory:updated` → customers and admins, after every stock change. */
+        /**
+         * @description `inventory:updated` → customers and admins, after every stock change (a store's
+         *     watchers and admins at most once per `QC_INVENTORY_WINDOW_MS`).
+         */
         InventoryUpdatedEvent: {
             products: components["schemas"]["StockLevel"][];
         };
@@ -2060,7 +2083,7 @@ export interface components {
             state: string;
             substitute?: components["schemas"]["SubstituteView"] | null;
         };
-        /** @description `delivery:location` → the order's customer and admins only. */
+        /** @description `delivery:location` → the order's customer only (admins hear `fleet:positions`). */
         LocationEvent: {
             /** Format: date-time */
             at: string;

@@ -87,6 +87,8 @@ export type OrderCancelledEvent = S['OrderCancelledEvent'];
 export type LocationEvent = S['LocationEvent'];
 export type LocationUpdate = S['LocationUpdate'];
 export type InventoryUpdatedEvent = S['InventoryUpdatedEvent'];
+export type FleetPositionsEvent = S['FleetPositionsEvent'];
+export type FleetPosition = S['FleetPosition'];
 export type StockLevel = S['StockLevel'];
 
 /*

@@ -375,8 +375,11 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
 
 /// A customer's socket: counts the `order:completed` events it hears, by order, and
 /// the events its bounded queue dropped (the generator fell behind, not the server).
-async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> (Vec<String>, u64) {
+/// The orders a socket heard completed, the events its queue dropped, and whether it was
+/// closed (by the server) before the day ended.
+async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> (Vec<String>, u64, bool) {
     let mut heard = Vec::new();
+    let mut closed = false;
     loop {
         match c.recv(Duration::from_millis(500)).await {
             Ok(ev) if ev.name == "order:completed" => {
@@ -393,11 +396,14 @@ async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> (Vec<String>, u
                     break;
                 }
             }
-            Err(_) => break,
+            Err(_) => {
+                closed = !w.stopped();
+                break;
+            }
         }
     }
     c.close();
-    (heard, c.dropped())
+    (heard, c.dropped(), closed)
 }
 
 /// A picker account for `store`, made by the admin and set up with its one-time link.
@@ -549,12 +555,14 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     for (i, t) in pickers.into_iter().enumerate() {
         actors.push(tokio::spawn(picker(world.clone(), t, i as u64 * 97)));
     }
+    let watching_n = customer_clients.len();
     let listeners: Vec<_> = customer_clients
         .into_iter()
         .chain(admin_clients)
         .map(|c| tokio::spawn(listener(world.clone(), c)))
         .collect();
     let listeners_n = listeners.len();
+    let admins_n = listeners_n - watching_n;
     // Admin dashboards: the overview and the dispatch board every 5 s.
     {
         let (w, admin) = (world.clone(), admin.clone());
@@ -690,6 +698,19 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     }
     // The last `order:completed` events are on their way.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    // Deliveries the server could not queue on a socket (its outgoing queue was full),
+    // in all and by event.
+    let metrics = b.metrics_text().await.unwrap_or_default();
+    let server_dropped = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("qc_socket_events_dropped_total "))
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let dropped_by_event: serde_json::Map<String, Value> = metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("qc_socket_events_dropped_by_event_total{event=\""))
+        .filter_map(|l| l.split_once("\"} "))
+        .filter_map(|(e, n)| Some((e.to_owned(), json!(n.trim().parse::<u64>().ok()?))))
+        .collect();
     let mut row = Row::new(
         NAME,
         "quickcommerce",
@@ -702,13 +723,22 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     for a in actors {
         let _ = a.await;
     }
+    // What the customers' sockets heard, and what the admins' (the last listeners).
     let mut heard: HashMap<String, u64> = HashMap::new();
-    let mut generator_dropped = 0_u64;
-    for l in listeners {
-        if let Ok((ids, dropped)) = l.await {
+    let mut admins_heard: HashMap<String, u64> = HashMap::new();
+    let (mut generator_dropped, mut sockets_closed) = (0_u64, 0_u64);
+    let first_admin = listeners_n - admins_n;
+    for (i, l) in listeners.into_iter().enumerate() {
+        if let Ok((ids, dropped, closed)) = l.await {
             generator_dropped += dropped;
+            sockets_closed += u64::from(closed);
+            let tally = if i >= first_admin {
+                &mut admins_heard
+            } else {
+                &mut heard
+            };
             for id in ids {
-                *heard.entry(id).or_default() += 1;
+                *tally.entry(id).or_default() += 1;
             }
         }
     }
@@ -721,16 +751,18 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         .filter(|k| !life.delivered.contains(*k))
         .count() as u64;
     let doubles = life.accepts.values().filter(|n| **n > 1).count() as u64;
-    // Every socket of the customer (and every admin socket) hears each delivered order.
-    let admins = listeners_n as u64 - per_account.iter().sum::<u64>();
-    let mut events_lost = 0_u64;
+    // Every socket of the customer, and every admin socket, hears each delivered order.
+    let (mut customer_lost, mut admin_lost) = (0_u64, 0_u64);
     for id in &life.delivered {
         let Some((who, _)) = life.placed.get(id) else {
             continue;
         };
-        let want = per_account[*who] + admins;
-        events_lost += want.saturating_sub(heard.get(id).copied().unwrap_or(0));
+        let got = heard.get(id).copied().unwrap_or(0);
+        customer_lost += per_account[*who].saturating_sub(got);
+        let got = admins_heard.get(id).copied().unwrap_or(0);
+        admin_lost += (admins_n as u64).saturating_sub(got);
     }
+    let events_lost = customer_lost + admin_lost;
     let mut ops = serde_json::Map::new();
     let samples = std::mem::take(&mut *lock(&world.ops.samples));
     let failures = lock(&world.ops.failures);
@@ -795,6 +827,23 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     row.set("delivered", json!(life.delivered.len()));
     row.set("ordersLost", json!(lost));
     row.set("eventsLost", json!(events_lost));
+    row.set("eventsLostByCustomers", json!(customer_lost));
+    row.set("eventsLostByAdmins", json!(admin_lost));
+    row.set("serverEventsDropped", json!(server_dropped));
+    row.set("listeningSocketsClosedEarly", json!(sockets_closed));
+    row.set(
+        "serverEventsDroppedByEvent",
+        Value::Object(dropped_by_event.clone()),
+    );
+    if !dropped_by_event.is_empty() {
+        row.notes.push(format!(
+            "server deliveries dropped by event: {}",
+            Value::Object(dropped_by_event)
+        ));
+    }
+    row.notes.push(format!(
+        "listening sockets closed by the server before the end: {sockets_closed}"
+    ));
     row.set("doubleWinners", json!(doubles));
     row.set("notPackedRetries", json!(life.not_packed_retries));
     row.set("rssEvery30sKb", json!(rss));
@@ -803,14 +852,16 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     row.notes.insert(
         0,
         format!(
-            "{placed} placed, {} delivered, {lost} lost, {events_lost} events lost, {doubles} \
-             double winners; RSS at 2 min {:.1} MB, at the end {:.1} MB; latency = placement; \
+            "{placed} placed, {} delivered, {lost} lost, {events_lost} events lost ({customer_lost} by \
+             customers' sockets, {admin_lost} by admins'), {doubles} double winners; RSS at 2 min {:.1} MB, at the end {:.1} MB; latency = placement; \
              generator: {generator_dropped} events dropped by its full queues, {placing_shed} \
-             placements and {} searches shed",
+             placements and {} searches shed; server: {} deliveries dropped on full socket \
+             queues",
             life.delivered.len(),
             at_2min.unwrap_or(0) as f64 / 1024.0,
             last.unwrap_or(0) as f64 / 1024.0,
-            shed.load(Ordering::Relaxed)
+            shed.load(Ordering::Relaxed),
+            server_dropped.map_or_else(|| "?".to_owned(), |n| n.to_string())
         ),
     );
     row.goal_met = Some(row.errors == 0 && flat);

@@ -144,17 +144,6 @@ pub struct DispatchBoardResponse {
     pub orders: Vec<DispatchBoardItem>,
 }
 
-/// `partner:location` → admins: an available partner's position without an order (at
-/// most every few seconds per partner).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PartnerPositionEvent {
-    pub partner_id: String,
-    pub lat: f64,
-    pub lng: f64,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
 /// `{success, location}`
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PositionResponse {

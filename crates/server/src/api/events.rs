@@ -92,7 +92,7 @@ pub struct OrderCancelledEvent {
     pub seq: i64,
 }
 
-/// `delivery:location` → the order's customer and admins only.
+/// `delivery:location` → the order's customer only (admins hear `fleet:positions`).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationEvent {
@@ -101,6 +101,27 @@ pub struct LocationEvent {
     pub order_id: String,
     pub partner_id: String,
     pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A rider's latest position, in `fleet:positions`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetPosition {
+    pub partner_id: String,
+    /// The order the rider is delivering; absent while the rider waits for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    pub lat: f64,
+    pub lng: f64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `fleet:positions` → admins: riders' positions, at most once per `QC_FLEET_WINDOW_MS`
+/// (the first at once, later ones together at the window's end), each rider's latest:
+/// delivering (with `orderId`) at every fix, waiting for orders at most every 3 s.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FleetPositionsEvent {
+    pub positions: Vec<FleetPosition>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -112,7 +133,8 @@ pub struct StockLevel {
     pub in_stock: bool,
 }
 
-/// `inventory:updated` → customers and admins, after every stock change.
+/// `inventory:updated` → customers and admins, after every stock change (a store's
+/// watchers and admins at most once per `QC_INVENTORY_WINDOW_MS`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InventoryUpdatedEvent {
     pub products: Vec<StockLevel>,

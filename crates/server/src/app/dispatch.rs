@@ -176,8 +176,9 @@ pub async fn position_seen(
     if idle && due.tell {
         state
             .broadcast
-            .partner_position(&PartnerPositionEvent {
+            .fleet_position(FleetPosition {
                 partner_id: partner_id.to_owned(),
+                order_id: None,
                 lat: point.lat,
                 lng: point.lng,
                 at,

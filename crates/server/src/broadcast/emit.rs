@@ -1,7 +1,7 @@
 //! Server → client events, sent after the store has committed. Delivery is
 //! at-most-once: a failed emit is logged, never retried (clients resync by `seq`); a
 //! socket that missed one because its outgoing queue was full is counted
-//! (`qc_socket_events_dropped_total`).
+//! (`qc_socket_events_dropped_total`, and by event name).
 
 use super::{
     ADMINS, Broadcaster, Io, SHOPPERS_ALL, available_room, on_io, pickers_room, shoppers_room,
@@ -11,7 +11,6 @@ use crate::api::*;
 use qc_store::{Order, OrderEvent};
 use serde::Serialize;
 use socketioxide::socket::Sid;
-use std::sync::atomic::Ordering::Relaxed;
 
 /// Emit `event` to `rooms`, counted; a failure is logged, never retried.
 pub(super) async fn send_on<T: Serialize + ?Sized>(
@@ -25,7 +24,7 @@ pub(super) async fn send_on<T: Serialize + ?Sized>(
     if let Err(e) = on_io!(io, io => io.to(rooms).emit(event, data).await) {
         let full = full_queues(&e);
         if full > 0 {
-            metrics.events_dropped.fetch_add(full as u64, Relaxed);
+            metrics.events_dropped(event, full as u64);
         }
         tracing::debug!(event, error = %e, full, "emit failed");
     }
@@ -292,7 +291,8 @@ impl Broadcaster {
         self.send(rooms, "order:code-reset", &data).await;
     }
 
-    /// A rider's position: to the order's customer and admins only.
+    /// A rider's position: to the order's customer at once, to admins with the fleet's
+    /// next frame (`fleet:positions`).
     pub async fn location(
         &self,
         order_id: &str,
@@ -307,18 +307,31 @@ impl Broadcaster {
             partner_id: partner_id.to_owned(),
             at: fix.at,
         };
-        self.send(
-            vec![user_room(customer_id), ADMINS.to_owned()],
-            "delivery:location",
-            &data,
-        )
+        self.send(vec![user_room(customer_id)], "delivery:location", &data)
+            .await;
+        self.fleet_position(FleetPosition {
+            partner_id: data.partner_id,
+            order_id: Some(data.order_id),
+            lat: fix.lat,
+            lng: fix.lng,
+            at: fix.at,
+        })
         .await;
     }
 
+    /// Where a rider is, for the admins' map: with the fleet's next frame
+    /// (`fleet:positions`, at most once per `QC_FLEET_WINDOW_MS`).
+    pub async fn fleet_position(&self, position: FleetPosition) {
+        let admins = ADMINS.to_owned();
+        self.fleet
+            .publish(&self.io, &self.metrics, ADMINS, admins, vec![position])
+            .await;
+    }
+
     /// `inventory:updated`: each store's watchers (`shoppers:{store}`) hear that store's
-    /// levels, at most once per `QC_INVENTORY_WINDOW_MS` (later changes within a window
-    /// leave together at its end, each product at its latest level); admins and the
-    /// customers who watch no store hear every change at once, in one event.
+    /// levels, and admins every store's, at most once per `QC_INVENTORY_WINDOW_MS`
+    /// (later changes within a window leave together at its end, each product at its
+    /// latest level); the customers who watch no store hear every change at once.
     pub async fn inventory(&self, products: Vec<StockLevel>) {
         if products.is_empty() {
             return;
@@ -338,14 +351,19 @@ impl Broadcaster {
                 (store, lines)
             })
             .collect();
-        // Admins and shoppers who watch no store: every change, at once, as one event.
-        let rooms = vec![SHOPPERS_ALL.to_owned(), ADMINS.to_owned()];
+        // Shoppers who watch no store: every change, at once, as one event.
         self.send(
-            rooms,
+            vec![SHOPPERS_ALL.to_owned()],
             "inventory:updated",
-            &InventoryUpdatedEvent { products },
+            &InventoryUpdatedEvent {
+                products: products.clone(),
+            },
         )
         .await;
+        // Admins: every store's, at most once per window.
+        self.admin_shelves
+            .publish(&self.io, &self.metrics, ADMINS, ADMINS.to_owned(), products)
+            .await;
         // A store's watchers: its lines, at most once per window (`shelf_news`).
         for (store, lines) in watched {
             let room = shoppers_room(&store);
@@ -449,12 +467,6 @@ impl Broadcaster {
             self.send(vec![ADMINS.to_owned()], "dispatch:escalated", data)
                 .await;
         }
-    }
-
-    /// Where an available partner is (no order), for the admins' map.
-    pub async fn partner_position(&self, data: &PartnerPositionEvent) {
-        self.send(vec![ADMINS.to_owned()], "partner:location", data)
-            .await;
     }
 
     /// Put every socket of a partner in (or out of) the room of their store's new

@@ -15,7 +15,7 @@
 mod emit;
 mod presence;
 pub mod redis_driver;
-mod shelf_news;
+mod window;
 
 use crate::api::OnlineCounts;
 pub use presence::Presence;
@@ -102,18 +102,24 @@ pub struct Broadcaster {
     redis: Option<ReconnectingDriver>,
     redis_prefix: String,
     /// Stock changes held for each store's watchers (`QC_INVENTORY_WINDOW_MS`).
-    shelf_news: Arc<shelf_news::ShelfNews>,
+    shelf_news: Arc<window::Window<crate::api::StockLevel>>,
+    /// Every store's stock changes held for admins (same window).
+    admin_shelves: Arc<window::Window<crate::api::StockLevel>>,
+    /// Riders' positions held for admins (`QC_FLEET_WINDOW_MS`).
+    fleet: Arc<window::Window<crate::api::FleetPosition>>,
 }
 
 impl Broadcaster {
     /// `redis_url`: switch to the Redis adapter. `max_payload`: the largest packet
     /// accepted over WebSocket and polling alike. `connect_timeout`: how long an
     /// engine.io session may wait for a completed Socket.io handshake.
-    /// `inventory_window`: a store's watchers hear its stock at most once per window.
+    /// `inventory_window`: a store's watchers (and admins) hear its stock at most once
+    /// per window; `fleet_window`: admins hear riders' positions at most once per window.
     pub async fn connect(
         max_payload: usize,
         connect_timeout: Duration,
         inventory_window: Duration,
+        fleet_window: Duration,
         redis_url: Option<&str>,
         redis_prefix: &str,
         metrics: Arc<crate::metrics::Metrics>,
@@ -154,7 +160,9 @@ impl Broadcaster {
             metrics,
             redis,
             redis_prefix: redis_prefix.to_owned(),
-            shelf_news: shelf_news::ShelfNews::new(inventory_window),
+            shelf_news: window::Window::new(inventory_window),
+            admin_shelves: window::Window::new(inventory_window),
+            fleet: window::Window::new(fleet_window),
         })
     }
 

@@ -47,6 +47,7 @@ use utoipa_swagger_ui::SwaggerUi;
         crate::api::StatusUpdatedEvent, crate::api::OrderCompletedEvent,
         crate::api::OrderCancelledEvent, crate::api::LocationEvent,
         crate::api::InventoryUpdatedEvent, crate::api::StockLevel,
+        crate::api::FleetPositionsEvent, crate::api::FleetPosition,
         crate::api::LocationUpdate, crate::api::AvailabilityRequest,
         crate::api::FulfilmentUpdatedEvent, crate::api::OrderFulfilmentEvent,
         crate::api::SubstitutionProposedEvent,

@@ -2,7 +2,7 @@
 //! handshake auth, single-winner acceptance (socket and REST racing), the full order
 //! life with per-order `seq`, who hears what, refusals, locations and earnings.
 
-use crate::common::{TestApp, spawn};
+use crate::common::{TestApp, spawn, spawn_with};
 use futures::future::join_all;
 use qc_domain::Role;
 use qc_sioclient::{Client, Error, Options};
@@ -388,6 +388,99 @@ async fn one_order_from_offer_to_doorstep() {
     let history = app.get("/api/delivery/orders/history", Some(&p1)).await;
     assert_eq!(history.body["orders"][0]["id"], id.as_str());
     let _ = p1_id;
+}
+
+/// Admins hear riders in `fleet:positions`: the first position at once, later ones within
+/// the window together at its end, each rider at its latest; the customer hears every
+/// fix of its order at once, and admins no per-fix event.
+#[tokio::test]
+async fn admins_hear_the_fleet_at_most_once_a_window() {
+    // A window long enough that a few requests always fall inside it.
+    let app = spawn_with(&[("QC_FLEET_WINDOW_MS", "3000")]).await;
+    let admin = app.admin("ops@example.com").await;
+    let (c, _) = app.user("c@example.com", Role::Customer).await;
+    let (p1, p1_id) = app.partner("p1@example.com").await;
+    let (p2, p2_id) = app.partner("p2@example.com").await;
+    let mut s_admin = app.socket(&admin).await;
+    let mut s_c = app.socket(&c).await;
+    let s_p1 = app.socket(&p1).await;
+    let (id, _) = accepted_order(&app, &c, &p1).await;
+    async fn send(s: &Client, id: &str, lat: f64) {
+        let body = json!({"lat": lat, "lng": 72.84, "orderId": id});
+        let ack = s
+            .emit_with_ack("delivery:location-update", &body, WAIT)
+            .await
+            .unwrap();
+        assert_eq!(ack["success"], true, "{ack}");
+    }
+
+    send(&s_p1, &id, 19.0552).await;
+    let first = s_admin.expect("fleet:positions", WAIT).await.unwrap();
+    assert_eq!(
+        first["positions"],
+        json!([{"partnerId": p1_id, "orderId": id, "lat": 19.0552, "lng": 72.84,
+                "at": first["positions"][0]["at"]}]),
+        "the first position is not held"
+    );
+    assert!(first["positions"][0]["at"].is_string());
+
+    // Two more fixes and another rider's idle position, within the window.
+    send(&s_p1, &id, 19.0551).await;
+    send(&s_p1, &id, 19.0550).await;
+    let r = app
+        .put(
+            "/api/delivery/location",
+            Some(&p2),
+            json!({"lat": 19.06, "lng": 72.83}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let held = s_admin
+        .expect("fleet:positions", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let riders: Vec<(&str, Option<&str>, f64)> = held["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["partnerId"].as_str().unwrap(),
+                p["orderId"].as_str(),
+                p["lat"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        riders,
+        [
+            (p1_id.as_str(), Some(id.as_str()), 19.0550),
+            (p2_id.as_str(), None, 19.06)
+        ],
+        "one frame, each rider at its latest: {held}"
+    );
+    let admin_heard: Vec<String> = s_admin
+        .drain(QUIET)
+        .await
+        .into_iter()
+        .map(|e| e.name)
+        .filter(|n| n.contains("location") || n.starts_with("fleet"))
+        .collect();
+    assert_eq!(
+        admin_heard,
+        Vec::<String>::new(),
+        "admins heard per-fix events"
+    );
+
+    // The customer heard every fix, at once.
+    let fixes: Vec<f64> = s_c
+        .drain(QUIET)
+        .await
+        .into_iter()
+        .filter(|e| e.name == "delivery:location")
+        .map(|e| e.data["lat"].as_f64().unwrap())
+        .collect();
+    assert_eq!(fixes, [19.0552, 19.0551, 19.0550]);
 }
 
 async fn accepted_order(app: &TestApp, customer: &str, partner: &str) -> (String, String) {

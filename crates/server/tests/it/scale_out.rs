@@ -444,6 +444,8 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
         let e = cust.expect("order:status-updated", WAIT).await.unwrap();
         assert_eq!(e["status"], s);
     }
+    // Admins on A see the rider on their map (`fleet:positions`).
+    let mut ops = socket(a, &admin).await;
     let on_b = socket(b, w_token).await;
     let ack = on_b
         .emit_with_ack(
@@ -456,6 +458,15 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
     assert_eq!(ack["success"], true, "{ack}");
     let loc = cust.expect("delivery:location", WAIT).await.unwrap();
     assert_eq!(loc["lat"], 19.056);
+    let fleet = ops.expect("fleet:positions", WAIT).await.unwrap();
+    assert_eq!(
+        (
+            &fleet["positions"][0]["orderId"],
+            &fleet["positions"][0]["lat"]
+        ),
+        (&json!(order_id), &json!(19.056)),
+        "{fleet}"
+    );
     // A second fix right after the first is not a trail sample (those are kept every
     // 5 s), so only the shared position can tell A about it: tracking served by A must
     // show it within a second.

@@ -96,9 +96,11 @@ export function OrderDetailDrawer({
   useSocketEvent('order:code-locked', (e) => refreshIf(e.orderId));
   useSocketEvent('order:code-reset', (e) => refreshIf(e.orderId));
   useSocketEvent('dispatch:updated', (e) => refreshIf(e.orderId));
-  useSocketEvent('delivery:location', (e) => {
-    if (e.orderId !== orderId) return;
-    setDetail((d) => (d ? { ...d, trail: [...d.trail, { lat: e.lat, lng: e.lng, at: e.at }] } : d));
+  // The rider's latest position with each fleet frame (at most once a second).
+  useSocketEvent('fleet:positions', (e) => {
+    const mine = e.positions.filter((p) => p.orderId === orderId).map(({ lat, lng, at }) => ({ lat, lng, at }));
+    if (!mine.length) return;
+    setDetail((d) => (d ? { ...d, trail: [...d.trail, ...mine] } : d));
   });
 
   useEffect(() => {

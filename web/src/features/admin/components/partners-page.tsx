@@ -31,7 +31,7 @@ import { errorMessage } from '@/lib/api-client';
 import { config } from '@/config/env';
 import { formatMoney, formatTime } from '@/lib/format';
 import { adminApi } from '@/features/admin/api/admin-api';
-import { mergePosition } from '@/features/admin/utils/admin-orders';
+import { mergeFleet, mergePosition } from '@/features/admin/utils/admin-orders';
 import { availabilityText, partnerState, partnerStateLabel } from '@/features/admin/utils/partner-state';
 import { StoreFilter } from '@/features/admin/components/store-filter';
 import { PartnerRating } from '@/features/ratings/partner-rating';
@@ -74,13 +74,9 @@ export function PartnersPage() {
     );
   }, [partners.data]);
 
-  useSocketEvent('delivery:location', (e) =>
-    setPositions((current) => mergePosition(current, e.partnerId, { lat: e.lat, lng: e.lng, at: e.at })),
-  );
-  // Idle riders (available, no order) say where they are every few seconds: dispatch ranks by it.
-  useSocketEvent('partner:location', (e) =>
-    setPositions((current) => mergePosition(current, e.partnerId, { lat: e.lat, lng: e.lng, at: e.at })),
-  );
+  // Every rider's latest position, at most once a second: delivering ones at each fix,
+  // idle ones (available, no order: dispatch ranks by it) every few seconds.
+  useSocketEvent('fleet:positions', (e) => setPositions((current) => mergeFleet(current, e.positions)));
 
   // Online / availability / active orders change with presence and order events.
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);

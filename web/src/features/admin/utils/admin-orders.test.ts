@@ -4,6 +4,7 @@ import {
   applyToRows,
   canResetCode,
   describeTimelineEntry,
+  mergeFleet,
   mergePosition,
   pushSample,
 } from '@/features/admin/utils/admin-orders';
@@ -27,6 +28,18 @@ describe('admin live helpers', () => {
     expect(pos.p1.lat).toBe(1);
     pos = mergePosition(pos, 'p1', { lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' });
     expect(pos.p1).toEqual({ lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' });
+  });
+
+  it('merges a fleet frame, each rider at its newest', () => {
+    const before = { p1: { lat: 5, lng: 5, at: '2026-01-01T00:00:09Z' } };
+    const pos = mergeFleet(before, [
+      { partnerId: 'p1', orderId: 'o1', lat: 1, lng: 1, at: '2026-01-01T00:00:02Z' },
+      { partnerId: 'p2', lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' },
+    ]);
+    // p1's frame entry is older than what the map shows: kept; p2 is new.
+    expect(pos.p1).toEqual(before.p1);
+    expect(pos.p2).toEqual({ lat: 2, lng: 2, at: '2026-01-01T00:00:03Z' });
+    expect(mergeFleet(pos, [])).toBe(pos);
   });
 
   it('keeps a bounded window of samples', () => {

@@ -2,7 +2,7 @@
 import { applyOrderUpdate, type OrderUpdate } from '@/lib/order-sync';
 import { cancellationText, cancelReasonWords, isActiveStatus, NO_PARTNER_AVAILABLE, statusLabel } from '@/lib/order-status';
 import type { OrdersByStatus } from '@/types/admin';
-import type { LocationView, OrderView } from '@/types/models';
+import type { FleetPosition, LocationView, OrderView } from '@/types/models';
 
 /** Apply a live update to the one matching row of a table (others untouched). */
 export function applyToRows(rows: OrderView[], update: OrderUpdate): OrderView[] {
@@ -39,6 +39,14 @@ export function mergePosition(
   const current = positions[partnerId];
   if (current && current.at > point.at) return positions;
   return { ...positions, [partnerId]: point };
+}
+
+/** Every rider of a `fleet:positions` frame merged (one state update per frame). */
+export function mergeFleet(
+  positions: Record<string, LocationView>,
+  fleet: readonly FleetPosition[],
+): Record<string, LocationView> {
+  return fleet.reduce((acc, p) => mergePosition(acc, p.partnerId, { lat: p.lat, lng: p.lng, at: p.at }), positions);
 }
 
 /** Whether support can send the customer a new delivery code (the order is in delivery). */
