@@ -778,8 +778,9 @@ async function runScenarios(browser, base, problems) {
       // One more fix: the admin's map shows the rider and moves the label to its time.
       await until(adminMap, (name) => /delivering/i.test(
         [...document.querySelectorAll('[data-testid="riders-map"] .leaflet-tooltip')].map((t) => t.textContent).find((t) => t.includes(name)) ?? ''), riderName);
+      // Past any frame still held from the fixes above, then one new fix.
+      await new Promise((r) => setTimeout(r, 1200));
       const seen = await adminMap.evaluate(riderLabel, riderName);
-      await new Promise((r) => setTimeout(r, 1000));
       await riderCtx[winner].setGeolocation({ latitude: Number((STORE.latitude + 3 * stepDeg).toFixed(6)), longitude: STORE.longitude });
       await until(adminMap, ([name, before]) => {
         const now = [...document.querySelectorAll('[data-testid="riders-map"] .leaflet-tooltip')].map((t) => t.textContent).find((t) => t.includes(name)) ?? '';

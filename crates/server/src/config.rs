@@ -67,7 +67,7 @@ pub struct Config {
     pub rider_speed_kmh: f64,
     /// Largest Socket.io packet accepted (WebSocket and polling alike).
     pub socket_max_payload: usize,
-    /// A store's watchers hear its stock changes at most once per window
+    /// A store's watchers, and admins, hear its stock changes at most once per window
     /// (`QC_INVENTORY_WINDOW_MS`, default 1 s; 0: every change at once).
     pub inventory_window: Duration,
     /// Admins hear riders' positions at most once per window, each rider's latest, in

@@ -335,9 +335,8 @@ impl Metrics {
             self.events_dropped.load(Relaxed)
         );
         out.push_str(
-            "# HELP qc_socket_events_dropped_by_event_total The same, by event name.
-             # TYPE qc_socket_events_dropped_by_event_total counter
-",
+            "# HELP qc_socket_events_dropped_by_event_total The same, by event name.\n\
+             # TYPE qc_socket_events_dropped_by_event_total counter\n",
         );
         for (event, n) in self
             .dropped_by_event
@@ -454,6 +453,10 @@ mod tests {
         let text = m.prometheus(&[]);
         assert!(
             text.contains("qc_socket_events_dropped_total 8\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n# TYPE qc_socket_events_dropped_by_event_total counter\n"),
             "{text}"
         );
         assert!(

@@ -373,10 +373,9 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
     }
 }
 
-/// A customer's socket: counts the `order:completed` events it hears, by order, and
-/// the events its bounded queue dropped (the generator fell behind, not the server).
-/// The orders a socket heard completed, the events its queue dropped, and whether it was
-/// closed (by the server) before the day ended.
+/// A customer's or admin's socket: the orders it heard completed, the events its bounded
+/// queue dropped (the generator fell behind, not the server), and whether it was closed
+/// (by the server) before the day ended.
 async fn listener(w: Arc<World>, mut c: qc_sioclient::Client) -> (Vec<String>, u64, bool) {
     let mut heard = Vec::new();
     let mut closed = false;

@@ -145,7 +145,7 @@ pub async fn record_position(
 
 /// A partner's position: memory always; Redis now and then (other instances rank with
 /// it). For an idle position (`idle`) also the row and the admins' map now and then; a
-/// delivery fix has its own trail write and `delivery:location` to admins.
+/// delivery fix has its own trail write, and reaches admins in `fleet:positions`.
 pub async fn position_seen(
     state: &AppState,
     partner_id: &str,

@@ -41,10 +41,12 @@ impl Latest for StockLevel {
 }
 
 impl Latest for FleetPosition {
-    type Key = String;
+    /// A rider carrying two orders sends each fix once per order: each order's drawer
+    /// follows its own entry.
+    type Key = (String, Option<String>);
     const EVENT: &'static str = "fleet:positions";
     fn key(&self) -> Self::Key {
-        self.partner_id.clone()
+        (self.partner_id.clone(), self.order_id.clone())
     }
     fn frame(positions: Vec<Self>) -> impl Serialize + Send + Sync {
         FleetPositionsEvent { positions }
@@ -231,6 +233,66 @@ mod tests {
             news.offer("s", vec![level("a", 2)], at + Duration::from_secs(3)),
             Verdict::Now(_)
         ));
+    }
+
+    fn fix(partner: &str, order: Option<&str>, lat: f64) -> FleetPosition {
+        FleetPosition {
+            partner_id: partner.into(),
+            order_id: order.map(Into::into),
+            lat,
+            lng: 72.8,
+            at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_fleet_keeps_each_riders_latest_per_order_and_stock_per_store() {
+        let fleet: Arc<Window<FleetPosition>> = Window::new(Duration::from_secs(1));
+        let t0 = Instant::now();
+        assert!(matches!(
+            fleet.offer("admins", vec![fix("r1", Some("o1"), 1.0)], t0),
+            Verdict::Now(_)
+        ));
+        let later = t0 + Duration::from_millis(10);
+        for f in [
+            fix("r1", Some("o1"), 2.0),
+            fix("r1", Some("o2"), 2.0),
+            fix("r2", None, 5.0),
+            fix("r1", Some("o1"), 3.0),
+            fix("r1", Some("o2"), 3.0),
+        ] {
+            fleet.offer("admins", vec![f], later);
+        }
+        let held: Vec<(String, Option<String>, f64)> = fleet
+            .take("admins", t0 + Duration::from_secs(1))
+            .into_iter()
+            .map(|p| (p.partner_id, p.order_id, p.lat))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("r1".into(), Some("o1".into()), 3.0),
+                ("r1".into(), Some("o2".into()), 3.0),
+                ("r2".into(), None, 5.0),
+            ],
+            "a rider's two orders both followed, each at its latest"
+        );
+
+        // Admins' stock: one product at two stores is two entries.
+        let shelves: Arc<Window<StockLevel>> = Window::new(Duration::from_secs(1));
+        let at = |store: &str, stock: i64| StockLevel {
+            store_id: store.into(),
+            ..level("a", stock)
+        };
+        shelves.offer("admins", vec![at("s", 1)], t0);
+        shelves.offer("admins", vec![at("s", 2), at("t", 7)], later);
+        shelves.offer("admins", vec![at("s", 3)], later);
+        let held: Vec<(String, i64)> = shelves
+            .take("admins", t0 + Duration::from_secs(1))
+            .into_iter()
+            .map(|l| (l.store_id, l.stock))
+            .collect();
+        assert_eq!(held, [("s".into(), 3), ("t".into(), 7)]);
     }
 
     #[test]

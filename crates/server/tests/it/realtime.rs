@@ -396,7 +396,7 @@ async fn one_order_from_offer_to_doorstep() {
 #[tokio::test]
 async fn admins_hear_the_fleet_at_most_once_a_window() {
     // A window long enough that a few requests always fall inside it.
-    let app = spawn_with(&[("QC_FLEET_WINDOW_MS", "3000")]).await;
+    let app = spawn_with(&[("QC_FLEET_WINDOW_MS", "6000")]).await;
     let admin = app.admin("ops@example.com").await;
     let (c, _) = app.user("c@example.com", Role::Customer).await;
     let (p1, p1_id) = app.partner("p1@example.com").await;
@@ -436,7 +436,7 @@ async fn admins_hear_the_fleet_at_most_once_a_window() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let held = s_admin
-        .expect("fleet:positions", Duration::from_secs(10))
+        .expect("fleet:positions", Duration::from_secs(15))
         .await
         .unwrap();
     let riders: Vec<(&str, Option<&str>, f64)> = held["positions"]

@@ -459,11 +459,14 @@ async fn two_instances_behind_nginx_share_realtime_through_redis() {
     let loc = cust.expect("delivery:location", WAIT).await.unwrap();
     assert_eq!(loc["lat"], 19.056);
     let fleet = ops.expect("fleet:positions", WAIT).await.unwrap();
+    let rider = fleet["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["partnerId"] == w_id.as_str())
+        .unwrap_or_else(|| panic!("the rider is not in {fleet}"));
     assert_eq!(
-        (
-            &fleet["positions"][0]["orderId"],
-            &fleet["positions"][0]["lat"]
-        ),
+        (&rider["orderId"], &rider["lat"]),
         (&json!(order_id), &json!(19.056)),
         "{fleet}"
     );
