@@ -88,9 +88,8 @@ pub struct Metrics {
     pub events_in: AtomicU64,
     pub events_out: AtomicU64,
     /// Deliveries of broadcast events that a socket did not get because its outgoing
-    /// queue was full (a slow or stalled client, or a saturated server).
-    pub events_dropped: AtomicU64,
-    /// The same, by event name (touched only when something is dropped).
+    /// queue was full (a slow or stalled client, or a saturated server), by event name
+    /// (touched only when something is dropped; the total is their sum).
     dropped_by_event: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
     /// New Socket.io handshakes that reached the server (admitted by the gate).
     pub handshakes: AtomicU64,
@@ -114,7 +113,6 @@ impl Default for Metrics {
             groups: std::array::from_fn(|_| Group::default()),
             events_in: AtomicU64::new(0),
             events_out: AtomicU64::new(0),
-            events_dropped: AtomicU64::new(0),
             dropped_by_event: Default::default(),
             handshakes: AtomicU64::new(0),
             catalog_hits: AtomicU64::new(0),
@@ -203,7 +201,6 @@ impl Metrics {
 
     /// `n` deliveries of `event` missed by sockets whose outgoing queue was full.
     pub fn events_dropped(&self, event: &str, n: u64) {
-        self.events_dropped.fetch_add(n, Relaxed);
         let mut by = self
             .dropped_by_event
             .lock()
@@ -329,21 +326,20 @@ impl Metrics {
             "# HELP qc_socket_events_dropped_total Broadcast deliveries a socket missed: its \
              outgoing queue was full.\n# TYPE qc_socket_events_dropped_total counter\n",
         );
+        let dropped = self
+            .dropped_by_event
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(
             out,
             "qc_socket_events_dropped_total {}",
-            self.events_dropped.load(Relaxed)
+            dropped.values().sum::<u64>()
         );
         out.push_str(
             "# HELP qc_socket_events_dropped_by_event_total The same, by event name.\n\
              # TYPE qc_socket_events_dropped_by_event_total counter\n",
         );
-        for (event, n) in self
-            .dropped_by_event
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
+        for (event, n) in dropped.iter() {
             let _ = writeln!(
                 out,
                 "qc_socket_events_dropped_by_event_total{{event=\"{event}\"}} {n}"

@@ -726,12 +726,11 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     let mut heard: HashMap<String, u64> = HashMap::new();
     let mut admins_heard: HashMap<String, u64> = HashMap::new();
     let (mut generator_dropped, mut sockets_closed) = (0_u64, 0_u64);
-    let first_admin = listeners_n - admins_n;
     for (i, l) in listeners.into_iter().enumerate() {
         if let Ok((ids, dropped, closed)) = l.await {
             generator_dropped += dropped;
             sockets_closed += u64::from(closed);
-            let tally = if i >= first_admin {
+            let tally = if i >= watching_n {
                 &mut admins_heard
             } else {
                 &mut heard

@@ -322,9 +322,8 @@ impl Broadcaster {
     /// Where a rider is, for the admins' map: with the fleet's next frame
     /// (`fleet:positions`, at most once per `QC_FLEET_WINDOW_MS`).
     pub async fn fleet_position(&self, position: FleetPosition) {
-        let admins = ADMINS.to_owned();
         self.fleet
-            .publish(&self.io, &self.metrics, ADMINS, admins, vec![position])
+            .publish(&self.io, &self.metrics, ADMINS.to_owned(), vec![position])
             .await;
     }
 
@@ -361,14 +360,13 @@ impl Broadcaster {
         )
         .await;
         // Admins: every store's, at most once per window.
-        self.admin_shelves
-            .publish(&self.io, &self.metrics, ADMINS, ADMINS.to_owned(), products)
+        self.shelf_news
+            .publish(&self.io, &self.metrics, ADMINS.to_owned(), products)
             .await;
         // A store's watchers: its lines, at most once per window (`shelf_news`).
         for (store, lines) in watched {
-            let room = shoppers_room(&store);
             self.shelf_news
-                .publish(&self.io, &self.metrics, &store, room, lines)
+                .publish(&self.io, &self.metrics, shoppers_room(&store), lines)
                 .await;
         }
     }

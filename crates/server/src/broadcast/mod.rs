@@ -101,10 +101,9 @@ pub struct Broadcaster {
     metrics: Arc<crate::metrics::Metrics>,
     redis: Option<ReconnectingDriver>,
     redis_prefix: String,
-    /// Stock changes held for each store's watchers (`QC_INVENTORY_WINDOW_MS`).
+    /// Stock changes held for each store's watchers and for admins, a group per room
+    /// (`QC_INVENTORY_WINDOW_MS`).
     shelf_news: Arc<window::Window<crate::api::StockLevel>>,
-    /// Every store's stock changes held for admins (same window).
-    admin_shelves: Arc<window::Window<crate::api::StockLevel>>,
     /// Riders' positions held for admins (`QC_FLEET_WINDOW_MS`).
     fleet: Arc<window::Window<crate::api::FleetPosition>>,
 }
@@ -161,7 +160,6 @@ impl Broadcaster {
             redis,
             redis_prefix: redis_prefix.to_owned(),
             shelf_news: window::Window::new(inventory_window),
-            admin_shelves: window::Window::new(inventory_window),
             fleet: window::Window::new(fleet_window),
         })
     }

@@ -5,7 +5,7 @@
 //! only needs the latest level of each product. Admins watch every store and every
 //! rider: 2,000 riders at 1 Hz are 2,000 frames a second to each dashboard, which falls
 //! behind (its socket's queue fills and drops what matters, an order's completion) and
-//! cannot draw them anyway. So per group (a store's shoppers; the admins), the first
+//! cannot draw them anyway. So per room (a store's shoppers; the admins), the first
 //! change goes at once; changes within the following window wait and leave together in
 //! one frame, each item (a product, a rider) at its latest (`QC_INVENTORY_WINDOW_MS`,
 //! `QC_FLEET_WINDOW_MS`; 0: every change at once).
@@ -141,24 +141,22 @@ impl<T: Latest> Window<T> {
         }
     }
 
-    /// Send `items` (all of one group) to `room` now or with the group's next flush.
+    /// Send `items` to `room` now or with the room's next flush (each room is a group).
     pub(super) async fn publish(
         self: &Arc<Self>,
         io: &Io,
         metrics: &Arc<Metrics>,
-        group: &str,
         room: String,
         items: Vec<T>,
     ) {
-        match self.offer(group, items, Instant::now()) {
+        match self.offer(&room, items, Instant::now()) {
             Verdict::Now(items) => emit(io, metrics, room, items).await,
             Verdict::Held => {}
             Verdict::FlushAt(at) => {
-                let (me, io, metrics, group) =
-                    (self.clone(), io.clone(), metrics.clone(), group.to_owned());
+                let (me, io, metrics) = (self.clone(), io.clone(), metrics.clone());
                 tokio::spawn(async move {
                     tokio::time::sleep_until(at).await;
-                    let items = me.take(&group, Instant::now());
+                    let items = me.take(&room, Instant::now());
                     if !items.is_empty() {
                         emit(&io, &metrics, room, items).await;
                     }
