@@ -558,6 +558,10 @@ async function main() {
       // Webhooks may reach the scenario's receiver on 127.0.0.1, and retry within a second.
       QC_WEBHOOK_ALLOW_PRIVATE: 'true',
       QC_WEBHOOK_RETRY_BASE_MS: '200',
+      // The debug build shares two cores with Chromium here, and the suite's own API calls
+      // do not retry: admission under overload (tested in tests/it/hardening.rs) waits
+      // for a real backlog, not a busy second.
+      QC_OVERLOAD_LAG_MS: '1000',
       APP_ENV: 'development',
       RUST_LOG: 'warn',
     },

@@ -368,6 +368,13 @@ async fn run(
     for (step, secs) in &b.setup {
         println!("  {step}: {secs:.1} s");
     }
+    let retried = setup::OVERLOAD_RETRIES.load(std::sync::atomic::Ordering::Relaxed);
+    if retried > 0 {
+        println!(
+            "requests asked again after 503 overloaded (set-up and scenarios that retry): {retried}"
+        );
+    }
+    meta.insert("overloadRetries".into(), json!(retried));
     let text = serde_json::to_string_pretty(&report::to_json(&meta, &b.setup, &rows))?;
     println!("\n--- JSON ---\n{text}");
     if let Some(path) = &args.json_out {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub const PASSWORD: &str = "benchpass123";
@@ -18,7 +18,13 @@ pub struct User {
     pub token: String,
 }
 
-/// A JSON request; `Err` unless the status is `want`. Answers the parsed body.
+/// Requests answered `503 overloaded` and asked again after `Retry-After` by [`call`]
+/// (the server shedding set-up's sign-ins while it is busy); the run reports them.
+pub static OVERLOAD_RETRIES: AtomicU64 = AtomicU64::new(0);
+
+/// A JSON request; `Err` unless the status is `want`. Answers the parsed body. A `503
+/// overloaded` is asked again after its `Retry-After`, as a well-behaved client does
+/// (up to 60 times); [`call_once`] does not.
 pub async fn call(
     client: &reqwest::Client,
     method: Method,
@@ -27,6 +33,52 @@ pub async fn call(
     body: Option<&Value>,
     want: u16,
 ) -> anyhow::Result<Value> {
+    call_with(client, method, url, token, body, want, 60).await
+}
+
+/// [`call`] without asking again: a `503 overloaded` is an `Err` like any other status.
+pub async fn call_once(
+    client: &reqwest::Client,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    want: u16,
+) -> anyhow::Result<Value> {
+    call_with(client, method, url, token, body, want, 0).await
+}
+
+async fn call_with(
+    client: &reqwest::Client,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    want: u16,
+    retries: u32,
+) -> anyhow::Result<Value> {
+    let mut tries = 0;
+    loop {
+        match send(client, method.clone(), url, token, body).await? {
+            (503, v, wait) if v["error"]["code"] == "overloaded" && tries < retries => {
+                tries += 1;
+                OVERLOAD_RETRIES.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_secs(wait.clamp(1, 5))).await;
+            }
+            (status, value, _) if status == want => return Ok(value),
+            (status, value, _) => bail!("{url}: HTTP {status}: {value}"),
+        }
+    }
+}
+
+/// Status, parsed body (Null when not JSON) and `Retry-After` in seconds (0 when none).
+async fn send(
+    client: &reqwest::Client,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> anyhow::Result<(u16, Value, u64)> {
     let mut rb = client.request(method, url);
     if let Some(t) = token {
         rb = rb.bearer_auth(t);
@@ -36,12 +88,18 @@ pub async fn call(
     }
     let resp = rb.send().await?;
     let status = resp.status().as_u16();
+    let wait = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let bytes = resp.bytes().await?;
-    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if status != want {
-        bail!("{url}: HTTP {status}: {value}");
-    }
-    Ok(value)
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        wait,
+    ))
 }
 
 fn user_from(v: &Value) -> anyhow::Result<User> {

@@ -99,6 +99,11 @@ pub struct Config {
     /// flood of searches cannot take the database and the CPU from orders.
     pub catalog_max_queries: usize,
     pub catalog_queue_wait: Duration,
+    /// Admission under overload (`QC_OVERLOAD_LAG_MS`, default 100; 0: off): past half
+    /// this queueing delay (the runtime's, or in front of the database) browsing is
+    /// refused in part, past it new orders and sign-ins too, so the steps of orders
+    /// already placed keep the instance (see `pressure`).
+    pub overload_lag: Duration,
     /// The radius of the zone of the store created from `QC_STORE_LAT`/`QC_STORE_LNG`
     /// (a new database without the demo, or a single-store database migrated).
     pub service_radius_km: f64,
@@ -333,6 +338,7 @@ impl Config {
             search_index: !switched_off(vars, "QC_SEARCH_INDEX"),
             catalog_max_queries: parse_num(vars, "QC_CATALOG_MAX_QUERIES", 2)?,
             catalog_queue_wait: Duration::from_millis(parse_num(vars, "QC_CATALOG_QUEUE_MS", 250)?),
+            overload_lag: Duration::from_millis(parse_num(vars, "QC_OVERLOAD_LAG_MS", 100)?),
             service_radius_km: parse_num(vars, "QC_SERVICE_RADIUS_KM", 8.0)?,
             max_open_orders: parse_num(vars, "QC_MAX_OPEN_ORDERS", 3)?,
             orders_per_minute: parse_num(vars, "QC_ORDERS_PER_MIN", 10)?,

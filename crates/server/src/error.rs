@@ -46,6 +46,10 @@ pub enum AppError {
     Limited { code: &'static str, message: String },
     #[error("service unavailable")]
     Unavailable,
+    /// The instance is behind and refuses new work for now (see `pressure`): 503
+    /// `overloaded` with `Retry-After`.
+    #[error("overloaded")]
+    Overloaded { retry_after_secs: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -103,7 +107,7 @@ impl AppError {
             AppError::TooManyRequests { .. } | AppError::Limited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -124,6 +128,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable => "service_unavailable",
+            AppError::Overloaded { .. } => "overloaded",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -145,6 +150,10 @@ impl AppError {
             AppError::Unavailable => {
                 "The service is temporarily unavailable. Please retry shortly.".into()
             }
+            AppError::Overloaded { retry_after_secs } => format!(
+                "We are very busy right now. Please try again {}.",
+                in_human_time(*retry_after_secs)
+            ),
             AppError::Internal(_) => "Something went wrong on our side.".into(),
             other => other.to_string(),
         }
@@ -209,7 +218,8 @@ impl IntoResponse for AppError {
             _ => tracing::debug!(code = self.code(), "request refused"),
         }
         let mut res = (status, axum::Json(self.envelope())).into_response();
-        if let AppError::TooManyRequests { retry_after_secs } = self
+        if let AppError::TooManyRequests { retry_after_secs }
+        | AppError::Overloaded { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod mail;
 pub mod memory;
 pub mod metrics;
+pub mod pressure;
 pub mod seed;
 pub mod socket;
 
@@ -82,6 +83,8 @@ pub async fn launch(
     app::fulfilment::spawn_sweeper(&state);
     app::webhooks::spawn_worker(&state);
     state.stores.spawn_refresh();
+    let store = state.store.clone();
+    state.pressure.spawn_probe(move || store.least_wait());
     memory::spawn_trimmer(state.metrics.clone(), state.config.socket_connect_timeout);
     let app = http::app(state);
     // TCP_NODELAY: a Socket.io ack or a small response written right after another

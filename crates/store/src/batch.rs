@@ -38,6 +38,8 @@ struct Job {
     idempotency: Option<IdempotencyRecord>,
     max_open: i64,
     reply: oneshot::Sender<Outcome>,
+    /// When it joined the queue.
+    queued: std::time::Instant,
 }
 
 /// The queue in front of the order-placing task.
@@ -71,6 +73,7 @@ impl OrderWriter {
     pub(crate) async fn spawn_on_thread(
         url: &str,
         opts: &crate::ConnectOptions,
+        waits: std::sync::Arc<crate::Waits>,
     ) -> StoreResult<OrderWriter> {
         let (queue, rx) = mpsc::channel(4_096);
         let (ready, started) = oneshot::channel::<StoreResult<()>>();
@@ -97,7 +100,7 @@ impl OrderWriter {
                     match crate::postgres::connect(&url, &writer_opts).await {
                         Ok(pools) => {
                             let _ = ready.send(Ok(()));
-                            run(Store::bare(pools), rx).await;
+                            run(Store::bare(pools, waits), rx).await;
                         }
                         Err(e) => {
                             let _ = ready.send(Err(e));
@@ -123,6 +126,7 @@ impl OrderWriter {
                 idempotency,
                 max_open,
                 reply,
+                queued: std::time::Instant::now(),
             })
             .await
             .map_err(|_| stopped())?;
@@ -142,6 +146,11 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
                 }
                 Err(_) => break,
             }
+        }
+        for job in &jobs {
+            store
+                .waits()
+                .record(crate::Queue::Orders, job.queued.elapsed());
         }
         if jobs.len() > 1 {
             match place_many(&store, &jobs).await {

@@ -51,10 +51,83 @@ pub struct Store {
     /// Product reads by id that arrive together share a statement (see `coalesce`);
     /// `None` in the tasks' own copies.
     product_reader: Option<coalesce::ProductReader>,
+    /// Waits in front of the database, shared by every copy (see [`Waits`]).
+    waits: Arc<Waits>,
 }
 
 /// A shared handle to the store.
 pub type SharedStore = Arc<Store>;
+
+/// How long work waited in front of the database, per queue: for a read connection,
+/// for the writer (a write transaction's start), and in the order writer's queue. Each
+/// keeps the least wait since it was last taken: when even the luckiest caller of a
+/// period waited, a queue stands there (the CoDel rule). The server's admission reads the
+/// largest of them (`Store::least_wait`).
+#[derive(Debug)]
+pub struct Waits {
+    least_us: [std::sync::atomic::AtomicU64; 3],
+}
+
+/// The queues of [`Waits`].
+#[derive(Debug, Clone, Copy)]
+pub enum Queue {
+    Read = 0,
+    Write = 1,
+    Orders = 2,
+}
+
+impl Default for Waits {
+    fn default() -> Self {
+        Waits {
+            least_us: std::array::from_fn(|_| std::sync::atomic::AtomicU64::new(u64::MAX)),
+        }
+    }
+}
+
+impl Waits {
+    /// Count one caller's wait in `queue`.
+    pub fn record(&self, queue: Queue, waited: std::time::Duration) {
+        let us = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX - 1);
+        self.least_us[queue as usize].fetch_min(us, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The largest of the queues' least waits since the last call (a queue nobody
+    /// waited in counts zero).
+    pub fn take(&self) -> std::time::Duration {
+        self.least_us
+            .iter()
+            .map(
+                |q| match q.swap(u64::MAX, std::sync::atomic::Ordering::Relaxed) {
+                    u64::MAX => 0,
+                    us => us,
+                },
+            )
+            .max()
+            .map_or(std::time::Duration::ZERO, std::time::Duration::from_micros)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Queue, Waits};
+    use std::time::Duration;
+
+    #[test]
+    fn each_queue_keeps_its_least_wait_and_the_largest_counts() {
+        let w = Waits::default();
+        assert_eq!(w.take(), Duration::ZERO);
+        let ms = Duration::from_millis;
+        // Reads flow (one of them did not wait), writes all waited.
+        w.record(Queue::Read, ms(40));
+        w.record(Queue::Read, ms(0));
+        w.record(Queue::Write, ms(300));
+        w.record(Queue::Write, ms(250));
+        w.record(Queue::Orders, ms(90));
+        assert_eq!(w.take(), ms(250));
+        // Taken: the next period starts empty.
+        assert_eq!(w.take(), Duration::ZERO);
+    }
+}
 
 /// Pool settings common to both backends.
 #[derive(Debug, Clone)]
@@ -87,27 +160,40 @@ pub async fn connect(url: &str, opts: ConnectOptions) -> StoreResult<SharedStore
             "DATABASE_URL must start with sqlite:// or postgres://"
         )));
     };
-    let inner = Store::bare(pools.clone());
+    let waits = Arc::new(Waits::default());
+    let inner = Store::bare(pools.clone(), waits.clone());
     let order_writer = Some(match pools.backend() {
         Backend::Sqlite => batch::OrderWriter::spawn(inner.clone()),
-        Backend::Postgres => batch::OrderWriter::spawn_on_thread(url, &opts).await?,
+        Backend::Postgres => batch::OrderWriter::spawn_on_thread(url, &opts, waits.clone()).await?,
     });
     let product_reader = Some(coalesce::ProductReader::spawn(inner));
     Ok(Arc::new(Store {
         pools,
         order_writer,
         product_reader,
+        waits,
     }))
 }
 
 impl Store {
     /// A store on `pools` without the queues in front of it (for the tasks behind them).
-    pub(crate) fn bare(pools: Pools) -> Store {
+    pub(crate) fn bare(pools: Pools, waits: Arc<Waits>) -> Store {
         Store {
             pools,
             order_writer: None,
             product_reader: None,
+            waits,
         }
+    }
+
+    /// The longest of the least waits in front of the database since the last call, a
+    /// queue each (see [`Waits`]).
+    pub fn least_wait(&self) -> std::time::Duration {
+        self.waits.take()
+    }
+
+    pub(crate) fn waits(&self) -> &Waits {
+        &self.waits
     }
 
     /// Which database this is.
@@ -143,12 +229,18 @@ impl Store {
 
     /// A connection for reads.
     pub(crate) async fn read(&self) -> StoreResult<Conn> {
-        self.pools.read().await
+        let asked = std::time::Instant::now();
+        let conn = self.pools.read().await;
+        self.waits.record(Queue::Read, asked.elapsed());
+        conn
     }
 
     /// Start a write transaction (see [`Pools::begin`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
-        self.pools.begin().await
+        let asked = std::time::Instant::now();
+        let tx = self.pools.begin().await;
+        self.waits.record(Queue::Write, asked.elapsed());
+        tx
     }
 
     /// Run a write transaction: `f` begins, works and commits; it runs again when the

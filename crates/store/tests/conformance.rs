@@ -1811,3 +1811,41 @@ async fn dispatch_offers_one_partner_at_a_time() {
         );
     }
 }
+
+/// While another connection holds SQLite's write lock, a write transaction waits for it,
+/// and the store says so: the least wait in front of the writer is the time it was held.
+/// Once taken, the figure starts again from nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_reports_a_queue_in_front_of_the_writer() {
+    let (b, url) = sqlite().await;
+    let s = &b.store;
+    product(s, "W1", 100, 5).await;
+    let _ = s.least_wait();
+    let mut blocker = sqlite_write_lock(&url).await;
+    // One write transaction (a second one, after the lock goes, would not wait).
+    let writing = tokio::spawn({
+        let store = s.clone();
+        async move {
+            store
+                .upsert_category(NewCategory {
+                    slug: "w".into(),
+                    name: "W".into(),
+                    description: String::new(),
+                    color: "#000000".into(),
+                    icon: String::new(),
+                    sort_order: 1,
+                })
+                .await
+                .unwrap()
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    writing.await.unwrap();
+    let waited = s.least_wait();
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert_eq!(s.least_wait(), Duration::ZERO);
+}

@@ -152,6 +152,41 @@ describe('session refusals', () => {
     expect(ended).toHaveBeenCalledWith('token_expired');
   });
 
+  it('asks a read again after Retry-After when the server sheds it, never a write', async () => {
+    vi.useFakeTimers();
+    try {
+      configureApiClient({ getToken: () => 'tok', onSessionEnded: () => undefined });
+      const busy = () => {
+        const r = envelope(503, 'overloaded');
+        r.headers.set('Retry-After', '1');
+        return r;
+      };
+      const answers = [busy(), busy(), ok({ success: true, products: [] })];
+      const fetchMock = vi.fn(async () => answers.shift()!);
+      vi.stubGlobal('fetch', fetchMock);
+      const read = apiClient.get('/api/customer/products');
+      await vi.advanceTimersByTimeAsync(999);
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1_001);
+      await expect(read).resolves.toEqual({ success: true, products: [] });
+      expect(fetchMock).toHaveBeenCalledTimes(3);
+      // Three refusals in a row: the third is the caller's, in words.
+      answers.push(busy(), busy(), busy());
+      const again = apiClient.get('/api/customer/products').catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(5_000);
+      const e = await again;
+      expect(e).toMatchObject({ code: 'overloaded' });
+      expect(errorMessage(e)).toMatch(/very busy/);
+      // A placement is not asked again: the customer decides.
+      fetchMock.mockClear();
+      answers.push(busy());
+      await expect(apiClient.post('/api/customer/orders', {})).rejects.toMatchObject({ code: 'overloaded' });
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not end the session for a wrong current password', async () => {
     const ended = vi.fn();
     configureApiClient({ getToken: () => 'tok', onSessionEnded: ended });

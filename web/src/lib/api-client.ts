@@ -196,7 +196,26 @@ function isEnvelope(value: unknown): value is ErrorEnvelope {
   );
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<T> {
+/** A GET answered `503 overloaded` is asked again this many times, after its `Retry-After` (at most 2 s). */
+export const BUSY_RETRIES = 2;
+
+/** Resolves after `ms`, or rejects with an `AbortError` once `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException('The request was aborted.', 'AbortError'));
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false, busy = 0): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const token = tokenSource();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -246,10 +265,15 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (response.status === 401 && token && SESSION_ENDED_CODES.has(error.code)) {
       // Refused because the token was just replaced (own password change): try once more.
       if (!options.replacesToken && !(await sessionReallyEnded(token))) {
-        if (!retried) return request<T>(method, path, options, true);
+        if (!retried) return request<T>(method, path, options, true, busy);
       } else {
         sessionEnded(error.code);
       }
+    }
+    if (method === 'GET' && error.code === 'overloaded' && busy < BUSY_RETRIES) {
+      // The server is shedding reads to keep orders moving: a read is safe to ask again.
+      await pause(Math.min(error.retryAfter ?? 1, 2) * 1000, options.signal);
+      return request<T>(method, path, options, retried, busy + 1);
     }
     throw error;
   }
@@ -294,6 +318,7 @@ const HUMAN_MESSAGES: Record<string, string> = {
   invalid_ack: 'Something went wrong. Please try again.',
   internal_error: 'Something went wrong on our side. Please try again.',
   service_unavailable: 'The service is busy right now. Please try again in a moment.',
+  overloaded: 'We are very busy right now. Please try again in a moment.',
   payload_too_large: 'That is too much to send at once.',
   not_serviceable: "We don't deliver here yet: this place is outside the areas our stores serve.",
   store_not_found: 'That store no longer exists. Please pick another one.',

@@ -48,6 +48,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 struct Ops {
     samples: Mutex<HashMap<&'static str, Vec<u32>>>,
     failures: Mutex<HashMap<&'static str, (u64, Option<String>)>>,
+    /// Answered `overloaded` (503, or the ack's code): the server shed it at once.
+    refused: Mutex<HashMap<&'static str, u64>>,
 }
 
 impl Ops {
@@ -56,6 +58,9 @@ impl Ops {
             .entry(op)
             .or_default()
             .push(stats::micros(since.elapsed()));
+    }
+    fn refuse(&self, op: &'static str) {
+        *lock(&self.refused).entry(op).or_default() += 1;
     }
     fn fail(&self, op: &'static str, why: String) {
         let mut f = lock(&self.failures);
@@ -105,7 +110,7 @@ async fn timed(
     want: u16,
 ) -> Option<Value> {
     let t = Instant::now();
-    match setup::call(
+    match setup::call_once(
         &w.http,
         method,
         &format!("{}{path}", w.base),
@@ -120,7 +125,12 @@ async fn timed(
             Some(v)
         }
         Err(e) => {
-            w.ops.fail(op, e.to_string().chars().take(300).collect());
+            let e = e.to_string();
+            if e.contains("HTTP 503") && e.contains("\"overloaded\"") {
+                w.ops.refuse(op);
+            } else {
+                w.ops.fail(op, e.chars().take(300).collect());
+            }
             None
         }
     }
@@ -141,7 +151,13 @@ async fn ack(
             w.ops.ok(op, t);
             Ok(v)
         }
-        Ok(v) => Err(v["error"]["code"].as_str().unwrap_or("no_code").to_owned()),
+        Ok(v) => {
+            let code = v["error"]["code"].as_str().unwrap_or("no_code").to_owned();
+            if code == "overloaded" {
+                w.ops.refuse(op);
+            }
+            Err(code)
+        }
         Err(e) => {
             w.ops.fail(op, e.to_string());
             Err("socket".to_owned())
@@ -603,9 +619,17 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
                             Ok(_) => w.ops.ok("catalog search (uncached)", t),
                             Err(e) => w.ops.fail("catalog search (uncached)", e.to_string()),
                         },
-                        Ok(r) => w
-                            .ops
-                            .fail("catalog search (uncached)", r.status().to_string()),
+                        Ok(r) => {
+                            let status = r.status().to_string();
+                            let body = r.bytes().await.unwrap_or_default();
+                            if status.starts_with("503")
+                                && body.windows(12).any(|w| w == b"\"overloaded\"")
+                            {
+                                w.ops.refuse("catalog search (uncached)");
+                            } else {
+                                w.ops.fail("catalog search (uncached)", status);
+                            }
+                        }
                         Err(e) => w.ops.fail("catalog search (uncached)", e.to_string()),
                     }
                     drop(permit);
@@ -613,16 +637,25 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
             }
         }));
     }
-    // RSS every 30 s.
+    // RSS, and the server's scheduling delay (its admission signal), every 30 s.
     let rss: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let lags: Arc<Mutex<Vec<(u64, f64)>>> = Arc::default();
     let pid = b.server_pid;
     {
-        let (w, rss) = (world.clone(), rss.clone());
+        let (w, rss, lags, admin) = (world.clone(), rss.clone(), lags.clone(), admin.clone());
         actors.push(tokio::spawn(async move {
             let start = Instant::now();
             while !w.stopped() {
                 if let Some(kb) = pid.and_then(server::rss_kb) {
                     lock(&rss).push((start.elapsed().as_secs(), kb));
+                }
+                let url = format!("{}/metrics", w.base);
+                let scraped = w.http.get(url).bearer_auth(&admin).send().await;
+                if let Ok(r) = scraped
+                    && let Ok(text) = r.text().await
+                    && let Some(lag) = metric(&text, "qc_scheduling_lag_seconds")
+                {
+                    lock(&lags).push((start.elapsed().as_secs(), lag * 1_000.0));
                 }
                 let until = Instant::now() + Duration::from_secs(30);
                 while !w.stopped() && Instant::now() < until {
@@ -700,6 +733,8 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     // Deliveries the server could not queue on a socket (its outgoing queue was full),
     // in all and by event.
     let metrics = b.metrics_text().await.unwrap_or_default();
+    let refused_browse = metric(&metrics, "qc_overload_refused_browse_total");
+    let refused_start = metric(&metrics, "qc_overload_refused_start_total");
     let server_dropped = metrics
         .lines()
         .find_map(|l| l.strip_prefix("qc_socket_events_dropped_total "))
@@ -772,22 +807,26 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         let n = s.len() as u64;
         let summary = stats::summarize(s);
         let (failed, first) = failures.get(*name).cloned().unwrap_or_default();
+        let refused = lock(&world.ops.refused).get(*name).copied().unwrap_or(0);
         ops.insert(
             (*name).to_owned(),
             json!({"ok": n, "perSec": n as f64 / total_secs, "failed": failed,
                    "p50Ms": summary.as_ref().map(|x| x.p50_ms),
-                   "p99Ms": summary.as_ref().map(|x| x.p99_ms),
+                   "p99Ms": summary.as_ref().map(|x| x.p99_ms), "refusedOverloaded": refused,
                    "firstError": first}),
         );
         if let Some(sm) = &summary {
             row.notes.push(format!(
-                "{name}: {n} ok ({:.0}/s), p50 {:.2} / p99 {:.2} ms, {failed} failed",
+                "{name}: {n} ok ({:.0}/s), p50 {:.2} / p99 {:.2} ms, {failed} failed, {refused} \
+                 refused (overloaded)",
                 n as f64 / total_secs,
                 sm.p50_ms,
                 sm.p99_ms
             ));
-        } else if failed > 0 {
-            row.notes.push(format!("{name}: {failed} failed"));
+        } else if failed > 0 || refused > 0 {
+            row.notes.push(format!(
+                "{name}: {failed} failed, {refused} refused (overloaded)"
+            ));
         }
         if let Some(e) = first {
             row.notes.push(format!("  first {name} failure: {e}"));
@@ -845,6 +884,19 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     row.set("doubleWinners", json!(doubles));
     row.set("notPackedRetries", json!(life.not_packed_retries));
     row.set("rssEvery30sKb", json!(rss));
+    row.set("schedulingLagEvery30sMs", json!(*lock(&lags)));
+    row.set("serverRefusedBrowse", json!(refused_browse));
+    row.set("serverRefusedStart", json!(refused_start));
+    row.notes.push(format!(
+        "server admission: {} browse and {} start requests refused as overloaded; scheduling \
+         delay every 30 s (ms): {:?}",
+        refused_browse.unwrap_or(0.0),
+        refused_start.unwrap_or(0.0),
+        lock(&lags)
+            .iter()
+            .map(|(_, ms)| ms.round() as u64)
+            .collect::<Vec<_>>()
+    ));
     row.set("rssFlat", json!(flat));
     row.set("operations", Value::Object(ops));
     row.notes.insert(
@@ -864,6 +916,13 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     );
     row.goal_met = Some(row.errors == 0 && flat);
     Ok(vec![row])
+}
+
+/// A metric without labels from Prometheus text.
+fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 fn samples_of(all: &HashMap<&'static str, Vec<u32>>, op: &str) -> Option<stats::Summary> {

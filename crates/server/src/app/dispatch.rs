@@ -116,6 +116,12 @@ pub async fn record_position(
     lat: f64,
     lng: f64,
 ) -> Result<LocationView> {
+    // The first work to give way when the instance is behind: the rider's next fix comes
+    // soon, and the last one stays fresh for dispatch for two minutes.
+    state
+        .pressure
+        .admit(crate::pressure::Work::Browse)
+        .map_err(|retry_after_secs| AppError::Overloaded { retry_after_secs })?;
     let point = GeoPoint::parse(lat, lng)?;
     let at = Utc::now();
     if let Some((prev, prev_at)) = state.riders.get(&who.id)

@@ -141,6 +141,8 @@ pub struct Services {
     pub catalog_flights: Arc<cache::Flights<Arc<ProductsPage>>>,
     /// Permits for catalog queries the cache could not answer (`QC_CATALOG_MAX_QUERIES`).
     pub catalog_gate: Arc<tokio::sync::Semaphore>,
+    /// Admission under overload (see [`crate::pressure`]).
+    pub pressure: Arc<crate::pressure::Pressure>,
     /// Outgoing mail (password links).
     pub mailer: Arc<crate::mail::Mailer>,
     /// Catalog pages, by normalised query (see [`cache`]).
@@ -192,6 +194,7 @@ impl AppState {
             )),
             mailer: Arc::new(mailer),
             catalog_flights: Arc::default(),
+            pressure: Arc::new(crate::pressure::Pressure::new(config.overload_lag)),
             catalog_gate: Arc::new(tokio::sync::Semaphore::new(
                 match config.catalog_max_queries {
                     0 => tokio::sync::Semaphore::MAX_PERMITS,

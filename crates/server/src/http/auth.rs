@@ -71,7 +71,8 @@ async fn set_password(
         (status = 400, description = "Invalid fields or unknown fields", body = ErrorEnvelope),
         (status = 403, description = "`admin_registration_forbidden`", body = ErrorEnvelope),
         (status = 409, description = "`email_taken`", body = ErrorEnvelope),
-        (status = 429, description = "Too many registrations from this address; see `Retry-After`", body = ErrorEnvelope)))]
+        (status = 429, description = "Too many registrations from this address; see `Retry-After`", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn register(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -89,7 +90,8 @@ async fn register(
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
         (status = 401, description = "`invalid_credentials` (same for unknown e-mail and wrong password)", body = ErrorEnvelope),
-        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = ErrorEnvelope)))]
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,

@@ -35,7 +35,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/products", tag = "customer", params(ProductListQuery),
     security(("bearer_auth" = [])),
     responses((status = 200, body = ProductsResponse), (status = 400, body = ErrorEnvelope),
-        (status = 429, description = "`catalog_busy`: too many uncached catalog queries at once; retry shortly", body = ErrorEnvelope)))]
+        (status = 429, description = "`catalog_busy`: too many uncached catalog queries at once; retry shortly", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn list_products(
     State(state): State<AppState>,
     who: AuthUser,
@@ -55,7 +56,8 @@ async fn list_products(
 /// One product, with the stock of the store the query names (as for the list).
 #[utoipa::path(get, path = "/products/{id}", tag = "customer",
     params(("id" = String, Path), StoreHint), security(("bearer_auth" = [])),
-    responses((status = 200, body = ProductResponse), (status = 404, body = ErrorEnvelope)))]
+    responses((status = 200, body = ProductResponse), (status = 404, body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn get_product(
     State(state): State<AppState>,
     who: AuthUser,
@@ -72,7 +74,8 @@ async fn get_product(
 
 /// Categories with their product counts.
 #[utoipa::path(get, path = "/categories", tag = "customer", security(("bearer_auth" = [])),
-    responses((status = 200, body = CategoriesResponse)))]
+    responses((status = 200, body = CategoriesResponse),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn list_categories(State(state): State<AppState>) -> Result<Json<CategoriesResponse>> {
     let categories = catalog::categories(&state).await?;
     Ok(Json(CategoriesResponse {
@@ -204,7 +207,8 @@ async fn set_default_address(
         (status = 201, description = "Placed; the customer's confirmation code is in the order", body = OrderResponse),
         (status = 400, description = "Invalid cart, address or `product_unavailable`", body = ErrorEnvelope),
         (status = 409, description = "`insufficient_stock` (details name every short item and what is left), `idempotency_in_progress`", body = ErrorEnvelope),
-        (status = 422, description = "`idempotency_key_reused`", body = ErrorEnvelope)))]
+        (status = 422, description = "`idempotency_key_reused`", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn place_order(
     State(state): State<AppState>,
     who: AuthUser,

@@ -169,7 +169,8 @@ async fn my_offers(
 #[utoipa::path(put, path = "/location", tag = "delivery", security(("bearer_auth" = [])),
     request_body = PositionRequest,
     responses((status = 200, body = PositionResponse),
-        (status = 422, description = "`implausible_location`", body = ErrorEnvelope)))]
+        (status = 422, description = "`implausible_location`", body = ErrorEnvelope),
+        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
 async fn set_position(
     State(state): State<AppState>,
     who: AuthUser,

@@ -126,6 +126,7 @@ pub fn app(state: AppState) -> Router {
     let web_dir = state.config.web_dir.clone();
     let socket_io = state.broadcast.layer();
     let gate_state = state.clone();
+    let admission_state = state.clone();
     let metrics = state.metrics.clone();
     // API answers above 1 KiB are gzipped for clients that ask (not Socket.io, which is
     // a layer outside this router; not images).
@@ -141,6 +142,7 @@ pub fn app(state: AppState) -> Router {
     let app = web::attach(router, &web_dir)
         .with_state(state)
         .layer(middleware::from_fn(envelope_errors))
+        .layer(middleware::from_fn_with_state(admission_state, admission))
         .layer(middleware::from_fn_with_state(metrics, record_metrics))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TimeoutLayer::with_status_code(
@@ -172,6 +174,47 @@ pub fn app(state: AppState) -> Router {
         crate::broadcast::Layer::Redis(l) => app.layer(l),
     };
     app.layer(middleware::from_fn_with_state(gate_state, handshake_gate))
+}
+
+/// What a request would start, for admission under overload (see [`crate::pressure`]):
+/// catalog reads are browsing; placing an order, signing in and registering start
+/// something new; the rest (order steps, admins' and pickers' work) is always admitted.
+pub fn work_of(method: &Method, path: &str) -> Option<crate::pressure::Work> {
+    use crate::pressure::Work;
+    let path = path.strip_suffix('/').unwrap_or(path);
+    match *method {
+        Method::GET
+            if path == "/api/customer/products"
+                || path.starts_with("/api/customer/products/")
+                || path == "/api/customer/categories" =>
+        {
+            Some(Work::Browse)
+        }
+        Method::POST
+            if matches!(
+                path,
+                "/api/customer/orders" | "/api/auth/login" | "/api/auth/register"
+            ) =>
+        {
+            Some(Work::Start)
+        }
+        _ => None,
+    }
+}
+
+/// Refuses browsing and new work while the instance is behind, before the token is
+/// checked or the body read: `503 overloaded` with `Retry-After`.
+async fn admission(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(work) = work_of(req.method(), req.uri().path())
+        && let Err(retry_after_secs) = state.pressure.admit(work)
+    {
+        return AppError::Overloaded { retry_after_secs }.into_response();
+    }
+    next.run(req).await
 }
 
 /// In front of Socket.io. A new handshake (a `/socket.io/` request without a `sid`)
@@ -372,4 +415,47 @@ async fn security_headers(req: Request, next: Next) -> Response {
             .or_insert_with(|| HeaderValue::from_static(value));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::work_of;
+    use crate::pressure::Work;
+    use axum::http::Method;
+
+    #[test]
+    fn catalog_reads_browse_and_new_orders_and_sign_ins_start_the_rest_always_goes() {
+        let browse = [
+            "/api/customer/products",
+            "/api/customer/products/",
+            "/api/customer/products/p1",
+            "/api/customer/categories",
+        ];
+        for path in browse {
+            assert_eq!(work_of(&Method::GET, path), Some(Work::Browse), "{path}");
+        }
+        for path in [
+            "/api/customer/orders",
+            "/api/auth/login",
+            "/api/auth/register",
+        ] {
+            assert_eq!(work_of(&Method::POST, path), Some(Work::Start), "{path}");
+        }
+        let always = [
+            (Method::GET, "/api/customer/orders"),
+            (Method::GET, "/api/customer/orders/o1"),
+            (Method::POST, "/api/customer/orders/o1/cancel"),
+            (Method::POST, "/api/delivery/orders/o1/accept"),
+            (Method::PUT, "/api/delivery/orders/o1/status"),
+            (Method::POST, "/api/picker/orders/o1/pack"),
+            (Method::GET, "/api/admin/products"),
+            (Method::PUT, "/api/admin/products/p1"),
+            (Method::POST, "/api/customer/cart/validate"),
+            (Method::GET, "/api/auth/me"),
+            (Method::GET, "/health"),
+        ];
+        for (method, path) in always {
+            assert_eq!(work_of(&method, path), None, "{method} {path}");
+        }
+    }
 }

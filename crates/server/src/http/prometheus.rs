@@ -60,6 +60,21 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
             f64::from(idle),
         ),
     ];
+    extra.push((
+        "qc_scheduling_lag_seconds",
+        "How late a task is woken on this instance (smoothed): the admission signal.",
+        state.pressure.lag().as_secs_f64(),
+    ));
+    extra.push((
+        "qc_overload_refused_browse_total",
+        "Catalog reads and idle positions refused while the instance was behind.",
+        state.pressure.refused(crate::pressure::Work::Browse) as f64,
+    ));
+    extra.push((
+        "qc_overload_refused_start_total",
+        "New orders, sign-ins and registrations refused while the instance was behind.",
+        state.pressure.refused(crate::pressure::Work::Start) as f64,
+    ));
     if let Some((transactions, commits)) = state.store.group_commit_stats() {
         extra.push((
             "qc_db_write_transactions_total",

@@ -82,6 +82,9 @@ async fn spawn_on(pg: Option<qc_store::testing::TempDatabase>, extra: &[(&str, &
         ("QC_REGISTRATIONS_PER_HOUR", "0"),
         ("QC_ORDERS_PER_MIN", "0"),
         ("QC_MAX_OPEN_ORDERS", "0"),
+        // Parallel tests on two cores delay each other's runtimes; admission under
+        // overload is tested with its own settings in `hardening.rs`.
+        ("QC_OVERLOAD_LAG_MS", "0"),
     ]);
     for (k, v) in extra {
         vars.insert(k, v);

@@ -879,3 +879,109 @@ async fn gps_jumps_are_kept_out_of_the_trail() {
     // A plausible next fix is fine.
     assert_eq!(fix(89.9999, 0.0).await.unwrap()["success"], true);
 }
+
+/// While the instance is behind (its runtime held here by a task that blocks it for
+/// 250 ms at a time, as a saturated core would), browsing and new orders are refused
+/// with `503 overloaded` before any work, and nothing is written; the steps of an order
+/// already placed (accepting it, reading it) still go through. When the load goes, so
+/// do the refusals.
+#[tokio::test(flavor = "current_thread")]
+async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
+    let app = spawn_with(&[("QC_OVERLOAD_LAG_MS", "40")]).await;
+    let product = app.product("Milk", 3_000, 10).await;
+    let customer = app.customer("c@example.com").await;
+    let (rider, _) = app.partner("rider@example.com").await;
+    let socket = app.socket(&rider).await;
+    let placed = app.place(&customer, &product, 1).await;
+    let order_id = placed["id"].as_str().unwrap().to_owned();
+    // Set-up (argon2, the first writes of a debug build) is itself a busy moment: let it
+    // pass, then a search goes through.
+    while app.state.pressure.lag() >= Duration::from_millis(15) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = app
+        .get("/api/customer/products?search=mil", Some(&customer))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let hog = tokio::spawn(async {
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            tokio::task::yield_now().await;
+        }
+    });
+    // The probe sees it: past three times the target, every new start is refused.
+    while app.state.pressure.lag() < Duration::from_millis(130) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = app
+        .get("/api/customer/products?search=mil", Some(&customer))
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "overloaded")
+    );
+    assert_eq!(r.headers["retry-after"], "1");
+    let mut body = order_body(&[(product.as_str(), 2)]);
+    body["deliveryAddress"]["lat"] = json!(HOME.0);
+    body["deliveryAddress"]["lng"] = json!(HOME.1);
+    let r = app
+        .post("/api/customer/orders", Some(&customer), body.clone())
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "overloaded")
+    );
+    // A rider's position without an order gives way too; over the socket, in the ack.
+    let ack = socket
+        .emit_with_ack(
+            "delivery:location-update",
+            &json!({"lat": HOME.0, "lng": HOME.1}),
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ack["error"]["code"], "overloaded", "{ack}");
+    // The order already placed moves on.
+    let ack = socket
+        .emit_with_ack(
+            "order:accept",
+            &json!({"orderId": order_id}),
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ack["success"], json!(true), "{ack}");
+    let r = app
+        .get(&format!("/api/customer/orders/{order_id}"), Some(&customer))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["order"]["status"], "accepted");
+    hog.abort();
+
+    // Nothing of the refused order was kept: one order, stock 10 - 1.
+    while app.state.pressure.lag() >= Duration::from_millis(15) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let r = app.get("/api/customer/orders", Some(&customer)).await;
+    assert_eq!(
+        r.body["orders"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.stock(&product).await, 9);
+    let r = app
+        .get("/api/customer/products?search=mil", Some(&customer))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .post("/api/customer/orders", Some(&customer), body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let metrics = app
+        .state
+        .pressure
+        .refused(quickcommerce::pressure::Work::Browse);
+    assert!(metrics >= 2, "{metrics}");
+}

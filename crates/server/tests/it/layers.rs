@@ -12,6 +12,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 0),
     ("metrics", 0),
     ("limits", 0),
+    ("pressure", 0),
     ("memory", 1),
     ("api", 0),
     ("auth", 1),

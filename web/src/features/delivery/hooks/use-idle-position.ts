@@ -20,6 +20,12 @@ export type IdleStatus = 'off' | 'waiting' | 'gps' | 'simulated';
 
 /** How often the position is sent while available (the server keeps it fresh for 2 minutes). */
 export const IDLE_SEND_MS = 10_000;
+/**
+ * Refusals not worth a word on screen: the next position goes in a few seconds and the
+ * last one stays fresh for two minutes (`overloaded`: the server is shedding idle
+ * positions to keep deliveries moving).
+ */
+export const QUIET_REFUSALS = new Set(['too_many_requests', 'implausible_location', 'overloaded']);
 /** A simulated position sits this far north-east of the home store (~150 m). */
 const SIMULATED_OFFSET = 0.001;
 
@@ -88,7 +94,7 @@ export function useIdlePosition(
         if (!err) {
           setSentAt(Date.now());
           setError(null);
-        } else if (err.code !== 'too_many_requests' && err.code !== 'implausible_location') {
+        } else if (!QUIET_REFUSALS.has(err.code)) {
           setError(errorMessage(err));
         }
       });
