@@ -16,17 +16,18 @@
 //!
 //! Three kinds of work, against the target `QC_OVERLOAD_LAG_MS` (`T`, default 100 ms; 0
 //! turns it off):
-//! - **browse** (catalog pages and searches, a rider's position while carrying no
-//!   order): a share of it is refused from `T/2` on, all of it at `T`;
-//! - **start** (placing an order, signing in, registering): refused from `T` on, all of
-//!   it at `3T`;
-//! - everything else (accepting, picking, packing, status steps, a position with an
-//!   order, cancelling, admins' work) is never refused here.
+//! - **browse** (catalog pages and searches, a rider's position while carrying no order
+//!   and while its last one is fresh for dispatch): a share of it is refused from `T/2`
+//!   on, all of it at `T`;
+//! - **start** (placing an order, registering): refused from `T` on, all of it at `3T`;
+//! - everything else (signing in, accepting, picking, packing, status steps, a position
+//!   with an order, cancelling, admins' work) is never refused here.
 //!
-//! A refusal is `503 overloaded` with `Retry-After`, answered before any work (for
-//! HTTP, before the token is checked): nothing is written, and the client may try
-//! again. Shares are spread evenly over requests (a low-discrepancy sequence, not
-//! chance), so a 30 % refusal refuses 3 requests in 10.
+//! A refusal is `503 overloaded` with `Retry-After`, answered before any work is done
+//! (for HTTP, before the token is checked; an idle position once it is parsed): nothing
+//! is written, and the client may try again. Shares are spread evenly over each kind's
+//! requests (a low-discrepancy sequence per kind, not chance), so a 30 % refusal refuses
+//! 3 requests of that kind in 10.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Weak};
@@ -40,7 +41,7 @@ pub const PROBE_PERIOD: Duration = Duration::from_millis(20);
 pub enum Work {
     /// Catalog pages, searches, idle positions: refused first.
     Browse,
-    /// New orders, sign-ins, registrations: refused when browsing alone is not enough.
+    /// New orders, registrations: refused when browsing alone is not enough.
     Start,
 }
 
@@ -90,7 +91,8 @@ pub fn smooth(last: Duration, reading: Duration) -> Duration {
 pub struct Pressure {
     target: Duration,
     lag_us: AtomicU64,
-    seq: AtomicU64,
+    /// Per kind of work: requests asked, for the spread of refusals.
+    seq: [AtomicU64; 2],
     refused: [AtomicU64; 2],
 }
 
@@ -99,7 +101,7 @@ impl Pressure {
         Pressure {
             target,
             lag_us: AtomicU64::new(0),
-            seq: AtomicU64::new(0),
+            seq: Default::default(),
             refused: Default::default(),
         }
     }
@@ -125,7 +127,7 @@ impl Pressure {
         }
         // The golden-ratio sequence: any run of requests is refused in proportion.
         const PHI: f64 = 0.618_033_988_749_894_9;
-        let n = self.seq.fetch_add(1, Relaxed);
+        let n = self.seq[work.index()].fetch_add(1, Relaxed);
         if ((n as f64) * PHI).fract() >= share {
             return Ok(());
         }

@@ -61,11 +61,17 @@ pub type SharedStore = Arc<Store>;
 /// How long work waited in front of the database, per queue: for a read connection,
 /// for the writer (a write transaction's start), and in the order writer's queue. Each
 /// keeps the least wait since it was last taken: when even the luckiest caller of a
-/// period waited, a queue stands there (the CoDel rule). The server's admission reads the
-/// largest of them (`Store::least_wait`).
+/// period waited, a queue stands there (the CoDel rule). A queue where callers are
+/// waiting and none got through in the period (the writer stalled) reads its last
+/// figure plus the time since: a stall grows, it does not read as an empty queue. The
+/// server's admission reads the largest of them (`Store::least_wait`).
 #[derive(Debug)]
 pub struct Waits {
     least_us: [std::sync::atomic::AtomicU64; 3],
+    /// Callers waiting now, per queue.
+    waiting: [std::sync::atomic::AtomicU64; 3],
+    /// What each queue read at the last `take`, and when that was.
+    last: std::sync::Mutex<([u64; 3], Option<std::time::Instant>)>,
 }
 
 /// The queues of [`Waits`].
@@ -80,11 +86,28 @@ impl Default for Waits {
     fn default() -> Self {
         Waits {
             least_us: std::array::from_fn(|_| std::sync::atomic::AtomicU64::new(u64::MAX)),
+            waiting: Default::default(),
+            last: Default::default(),
         }
     }
 }
 
+/// One caller waiting in a queue of [`Waits`], until dropped.
+pub struct Waiting<'a>(&'a Waits, Queue);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting[self.1 as usize].fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl Waits {
+    /// A caller starts waiting in `queue` (until the guard is dropped).
+    pub fn enter(&self, queue: Queue) -> Waiting<'_> {
+        self.waiting[queue as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Waiting(self, queue)
+    }
+
     /// Count one caller's wait in `queue`.
     pub fn record(&self, queue: Queue, waited: std::time::Duration) {
         let us = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX - 1);
@@ -92,18 +115,27 @@ impl Waits {
     }
 
     /// The largest of the queues' least waits since the last call (a queue nobody
-    /// waited in counts zero).
+    /// waited in counts zero; one where callers wait and none got through, its last
+    /// figure plus the time since).
     pub fn take(&self) -> std::time::Duration {
-        self.least_us
-            .iter()
-            .map(
-                |q| match q.swap(u64::MAX, std::sync::atomic::Ordering::Relaxed) {
-                    u64::MAX => 0,
-                    us => us,
-                },
-            )
-            .max()
-            .map_or(std::time::Duration::ZERO, std::time::Duration::from_micros)
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = std::time::Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let since = last.1.map_or(0, |t| {
+            u64::try_from(now.duration_since(t).as_micros()).unwrap_or(0)
+        });
+        let mut largest = 0;
+        for q in 0..3 {
+            let read = match self.least_us[q].swap(u64::MAX, Relaxed) {
+                u64::MAX if self.waiting[q].load(Relaxed) > 0 => last.0[q].saturating_add(since),
+                u64::MAX => 0,
+                us => us,
+            };
+            last.0[q] = read;
+            largest = largest.max(read);
+        }
+        last.1 = Some(now);
+        std::time::Duration::from_micros(largest)
     }
 }
 
@@ -125,6 +157,22 @@ mod tests {
         w.record(Queue::Orders, ms(90));
         assert_eq!(w.take(), ms(250));
         // Taken: the next period starts empty.
+        assert_eq!(w.take(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_stalled_queue_grows_instead_of_reading_empty() {
+        let w = Waits::default();
+        let ms = Duration::from_millis;
+        let stuck = w.enter(Queue::Write);
+        w.record(Queue::Write, ms(40));
+        assert_eq!(w.take(), ms(40));
+        // Nobody got through since, and one caller still waits: the figure grows.
+        std::thread::sleep(ms(30));
+        let read = w.take();
+        assert!(read >= ms(70), "{read:?}");
+        drop(stuck);
+        // Nobody waits any more: an empty queue.
         assert_eq!(w.take(), Duration::ZERO);
     }
 }
@@ -230,7 +278,9 @@ impl Store {
     /// A connection for reads.
     pub(crate) async fn read(&self) -> StoreResult<Conn> {
         let asked = std::time::Instant::now();
+        let waiting = self.waits.enter(Queue::Read);
         let conn = self.pools.read().await;
+        drop(waiting);
         self.waits.record(Queue::Read, asked.elapsed());
         conn
     }
@@ -238,7 +288,9 @@ impl Store {
     /// Start a write transaction (see [`Pools::begin`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         let asked = std::time::Instant::now();
+        let waiting = self.waits.enter(Queue::Write);
         let tx = self.pools.begin().await;
+        drop(waiting);
         self.waits.record(Queue::Write, asked.elapsed());
         tx
     }

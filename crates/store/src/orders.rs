@@ -724,7 +724,12 @@ impl Store {
         max_open: i64,
     ) -> StoreResult<OrderChange> {
         match &self.order_writer {
-            Some(writer) => writer.place(order, idempotency, max_open).await,
+            Some(writer) => {
+                // Counted as waiting until answered: a writer that stalls shows as a
+                // queue that grows (see `Waits`).
+                let _waiting = self.waits().enter(crate::Queue::Orders);
+                writer.place(order, idempotency, max_open).await
+            }
             None => self.place_now(order, idempotency.as_ref(), max_open).await,
         }
     }

@@ -116,14 +116,21 @@ pub async fn record_position(
     lat: f64,
     lng: f64,
 ) -> Result<LocationView> {
-    // The first work to give way when the instance is behind: the rider's next fix comes
-    // soon, and the last one stays fresh for dispatch for two minutes.
-    state
-        .pressure
-        .admit(crate::pressure::Work::Browse)
-        .map_err(|retry_after_secs| AppError::Overloaded { retry_after_secs })?;
     let point = GeoPoint::parse(lat, lng)?;
     let at = Utc::now();
+    // The first work to give way when the instance is behind, while the rider's last
+    // position is fresh enough for dispatch: one older than half the freshness window
+    // (or none) is always taken, so a long overload never drops riders from dispatch.
+    let known = state
+        .riders
+        .get(&who.id)
+        .is_some_and(|(_, prev_at)| (at - prev_at).num_seconds() < POSITION_FRESH_SECS / 2);
+    if known {
+        state
+            .pressure
+            .admit(crate::pressure::Work::Browse)
+            .map_err(|retry_after_secs| AppError::Overloaded { retry_after_secs })?;
+    }
     if let Some((prev, prev_at)) = state.riders.get(&who.id)
         && !plausible_move(
             prev,

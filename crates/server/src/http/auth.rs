@@ -90,8 +90,7 @@ async fn register(
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
         (status = 401, description = "`invalid_credentials` (same for unknown e-mail and wrong password)", body = ErrorEnvelope),
-        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = ErrorEnvelope),
-        (status = 503, description = "`overloaded`: the instance is behind and sheds this for now; retry after `Retry-After`", body = ErrorEnvelope)))]
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = ErrorEnvelope)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,

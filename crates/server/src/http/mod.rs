@@ -177,30 +177,30 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// What a request would start, for admission under overload (see [`crate::pressure`]):
-/// catalog reads are browsing; placing an order, signing in and registering start
-/// something new; the rest (order steps, admins' and pickers' work) is always admitted.
+/// catalog reads are browsing; placing an order and registering start something new;
+/// the rest (signing in, whose role is not known before the password is checked; order
+/// steps; admins' and pickers' work) is always admitted.
 pub fn work_of(method: &Method, path: &str) -> Option<crate::pressure::Work> {
     use crate::pressure::Work;
     let path = path.strip_suffix('/').unwrap_or(path);
     match *method {
-        Method::GET
+        Method::GET | Method::HEAD
             if path == "/api/customer/products"
                 || path.starts_with("/api/customer/products/")
                 || path == "/api/customer/categories" =>
         {
             Some(Work::Browse)
         }
-        Method::POST
-            if matches!(
-                path,
-                "/api/customer/orders" | "/api/auth/login" | "/api/auth/register"
-            ) =>
-        {
+        Method::POST if matches!(path, "/api/customer/orders" | "/api/auth/register") => {
             Some(Work::Start)
         }
         _ => None,
     }
 }
+
+/// Marks a response the admission refused: counted apart, not as a server error.
+#[derive(Clone, Copy)]
+struct Shed;
 
 /// Refuses browsing and new work while the instance is behind, before the token is
 /// checked or the body read: `503 overloaded` with `Retry-After`.
@@ -212,7 +212,9 @@ async fn admission(
     if let Some(work) = work_of(req.method(), req.uri().path())
         && let Err(retry_after_secs) = state.pressure.admit(work)
     {
-        return AppError::Overloaded { retry_after_secs }.into_response();
+        let mut res = AppError::Overloaded { retry_after_secs }.into_response();
+        res.extensions_mut().insert(Shed);
+        return res;
     }
     next.run(req).await
 }
@@ -305,7 +307,13 @@ async fn record_metrics(
     let path = req.uri().path().to_owned();
     let start = std::time::Instant::now();
     let res = next.run(req).await;
-    m.record(&path, res.status().as_u16(), start.elapsed());
+    // A refusal of the admission is a 503 by design, not a fault of the server: it is
+    // counted in `qc_overload_refused_*_total`, not in `qc_http_server_errors_total`.
+    let status = match res.extensions().get::<Shed>() {
+        Some(_) => 429,
+        None => res.status().as_u16(),
+    };
+    m.record(&path, status, start.elapsed());
     res
 }
 
@@ -424,7 +432,7 @@ mod tests {
     use axum::http::Method;
 
     #[test]
-    fn catalog_reads_browse_and_new_orders_and_sign_ins_start_the_rest_always_goes() {
+    fn catalog_reads_browse_new_orders_and_registrations_start_the_rest_always_goes() {
         let browse = [
             "/api/customer/products",
             "/api/customer/products/",
@@ -434,11 +442,11 @@ mod tests {
         for path in browse {
             assert_eq!(work_of(&Method::GET, path), Some(Work::Browse), "{path}");
         }
-        for path in [
-            "/api/customer/orders",
-            "/api/auth/login",
-            "/api/auth/register",
-        ] {
+        assert_eq!(
+            work_of(&Method::HEAD, "/api/customer/products"),
+            Some(Work::Browse)
+        );
+        for path in ["/api/customer/orders", "/api/auth/register"] {
             assert_eq!(work_of(&Method::POST, path), Some(Work::Start), "{path}");
         }
         let always = [
@@ -452,6 +460,7 @@ mod tests {
             (Method::PUT, "/api/admin/products/p1"),
             (Method::POST, "/api/customer/cart/validate"),
             (Method::GET, "/api/auth/me"),
+            (Method::POST, "/api/auth/login"),
             (Method::GET, "/health"),
         ];
         for (method, path) in always {

@@ -62,7 +62,8 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
     ];
     extra.push((
         "qc_scheduling_lag_seconds",
-        "How late a task is woken on this instance (smoothed): the admission signal.",
+        "Queueing delay on this instance (smoothed; the larger of how late a task is woken \
+         and the least wait in front of the database): the admission signal.",
         state.pressure.lag().as_secs_f64(),
     ));
     extra.push((
@@ -72,7 +73,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
     ));
     extra.push((
         "qc_overload_refused_start_total",
-        "New orders, sign-ins and registrations refused while the instance was behind.",
+        "New orders and registrations refused while the instance was behind.",
         state.pressure.refused(crate::pressure::Work::Start) as f64,
     ));
     if let Some((transactions, commits)) = state.store.group_commit_stats() {

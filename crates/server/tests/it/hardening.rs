@@ -880,14 +880,37 @@ async fn gps_jumps_are_kept_out_of_the_trail() {
     assert_eq!(fix(89.9999, 0.0).await.unwrap()["success"], true);
 }
 
+/// An order of `qty` × `product` to the test's home address (in the main store's area).
+fn order_at_home(product: &str, qty: i64) -> Value {
+    let mut body = order_body(&[(product, qty)]);
+    body["deliveryAddress"]["lat"] = json!(HOME.0);
+    body["deliveryAddress"]["lng"] = json!(HOME.1);
+    body
+}
+
+/// Waits until `app`'s queueing delay satisfies `ok`, or fails the test after 30 s.
+async fn until_lag(app: &TestApp, what: &str, ok: impl Fn(Duration) -> bool) {
+    let waited = tokio::time::timeout(Duration::from_secs(30), async {
+        while !ok(app.state.pressure.lag()) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "the queueing delay never became {what}: {:?}",
+        app.state.pressure.lag()
+    );
+}
+
 /// While the instance is behind (its runtime held here by a task that blocks it for
 /// 250 ms at a time, as a saturated core would), browsing and new orders are refused
 /// with `503 overloaded` before any work, and nothing is written; the steps of an order
-/// already placed (accepting it, reading it) still go through. When the load goes, so
-/// do the refusals.
+/// already placed (accepting it, reading it), signing in, and a rider's first position
+/// still go through. When the load goes, so do the refusals.
 #[tokio::test(flavor = "current_thread")]
 async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
-    let app = spawn_with(&[("QC_OVERLOAD_LAG_MS", "40")]).await;
+    let app = spawn_with(&[("QC_OVERLOAD_LAG_MS", "60")]).await;
     let product = app.product("Milk", 3_000, 10).await;
     let customer = app.customer("c@example.com").await;
     let (rider, _) = app.partner("rider@example.com").await;
@@ -896,9 +919,7 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
     let order_id = placed["id"].as_str().unwrap().to_owned();
     // Set-up (argon2, the first writes of a debug build) is itself a busy moment: let it
     // pass, then a search goes through.
-    while app.state.pressure.lag() >= Duration::from_millis(15) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_lag(&app, "quiet", |lag| lag < Duration::from_millis(10)).await;
     let r = app
         .get("/api/customer/products?search=mil", Some(&customer))
         .await;
@@ -911,9 +932,7 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
         }
     });
     // The probe sees it: past three times the target, every new start is refused.
-    while app.state.pressure.lag() < Duration::from_millis(130) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_lag(&app, "over 3T", |lag| lag >= Duration::from_millis(200)).await;
     let r = app
         .get("/api/customer/products?search=mil", Some(&customer))
         .await;
@@ -922,9 +941,7 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
         (StatusCode::SERVICE_UNAVAILABLE, "overloaded")
     );
     assert_eq!(r.headers["retry-after"], "1");
-    let mut body = order_body(&[(product.as_str(), 2)]);
-    body["deliveryAddress"]["lat"] = json!(HOME.0);
-    body["deliveryAddress"]["lng"] = json!(HOME.1);
+    let body = order_at_home(&product, 2);
     let r = app
         .post("/api/customer/orders", Some(&customer), body.clone())
         .await;
@@ -932,23 +949,32 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
         (r.status, r.code()),
         (StatusCode::SERVICE_UNAVAILABLE, "overloaded")
     );
-    // A rider's position without an order gives way too; over the socket, in the ack.
-    let ack = socket
-        .emit_with_ack(
-            "delivery:location-update",
-            &json!({"lat": HOME.0, "lng": HOME.1}),
-            Duration::from_secs(30),
+    // Signing in is never refused (the role is not known before the password).
+    let r = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": "rider@example.com", "password": "password123"}),
         )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A rider's position without an order: the first is taken (dispatch needs one), the
+    // next, while that one is fresh, gives way; over the socket, in the ack.
+    let idle = json!({"lat": HOME.0, "lng": HOME.1});
+    let long = Duration::from_secs(30);
+    let ack = socket
+        .emit_with_ack("delivery:location-update", &idle, long)
+        .await
+        .unwrap();
+    assert_eq!(ack["success"], json!(true), "{ack}");
+    let ack = socket
+        .emit_with_ack("delivery:location-update", &idle, long)
         .await
         .unwrap();
     assert_eq!(ack["error"]["code"], "overloaded", "{ack}");
     // The order already placed moves on.
     let ack = socket
-        .emit_with_ack(
-            "order:accept",
-            &json!({"orderId": order_id}),
-            Duration::from_secs(30),
-        )
+        .emit_with_ack("order:accept", &json!({"orderId": order_id}), long)
         .await
         .unwrap();
     assert_eq!(ack["success"], json!(true), "{ack}");
@@ -960,9 +986,7 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
     hog.abort();
 
     // Nothing of the refused order was kept: one order, stock 10 - 1.
-    while app.state.pressure.lag() >= Duration::from_millis(15) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_lag(&app, "quiet", |lag| lag < Duration::from_millis(10)).await;
     let r = app.get("/api/customer/orders", Some(&customer)).await;
     assert_eq!(
         r.body["orders"].as_array().map(Vec::len),
@@ -979,9 +1003,64 @@ async fn an_overloaded_instance_refuses_new_work_and_keeps_orders_moving() {
         .post("/api/customer/orders", Some(&customer), body)
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let metrics = app
+    let refused = app
         .state
         .pressure
         .refused(quickcommerce::pressure::Work::Browse);
-    assert!(metrics >= 2, "{metrics}");
+    assert!(refused >= 2, "{refused}");
+}
+
+/// The queue that stands in front of the database counts too: while another connection
+/// holds SQLite's write lock, a placement waits for the writer, the wait grows, and the
+/// next placement is refused at once instead of queueing behind it. When the lock goes,
+/// the waiting order is placed and new ones are taken again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_writer_refuses_new_orders_instead_of_queueing_them() {
+    use sqlx::Connection as _;
+    let app = spawn_with(&[("QC_OVERLOAD_LAG_MS", "60")]).await;
+    let product = app.product("Milk", 3_000, 10).await;
+    let customer = app.customer("c@example.com").await;
+    until_lag(&app, "quiet", |lag| lag < Duration::from_millis(10)).await;
+
+    let url = format!("sqlite://{}/qc.db", app.dir.display());
+    let mut blocker = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let first = tokio::spawn({
+        let (base, token, product) = (app.base.clone(), customer.clone(), product.clone());
+        async move {
+            let body = order_at_home(&product, 1);
+            reqwest::Client::new()
+                .post(format!("{base}/api/customer/orders"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    until_lag(&app, "over 3T", |lag| lag >= Duration::from_millis(200)).await;
+    let body = order_at_home(&product, 2);
+    let r = app
+        .post("/api/customer/orders", Some(&customer), body.clone())
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "overloaded")
+    );
+
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    assert_eq!(first.await.unwrap(), StatusCode::CREATED);
+    until_lag(&app, "quiet", |lag| lag < Duration::from_millis(10)).await;
+    let r = app
+        .post("/api/customer/orders", Some(&customer), body)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.stock(&product).await, 7);
 }
