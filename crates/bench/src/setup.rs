@@ -19,7 +19,7 @@ pub struct User {
 }
 
 /// Requests answered `503 overloaded` and asked again after `Retry-After` by [`call`]
-/// (the server shedding set-up's sign-ins while it is busy); the run reports them.
+/// (the server shedding set-up's registrations while it is busy); the run reports them.
 pub static OVERLOAD_RETRIES: AtomicU64 = AtomicU64::new(0);
 
 /// A JSON request; `Err` unless the status is `want`. Answers the parsed body. A `503

@@ -101,7 +101,7 @@ pub struct Config {
     pub catalog_queue_wait: Duration,
     /// Admission under overload (`QC_OVERLOAD_LAG_MS`, default 100; 0: off): past half
     /// this queueing delay (the runtime's, or in front of the database) browsing is
-    /// refused in part, past it new orders and sign-ins too, so the steps of orders
+    /// refused in part, past it new orders and registrations too, so the steps of orders
     /// already placed keep the instance (see `pressure`).
     pub overload_lag: Duration,
     /// The radius of the zone of the store created from `QC_STORE_LAT`/`QC_STORE_LNG`

@@ -159,10 +159,12 @@ pub struct GroupMetrics {
 }
 
 impl Metrics {
-    pub fn record(&self, path: &str, status: u16, elapsed: Duration) {
+    /// One answered request; `server_error`: a fault of the server (a 5xx that is not
+    /// the admission's refusal).
+    pub fn record(&self, path: &str, server_error: bool, elapsed: Duration) {
         let g = &self.groups[group_of(path)];
         g.count.fetch_add(1, Relaxed);
-        if status >= 500 {
+        if server_error {
             g.errors.fetch_add(1, Relaxed);
         }
         let us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
@@ -428,7 +430,7 @@ mod tests {
         assert_eq!(GROUPS[group_of("/socket.io/")], "socket");
         assert_eq!(GROUPS[group_of("/")], "other");
         for ms in [1, 1, 1, 1, 1, 1, 1, 1, 40, 400] {
-            m.record("/api/admin/stats", 200, Duration::from_millis(ms));
+            m.record("/api/admin/stats", false, Duration::from_millis(ms));
         }
         let admin = m.groups().into_iter().find(|g| g.group == "admin").unwrap();
         assert_eq!(admin.requests, 10);

@@ -6,11 +6,11 @@
 //! - how late the probe itself is woken: on a saturated runtime a woken task waits
 //!   behind every task that is ready before it, so that lateness is the wait any
 //!   request's next step has (the technique of Node's `toobusy` and `under-pressure`);
-//! - the least time any caller waited in front of the database in the period (for a
-//!   connection, the writer, or the order writer's queue: `Store::least_wait`). When even
-//!   the luckiest caller waited, a queue stands there (the CoDel rule), and it is where
-//!   a saturated instance's requests actually wait: SQLite's statements run on threads of
-//!   their own, beside the runtime.
+//! - the wait in front of the database in the period (`Store::least_wait`): per queue (a
+//!   read connection, the writer, the order writer's queue) the least wait of any caller,
+//!   and the largest of those. When even the luckiest caller waited, a queue stands there
+//!   (the CoDel rule), and it is where a saturated instance's requests actually wait:
+//!   SQLite's statements run on threads of their own, beside the runtime.
 //!
 //! The reading is smoothed: quick to rise, slower to fall.
 //!
@@ -52,15 +52,6 @@ impl Work {
             Work::Start => 1,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Work::Browse => "browse",
-            Work::Start => "start",
-        }
-    }
-
-    pub const ALL: [Work; 2] = [Work::Browse, Work::Start];
 }
 
 /// The share of `work` to refuse at scheduling delay `lag` with target `target`

@@ -108,6 +108,17 @@ impl Waits {
         Waiting(self, queue)
     }
 
+    /// Wait for `fut` as a caller of `queue`: counted as waiting meanwhile, its wait
+    /// recorded once it got through.
+    pub async fn wait<T>(&self, queue: Queue, fut: impl std::future::Future<Output = T>) -> T {
+        let asked = std::time::Instant::now();
+        let waiting = self.enter(queue);
+        let out = fut.await;
+        drop(waiting);
+        self.record(queue, asked.elapsed());
+        out
+    }
+
     /// Count one caller's wait in `queue`.
     pub fn record(&self, queue: Queue, waited: std::time::Duration) {
         let us = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX - 1);
@@ -277,22 +288,12 @@ impl Store {
 
     /// A connection for reads.
     pub(crate) async fn read(&self) -> StoreResult<Conn> {
-        let asked = std::time::Instant::now();
-        let waiting = self.waits.enter(Queue::Read);
-        let conn = self.pools.read().await;
-        drop(waiting);
-        self.waits.record(Queue::Read, asked.elapsed());
-        conn
+        self.waits.wait(Queue::Read, self.pools.read()).await
     }
 
     /// Start a write transaction (see [`Pools::begin`]).
     pub(crate) async fn begin(&self) -> StoreResult<Tx> {
-        let asked = std::time::Instant::now();
-        let waiting = self.waits.enter(Queue::Write);
-        let tx = self.pools.begin().await;
-        drop(waiting);
-        self.waits.record(Queue::Write, asked.elapsed());
-        tx
+        self.waits.wait(Queue::Write, self.pools.begin()).await
     }
 
     /// Run a write transaction: `f` begins, works and commits; it runs again when the

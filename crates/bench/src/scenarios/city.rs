@@ -735,10 +735,7 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     let metrics = b.metrics_text().await.unwrap_or_default();
     let refused_browse = metric(&metrics, "qc_overload_refused_browse_total");
     let refused_start = metric(&metrics, "qc_overload_refused_start_total");
-    let server_dropped = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("qc_socket_events_dropped_total "))
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let server_dropped = metric(&metrics, "qc_socket_events_dropped_total").map(|n| n as u64);
     let dropped_by_event: serde_json::Map<String, Value> = metrics
         .lines()
         .filter_map(|l| l.strip_prefix("qc_socket_events_dropped_by_event_total{event=\""))

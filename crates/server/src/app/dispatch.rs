@@ -121,17 +121,14 @@ pub async fn record_position(
     // The first work to give way when the instance is behind, while the rider's last
     // position is fresh enough for dispatch: one older than half the freshness window
     // (or none) is always taken, so a long overload never drops riders from dispatch.
-    let known = state
-        .riders
-        .get(&who.id)
-        .is_some_and(|(_, prev_at)| (at - prev_at).num_seconds() < POSITION_FRESH_SECS / 2);
-    if known {
+    let last = state.riders.get(&who.id);
+    if last.is_some_and(|(_, prev_at)| (at - prev_at).num_seconds() < POSITION_FRESH_SECS / 2) {
         state
             .pressure
             .admit(crate::pressure::Work::Browse)
             .map_err(|retry_after_secs| AppError::Overloaded { retry_after_secs })?;
     }
-    if let Some((prev, prev_at)) = state.riders.get(&who.id)
+    if let Some((prev, prev_at)) = last
         && !plausible_move(
             prev,
             prev_at.timestamp_millis(),

@@ -309,11 +309,8 @@ async fn record_metrics(
     let res = next.run(req).await;
     // A refusal of the admission is a 503 by design, not a fault of the server: it is
     // counted in `qc_overload_refused_*_total`, not in `qc_http_server_errors_total`.
-    let status = match res.extensions().get::<Shed>() {
-        Some(_) => 429,
-        None => res.status().as_u16(),
-    };
-    m.record(&path, status, start.elapsed());
+    let server_error = res.status().is_server_error() && res.extensions().get::<Shed>().is_none();
+    m.record(&path, server_error, start.elapsed());
     res
 }
 
