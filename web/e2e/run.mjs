@@ -932,7 +932,15 @@ async function runScenarios(browser, base, problems) {
       await watcher.goto(`${base}/?q=milk`);
       const card = watcher.locator(`${byTest('product-card')}[data-product-id="${phoneProduct}"]`);
       await card.waitFor({ timeout: WAIT });
-      stockBefore = Number(await card.getAttribute('data-stock'));
+      // Shoppers hear a level only when their screen shows it differently: 118 → 116 is
+      // still "In stock", up to 50 in a line. The store's manager brings it down to 20
+      // (an admin's change is always told), so the phone's order shows on this screen.
+      // (This screen's socket may not watch the store yet: it reads the new level afresh.)
+      const storeId = await watcher.getByTestId('product-grid').getAttribute('data-store-id');
+      await adminApi(adminOrders, 'POST', `/api/admin/products/${phoneProduct}/stock`, { set: 20, reason: 'e2e: a short shelf', storeId });
+      await watcher.goto(`${base}/?q=milk`);
+      await until(watcher, (id) => document.querySelector(`[data-testid="product-card"][data-product-id="${id}"]`)?.getAttribute('data-stock') === '20', phoneProduct);
+      stockBefore = 20;
     });
 
     await step('phone customer checks out (an address out of the area is refused first) and lands on tracking with the code', async () => {

@@ -21,6 +21,16 @@ impl Default for OrderLimits {
     }
 }
 
+/// What a shopper's screen shows of a product's stock: whether it can be added, and how
+/// many at most (a line's limit caps the stepper, and "Only n left" shows below it). A
+/// change that leaves this as it was is news for the store's staff, not for shoppers.
+pub fn shown_stock(stock: i64, orderable: bool, limits: OrderLimits) -> (bool, i64) {
+    (
+        orderable && stock > 0,
+        stock.clamp(0, i64::from(limits.max_quantity)),
+    )
+}
+
 /// One requested line: a product and a quantity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CartLine {
@@ -267,6 +277,20 @@ mod tests {
 
     fn lines(v: &[(&str, i64)]) -> Vec<(String, i64)> {
         v.iter().map(|(a, b)| ((*a).to_owned(), *b)).collect()
+    }
+
+    #[test]
+    fn a_shopper_sees_stock_up_to_a_lines_limit() {
+        let l = OrderLimits::default();
+        // Above the limit every level looks the same: "In stock", up to 50 in a line.
+        assert_eq!(shown_stock(143, true, l), shown_stock(51, true, l));
+        assert_eq!(shown_stock(50, true, l), (true, 50));
+        assert_ne!(shown_stock(50, true, l), shown_stock(49, true, l));
+        assert_eq!(shown_stock(3, true, l), (true, 3));
+        assert_eq!(shown_stock(0, true, l), (false, 0));
+        // Switched off: not addable whatever is on the shelf.
+        assert!(!shown_stock(143, false, l).0);
+        assert_eq!(shown_stock(-2, true, l), (false, 0));
     }
 
     #[test]

@@ -83,7 +83,9 @@ pub struct Config {
     /// How long a request waits for a database connection before answering 503.
     pub db_acquire_timeout: Duration,
     /// How long the user behind a token is cached (0: off). Writes through this
-    /// instance invalidate at once; the TTL bounds staleness across instances.
+    /// instance invalidate at once; the TTL bounds staleness across instances: 1 s by
+    /// default with `REDIS_URL`, else 30 s (every change to an account that revokes
+    /// anything is made through the one server; the CLI only creates admins).
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
@@ -320,7 +322,15 @@ impl Config {
                 "QC_DB_ACQUIRE_TIMEOUT_MS",
                 3_000,
             )?),
-            auth_cache_ttl: Duration::from_millis(parse_num(vars, "QC_AUTH_CACHE_MS", 1_000)?),
+            auth_cache_ttl: Duration::from_millis(parse_num(
+                vars,
+                "QC_AUTH_CACHE_MS",
+                if vars.get("REDIS_URL").is_some_and(|u| !u.is_empty()) {
+                    1_000
+                } else {
+                    30_000
+                },
+            )?),
             catalog_cache_ttl: Duration::from_millis(parse_num(
                 vars,
                 "QC_CATALOG_CACHE_MS",
@@ -592,6 +602,24 @@ mod tests {
             Some(PathBuf::from("."))
         );
         assert_eq!(sqlite_parent_dir("postgres://x/y"), None);
+    }
+
+    #[test]
+    fn the_account_cache_is_short_only_where_other_instances_write() {
+        let base = [
+            ("APP_ENV", "test"),
+            ("JWT_SECRET", "a-very-long-secret-value-0123456789abcdef"),
+        ];
+        let ttl = |extra: &[(&'static str, &'static str)]| {
+            let vars: HashMap<&str, &str> = base.iter().chain(extra).copied().collect();
+            Config::from_vars(&vars).unwrap().auth_cache_ttl
+        };
+        assert_eq!(ttl(&[]), Duration::from_secs(30));
+        assert_eq!(
+            ttl(&[("REDIS_URL", "redis://127.0.0.1:6379")]),
+            Duration::from_secs(1)
+        );
+        assert_eq!(ttl(&[("QC_AUTH_CACHE_MS", "0")]), Duration::ZERO);
     }
 
     #[test]

@@ -444,6 +444,8 @@ fn levels(shelves: &Shelves, order: &Order) -> Vec<StockLevel> {
                 store_id: order.store_id.clone(),
                 product_id: it.product_id.clone(),
                 stock: s.now.stock,
+                // What the batch read: the change is the batch's, all its orders'.
+                before: s.read,
                 active: s.now.active,
             })
         })

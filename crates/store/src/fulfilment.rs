@@ -155,6 +155,7 @@ async fn correct_stock(
         store_id: store_id.to_owned(),
         product_id: product_id.to_owned(),
         stock: 0,
+        before,
         active: active.unwrap_or(false),
     }))
 }
@@ -564,6 +565,7 @@ impl Store {
                         store_id: store_id.to_owned(),
                         product_id: product_id.clone(),
                         stock: left,
+                        before: left + i64::from(*quantity),
                         active: true,
                     });
                     stock.extend(

@@ -241,7 +241,7 @@ impl Store {
                     return Ok(Err(bad("product_not_found", "no such product".into())));
                 };
                 let product_id: String = product.get("id")?;
-                let after = match crate::operations::apply_stock_change(
+                let (before, after) = match crate::operations::apply_stock_change(
                     &mut tx,
                     &line.store_id,
                     &product_id,
@@ -252,7 +252,7 @@ impl Store {
                 )
                 .await?
                 {
-                    Ok(after) => after,
+                    Ok(change) => change,
                     Err(
                         crate::operations::StockRefusal::TooLarge(before)
                         | crate::operations::StockRefusal::BelowZero(before),
@@ -263,11 +263,19 @@ impl Store {
                         )));
                     }
                 };
-                levels.retain(|l| !(l.store_id == line.store_id && l.product_id == product_id));
+                // A product on two lines: one level, from before the first to after the last.
+                let mut before = before;
+                if let Some(at) = levels
+                    .iter()
+                    .position(|l| l.store_id == line.store_id && l.product_id == product_id)
+                {
+                    before = levels.remove(at).before;
+                }
                 levels.push(StockLevel {
                     store_id: line.store_id.clone(),
                     product_id,
                     stock: after,
+                    before,
                     active: product.get::<bool, _>("active")?,
                 });
             }

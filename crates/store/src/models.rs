@@ -475,6 +475,8 @@ pub struct StockLevel {
     pub store_id: String,
     pub product_id: String,
     pub stock: i64,
+    /// The stock before this change (the change is `stock - before`).
+    pub before: i64,
     /// Whether the product can be ordered at all (active).
     pub active: bool,
 }

@@ -33,7 +33,7 @@ pub(crate) async fn apply_stock_change(
     reason: &str,
     actor_id: &str,
     at: i64,
-) -> StoreResult<Result<i64, StockRefusal>> {
+) -> StoreResult<Result<(i64, i64), StockRefusal>> {
     sql(
         "INSERT INTO store_stock (store_id, product_id, stock) VALUES ($1, $2, 0) \
          ON CONFLICT (store_id, product_id) DO NOTHING",
@@ -79,7 +79,7 @@ pub(crate) async fn apply_stock_change(
     .bind(at)
     .execute(tx)
     .await?;
-    Ok(Ok(after))
+    Ok(Ok((before, after)))
 }
 
 impl Store {
@@ -572,11 +572,11 @@ impl Store {
                 })?;
             let current = product_in(&mut tx, id, Some(store_id)).await?;
             let at = now_ms();
-            let new_stock =
+            let (before, new_stock) =
                 match apply_stock_change(&mut tx, store_id, id, change, reason, actor_id, at)
                     .await?
                 {
-                    Ok(after) => after,
+                    Ok(change) => change,
                     Err(StockRefusal::TooLarge(_)) => {
                         return Err(StoreError::InvalidState(
                             "that stock change is too large".into(),
@@ -592,6 +592,7 @@ impl Store {
                 store_id: store_id.to_owned(),
                 product_id: id.to_owned(),
                 stock: new_stock,
+                before,
                 active: current.orderable(),
             };
             crate::webhooks::enqueue_inventory(&mut tx, &[level], crate::orders::from_ms(at))

@@ -311,6 +311,7 @@ pub(crate) async fn put_back(
                 store_id: store_id.to_owned(),
                 product_id: (*product_id).to_owned(),
                 stock: r.get("stock")?,
+                before: r.get::<i64, _>("stock")? - i64::from(*quantity),
                 active: r.get::<Option<bool>, _>("active")?.unwrap_or(false),
             });
         }
@@ -501,6 +502,7 @@ pub(crate) async fn take_stock(tx: &mut Tx, order: &Order) -> StoreResult<Vec<St
                     store_id: store.to_owned(),
                     product_id: it.product_id.clone(),
                     stock,
+                    before: stock + i64::from(it.quantity),
                     // The decrement only matches active products.
                     active: true,
                 });

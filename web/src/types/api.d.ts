@@ -2063,8 +2063,9 @@ export interface components {
             version: string;
         };
         /**
-         * @description `inventory:updated` → customers and admins, after every stock change (a store's
-         *     watchers and admins at most once per `QC_INVENTORY_WINDOW_MS`).
+         * @description `inventory:updated` → admins after every stock change, customers after a change their
+         *     screen shows (addable, or how many up to a line's limit); a store's watchers and
+         *     admins at most once per `QC_INVENTORY_WINDOW_MS`.
          */
         InventoryUpdatedEvent: {
             products: components["schemas"]["StockLevel"][];

@@ -184,6 +184,10 @@ struct Job {
 async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), salt: u64) {
     let mut job: Option<Job> = None;
     let mut accept_at: Option<(Instant, String)> = None;
+    // Orders broadcast to the store's riders (an escalated order: nobody took its
+    // offers) while this one was busy, oldest first: the rider app lists them, and a
+    // rider back from a delivery takes one.
+    let mut listed: std::collections::VecDeque<String> = std::collections::VecDeque::new();
     let mut next_fix = Instant::now() + Duration::from_millis(salt % 1_000);
     let mut k: u64 = 0;
     while !w.stopped() {
@@ -208,6 +212,10 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
                 )
                 .await;
             }
+            Ok(ev) if matches!(ev.name.as_str(), "order:taken" | "order:cancelled") => {
+                let gone = ev.data["orderId"].as_str().unwrap_or("");
+                listed.retain(|o| o != gone);
+            }
             Ok(ev) => {
                 let order = ev.data["order"]["id"].as_str().unwrap_or("").to_owned();
                 let offered = matches!(ev.name.as_str(), "order:offer" | "order:created");
@@ -218,6 +226,8 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
                     } else if ev.name == "order:offer" {
                         let body = json!({"orderId": order, "reason": "busy"});
                         let _ = ack(&w, &c, "decline (socket)", "order:decline", body).await;
+                    } else if listed.len() < 20 && !listed.contains(&order) {
+                        listed.push_back(order);
                     }
                 }
             }
@@ -225,6 +235,14 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
             Err(_) => break,
         }
         let now = Instant::now();
+        if job.is_none()
+            && accept_at.is_none()
+            && let Some(order) = listed.pop_front()
+        {
+            // Taken meanwhile by another rider: the accept says so, and the next is tried.
+            let think = 300 + setup::hash(&order, salt) % 1_200;
+            accept_at = Some((now + Duration::from_millis(think), order));
+        }
         if accept_at.as_ref().is_some_and(|(t, _)| *t <= now)
             && let Some((_, order)) = accept_at.take()
         {
@@ -344,8 +362,15 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
             .await;
             match r {
                 Ok(_) => w.ops.ok("picker claim", t),
-                // Another picker of the store was first: the race is part of the day.
-                Err(e) if e.to_string().contains("already_claimed") => continue,
+                // Another picker of the store was first (claimed, or already packed by
+                // the time this picker's list of a moment ago is acted on): the race is
+                // part of the day.
+                Err(e)
+                    if e.to_string().contains("already_claimed")
+                        || e.to_string().contains("invalid_fulfilment_state") =>
+                {
+                    continue;
+                }
                 Err(e) => {
                     w.ops.fail("picker claim", e.to_string());
                     continue;
@@ -773,6 +798,36 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         }
     }
 
+    // Where the orders not delivered stand (the first 200), as an admin sees them.
+    let unfinished: Vec<String> = {
+        let life = lock(&world.life);
+        life.placed
+            .keys()
+            .filter(|k| !life.delivered.contains(*k))
+            .take(200)
+            .cloned()
+            .collect()
+    };
+    let mut standing: std::collections::BTreeMap<String, u64> = Default::default();
+    for id in &unfinished {
+        let url = format!("{}/api/admin/orders/{id}", b.base);
+        let at = match setup::call_once(&b.http, Method::GET, &url, Some(&admin), None, 200).await {
+            Ok(v) => format!(
+                "{}/{}/{} offers",
+                v["order"]["status"].as_str().unwrap_or("?"),
+                v["order"]["fulfilment"].as_str().unwrap_or("-"),
+                v["offers"].as_array().map_or(0, Vec::len)
+            ),
+            Err(_) => "unreadable".to_owned(),
+        };
+        *standing.entry(at).or_default() += 1;
+    }
+    if !standing.is_empty() {
+        row.notes.push(format!(
+            "orders not delivered, by status/fulfilment/offers made (first {}): {standing:?}",
+            unfinished.len()
+        ));
+    }
     let life = lock(&world.life);
     let placed = life.placed.len() as u64;
     let lost = life

@@ -133,8 +133,9 @@ pub struct StockLevel {
     pub in_stock: bool,
 }
 
-/// `inventory:updated` → customers and admins, after every stock change (a store's
-/// watchers and admins at most once per `QC_INVENTORY_WINDOW_MS`).
+/// `inventory:updated` → admins after every stock change, customers after a change their
+/// screen shows (addable, or how many up to a line's limit); a store's watchers and
+/// admins at most once per `QC_INVENTORY_WINDOW_MS`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InventoryUpdatedEvent {
     pub products: Vec<StockLevel>,

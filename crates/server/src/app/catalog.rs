@@ -5,8 +5,12 @@
 use super::{AppState, page_params, reason};
 use crate::api::*;
 use crate::auth::AuthUser;
+use crate::broadcast::StockNews;
 use crate::error::{AppError, Result};
-use qc_domain::{Money, ValidationErrors, commerce::normalise_cart};
+use qc_domain::{
+    Money, ValidationErrors,
+    commerce::{normalise_cart, shown_stock},
+};
 use qc_store::{
     CategoryPatch, NewCategory, NewProduct, ProductPatch, ProductQuery, ProductSort, StockChange,
     StoreError,
@@ -390,17 +394,40 @@ pub async fn update_product(
     Ok(ProductView::from(&product))
 }
 
-/// Tell open catalogs and carts a product's stock at one store.
+/// Tell open catalogs and carts a product's stock at one store (an admin's change: always
+/// told, whatever it was before).
 async fn publish(state: &AppState, store_id: &str, p: &qc_store::Product) {
     state
         .broadcast
-        .inventory(vec![StockLevel {
-            store_id: store_id.to_owned(),
-            product_id: p.id.clone(),
-            stock: p.stock,
-            in_stock: p.stock > 0 && p.orderable(),
+        .inventory(vec![StockNews {
+            level: StockLevel {
+                store_id: store_id.to_owned(),
+                product_id: p.id.clone(),
+                stock: p.stock,
+                in_stock: p.stock > 0 && p.orderable(),
+            },
+            shown: true,
         }])
         .await;
+}
+
+/// Stock changes as news: admins hear each level, shoppers only the levels their screen
+/// shows differently from before (`shown_stock`: addable, and up to a line's limit).
+pub(crate) fn stock_news(state: &AppState, levels: &[qc_store::StockLevel]) -> Vec<StockNews> {
+    let limits = state.config.order_limits;
+    levels
+        .iter()
+        .map(|l| StockNews {
+            level: StockLevel {
+                store_id: l.store_id.clone(),
+                product_id: l.product_id.clone(),
+                stock: l.stock,
+                in_stock: l.stock > 0 && l.active,
+            },
+            shown: shown_stock(l.before, l.active, limits)
+                != shown_stock(l.stock, l.active, limits),
+        })
+        .collect()
 }
 
 /// Tell open catalogs and carts a product's stock at every store (it was switched on

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::views::partner_view;
-use crate::api::{PartnerOrderView, PartnerRef, StockLevel};
+use crate::api::{PartnerOrderView, PartnerRef};
 use qc_domain::OrderEventKind;
 use qc_store::OrderChange;
 
@@ -114,17 +114,8 @@ pub async fn order_changed(
         super::dispatch::offer_ended(state, order, offer).await;
     }
     if !change.stock.is_empty() {
-        let levels = change
-            .stock
-            .iter()
-            .map(|l| StockLevel {
-                store_id: l.store_id.clone(),
-                product_id: l.product_id.clone(),
-                stock: l.stock,
-                in_stock: l.stock > 0 && l.active,
-            })
-            .collect();
-        rt.inventory(levels).await;
+        rt.inventory(super::catalog::stock_news(state, &change.stock))
+            .await;
     }
 }
 

@@ -305,17 +305,7 @@ pub async fn bulk_stock(
             state.stock_changed(&super::search::StockWrite::of(&levels));
             state
                 .broadcast
-                .inventory(
-                    stock_levels(&levels)
-                        .into_iter()
-                        .map(|l| StockLevel {
-                            store_id: l.store_id,
-                            product_id: l.product_id,
-                            stock: l.stock,
-                            in_stock: l.in_stock,
-                        })
-                        .collect(),
-                )
+                .inventory(super::catalog::stock_news(state, &levels))
                 .await;
             Ok(Ok(StockBulkResponse {
                 success: true,

@@ -12,6 +12,15 @@ use qc_store::{Order, OrderEvent};
 use serde::Serialize;
 use socketioxide::socket::Sid;
 
+/// A product's new level at a store, and whether a shopper's screen shows the change:
+/// whether it can be added, or how many at most, is different (`shown_stock`). A level
+/// that moves above a line's limit (143 → 140: still "In stock", still up to 50) is news
+/// for admins only.
+pub struct StockNews {
+    pub level: StockLevel,
+    pub shown: bool,
+}
+
 /// Emit `event` to `rooms`, counted; a failure is logged, never retried.
 pub(super) async fn send_on<T: Serialize + ?Sized>(
     io: &Io,
@@ -327,15 +336,29 @@ impl Broadcaster {
             .await;
     }
 
-    /// `inventory:updated`: each store's watchers (`shoppers:{store}`) hear that store's
-    /// levels, and admins every store's, at most once per `QC_INVENTORY_WINDOW_MS`
-    /// (later changes within a window leave together at its end, each product at its
-    /// latest level); the customers who watch no store hear every change at once.
-    pub async fn inventory(&self, products: Vec<StockLevel>) {
-        if products.is_empty() {
+    /// `inventory:updated`: admins hear every store's levels, and each store's watchers
+    /// (`shoppers:{store}`) that store's levels a screen shows differently
+    /// ([`StockNews::shown`]), at most once per `QC_INVENTORY_WINDOW_MS` (later changes
+    /// within a window leave together at its end, each product at its latest level); the
+    /// customers who watch no store hear the shown ones at once.
+    pub async fn inventory(&self, news: Vec<StockNews>) {
+        if news.is_empty() {
             return;
         }
         self.stats_changed();
+        let all: Vec<StockLevel> = news.iter().map(|n| n.level.clone()).collect();
+        let products: Vec<StockLevel> = news
+            .into_iter()
+            .filter(|n| n.shown)
+            .map(|n| n.level)
+            .collect();
+        // Admins: every store's, every change, at most once per window.
+        self.shelf_news
+            .publish(&self.io, &self.metrics, ADMINS.to_owned(), all)
+            .await;
+        if products.is_empty() {
+            return;
+        }
         let mut stores: Vec<String> = products.iter().map(|p| p.store_id.clone()).collect();
         stores.sort_unstable();
         stores.dedup();
@@ -350,19 +373,13 @@ impl Broadcaster {
                 (store, lines)
             })
             .collect();
-        // Shoppers who watch no store: every change, at once, as one event.
+        // Shoppers who watch no store: every shown change, at once, as one event.
         self.send(
             vec![SHOPPERS_ALL.to_owned()],
             "inventory:updated",
-            &InventoryUpdatedEvent {
-                products: products.clone(),
-            },
+            &InventoryUpdatedEvent { products },
         )
         .await;
-        // Admins: every store's, at most once per window.
-        self.shelf_news
-            .publish(&self.io, &self.metrics, ADMINS.to_owned(), products)
-            .await;
         // A store's watchers: its lines, at most once per window (`shelf_news`).
         for (store, lines) in watched {
             self.shelf_news

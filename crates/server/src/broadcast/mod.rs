@@ -13,6 +13,7 @@
 //! carries room emits, joins and room listings to every instance.
 
 mod emit;
+pub use emit::StockNews;
 mod presence;
 pub mod redis_driver;
 mod window;

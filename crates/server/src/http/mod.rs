@@ -24,6 +24,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -163,7 +164,8 @@ pub fn app(state: AppState) -> Router {
                         .unwrap_or("-");
                     tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 })
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(log_failure),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
     // Socket.io sits outside the API's envelope, limits, timeout, request ids and
@@ -319,6 +321,20 @@ async fn api_not_found(method: Method, uri: axum::http::Uri) -> AppError {
         "route_not_found",
         format!("No route for {method} {}.", uri.path()),
     )
+}
+
+/// A server error, logged once per request. Not a 503: the application logs why it was
+/// unavailable (`AppError::Unavailable`), and a refusal of the admission is the design
+/// working, counted in `/metrics` (`qc_overload_refused_*_total`) — an overloaded
+/// instance refusing thousands a second must not also write an error line for each.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _: &tracing::Span) {
+    if matches!(
+        class,
+        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE)
+    ) {
+        return;
+    }
+    tracing::error!(classification = %class, latency_ms = latency.as_millis() as u64, "response failed");
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -810,14 +810,7 @@ async fn shoppers_hear_the_stock_of_the_store_they_watch_only() {
 
         // One push across both stores: each watcher hears its store's line, the old
         // socket and admins hear both in one event.
-        let r = app
-            .post(
-                "/api/admin/api-keys",
-                Some(&admin),
-                json!({"name": "ERP", "scopes": ["stock:write"]}),
-            )
-            .await;
-        let key = r.body["secret"].as_str().unwrap().to_owned();
+        let key = stock_key(&app, &admin).await;
         let r = app
             .client
             .put(format!("{}/api/integrations/stock", app.base))
@@ -853,6 +846,40 @@ async fn shoppers_hear_the_stock_of_the_store_they_watch_only() {
     }
 }
 
+/// A customer's socket that watches `store`, one that watches none (an app from before
+/// `catalog:watch`), and an admin's socket.
+async fn shoppers_and_admin(
+    app: &TestApp,
+    admin: &str,
+    store: &str,
+) -> (
+    qc_sioclient::Client,
+    qc_sioclient::Client,
+    qc_sioclient::Client,
+) {
+    let watcher = app.socket(&app.customer("w@example.com").await).await;
+    let old = app.socket(&app.customer("old@example.com").await).await;
+    let ops = app.socket(admin).await;
+    let ack = watcher
+        .emit_with_ack("catalog:watch", &json!({"storeId": store}), WAIT)
+        .await
+        .unwrap();
+    assert_eq!(ack["success"], json!(true), "{}: {ack}", app.backend);
+    (watcher, old, ops)
+}
+
+/// An integration key that may write stock (`PUT /api/integrations/stock`).
+async fn stock_key(app: &TestApp, admin: &str) -> String {
+    let r = app
+        .post(
+            "/api/admin/api-keys",
+            Some(admin),
+            json!({"name": "ERP", "scopes": ["stock:write"]}),
+        )
+        .await;
+    r.body["secret"].as_str().unwrap().to_owned()
+}
+
 /// The products and levels of the next `inventory:updated` the socket hears.
 async fn heard_levels(sock: &mut qc_sioclient::Client, wait: Duration) -> Vec<(String, i64)> {
     heard_by(sock, "productId", wait).await
@@ -867,18 +894,7 @@ async fn a_stores_shoppers_and_admins_hear_its_stock_at_most_once_a_window() {
         let (kothrud, _) = pune(&app, &admin).await;
         let mango = app.product("Mango", 10_000, 0).await;
         let apple = app.product("Apple", 8_000, 0).await;
-        let (k_token, old_token) = (
-            app.customer("k@example.com").await,
-            app.customer("old@example.com").await,
-        );
-        let mut at_k = app.socket(&k_token).await;
-        let mut old = app.socket(&old_token).await;
-        let mut ops = app.socket(&admin).await;
-        let ack = at_k
-            .emit_with_ack("catalog:watch", &json!({"storeId": kothrud}), WAIT)
-            .await
-            .unwrap();
-        assert_eq!(ack["success"], json!(true), "{b}: {ack}");
+        let (mut at_k, mut old, mut ops) = shoppers_and_admin(&app, &admin, &kothrud).await;
 
         // The first change goes at once...
         app.set_stock(&admin, &kothrud, &mango, 5).await;
@@ -907,6 +923,101 @@ async fn a_stores_shoppers_and_admins_hear_its_stock_at_most_once_a_window() {
             assert_eq!(
                 heard_levels(&mut old, WAIT).await,
                 vec![(want.0.clone(), want.1)],
+                "{b}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn shoppers_hear_only_the_stock_changes_their_screen_shows() {
+    // Every change at once: this test is about which changes, not how often.
+    for app in spawn_all(&[("QC_INVENTORY_WINDOW_MS", "0")]).await {
+        let b = app.backend;
+        let admin = app.admin("ops@example.com").await;
+        let (_, shivajinagar) = pune(&app, &admin).await;
+        let tea = app.product("Tea", 2_000, 0).await;
+        let c = app.customer("c@example.com").await;
+        let (mut watcher, mut old, mut ops) = shoppers_and_admin(&app, &admin, &shivajinagar).await;
+        // An admin's change is always told.
+        app.set_stock(&admin, &shivajinagar, &tea, 53).await;
+        for sock in [&mut watcher, &mut old, &mut ops] {
+            assert_eq!(
+                heard_levels(sock, WAIT).await,
+                vec![(tea.clone(), 53)],
+                "{b}"
+            );
+        }
+        let place = |quantity: i64| {
+            app.post(
+                "/api/customer/orders",
+                Some(&c),
+                order_at(&tea, quantity, DECCAN),
+            )
+        };
+        // 53 → 51: still "In stock", still up to 50 in a line. Admins hear it; a
+        // shopper's screen would not change, so shoppers hear nothing.
+        let r = place(2).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        assert_eq!(
+            heard_levels(&mut ops, WAIT).await,
+            vec![(tea.clone(), 51)],
+            "{b}"
+        );
+        for sock in [&mut watcher, &mut old] {
+            assert_eq!(quiet(sock).await, Vec::<String>::new(), "{b}: not shown");
+        }
+        // 51 → 49: the stepper's limit drops below a line's limit; everyone hears it.
+        let r = place(2).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        for sock in [&mut watcher, &mut old, &mut ops] {
+            assert_eq!(
+                heard_levels(sock, WAIT).await,
+                vec![(tea.clone(), 49)],
+                "{b}"
+            );
+        }
+        // An order cancelled puts its stock back: 49 → 51 shows (49 → 50 on screen).
+        let order = r.body["order"]["id"].as_str().unwrap().to_owned();
+        let r = app
+            .post(
+                &format!("/api/customer/orders/{order}/cancel"),
+                Some(&c),
+                json!({"reason": "changed my mind"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        for sock in [&mut watcher, &mut old, &mut ops] {
+            assert_eq!(
+                heard_levels(sock, WAIT).await,
+                vec![(tea.clone(), 51)],
+                "{b}"
+            );
+        }
+        // A supplier's feed: 51 → 400 is news for admins only.
+        let key = stock_key(&app, &admin).await;
+        let feed = |set: i64| {
+            app.client
+                .put(format!("{}/api/integrations/stock", app.base))
+                .bearer_auth(&key)
+                .json(&json!({"lines": [{"storeId": shivajinagar, "productId": tea, "set": set}]}))
+                .send()
+        };
+        assert_eq!(feed(400).await.unwrap().status(), StatusCode::OK, "{b}");
+        assert_eq!(
+            heard_levels(&mut ops, WAIT).await,
+            vec![(tea.clone(), 400)],
+            "{b}"
+        );
+        for sock in [&mut watcher, &mut old] {
+            assert_eq!(quiet(sock).await, Vec::<String>::new(), "{b}: not shown");
+        }
+        // 400 → 0: sold out, everyone hears it.
+        assert_eq!(feed(0).await.unwrap().status(), StatusCode::OK, "{b}");
+        for sock in [&mut watcher, &mut old, &mut ops] {
+            assert_eq!(
+                heard_levels(sock, WAIT).await,
+                vec![(tea.clone(), 0)],
                 "{b}"
             );
         }
