@@ -430,6 +430,9 @@ async function setDispatchMode(page, base, code, mode) {
   await card.waitFor({ timeout: WAIT });
   await card.getByTestId('store-edit').click();
   await page.getByTestId('store-dispatch-toggle').click();
+  // Once the section has finished opening: a click while it still grows can land beside
+  // the button (seen once in CI: the mode stayed as it was).
+  await until(page, () => document.querySelector('[data-testid="store-dispatch-settings"] .MuiCollapse-entered') !== null);
   await page.getByTestId(`dispatch-mode-${mode}`).click();
   await until(page, (m) => document.querySelector(`[data-testid="dispatch-mode-${m}"]`)?.getAttribute('aria-pressed') === 'true', mode);
   await shot(page, `admin-store-dispatch-${mode}`);

@@ -83,9 +83,10 @@ pub struct Config {
     /// How long a request waits for a database connection before answering 503.
     pub db_acquire_timeout: Duration,
     /// How long the user behind a token is cached (0: off). Writes through this
-    /// instance invalidate at once; the TTL bounds staleness across instances: 1 s by
-    /// default with `REDIS_URL`, else 30 s (every change to an account that revokes
-    /// anything is made through the one server; the CLI only creates admins).
+    /// instance invalidate at once; the TTL bounds staleness across instances: 30 s by
+    /// default for one instance on SQLite without `REDIS_URL` (every change to an account
+    /// that revokes anything is made through it; the CLI only creates admins), else 1 s
+    /// (PostgreSQL may have other instances, even without Redis during a rolling deploy).
     pub auth_cache_ttl: Duration,
     /// How long a catalog page is cached (0: off); same rule as `auth_cache_ttl`.
     pub catalog_cache_ttl: Duration,
@@ -262,6 +263,9 @@ impl Config {
                 "http://localhost:5173".to_owned(),
             ],
         };
+        // One instance on its own SQLite file: nobody else changes accounts.
+        let lone_sqlite = database_url.starts_with("sqlite:")
+            && vars.get("REDIS_URL").is_none_or(|u| u.is_empty());
         Ok(Config {
             env,
             port,
@@ -325,11 +329,7 @@ impl Config {
             auth_cache_ttl: Duration::from_millis(parse_num(
                 vars,
                 "QC_AUTH_CACHE_MS",
-                if vars.get("REDIS_URL").is_some_and(|u| !u.is_empty()) {
-                    1_000
-                } else {
-                    30_000
-                },
+                if lone_sqlite { 30_000 } else { 1_000 },
             )?),
             catalog_cache_ttl: Duration::from_millis(parse_num(
                 vars,
@@ -617,6 +617,10 @@ mod tests {
         assert_eq!(ttl(&[]), Duration::from_secs(30));
         assert_eq!(
             ttl(&[("REDIS_URL", "redis://127.0.0.1:6379")]),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            ttl(&[("DATABASE_URL", "postgres://qc@db.internal/qc")]),
             Duration::from_secs(1)
         );
         assert_eq!(ttl(&[("QC_AUTH_CACHE_MS", "0")]), Duration::ZERO);

@@ -3,7 +3,7 @@
 //! is one transaction that re-checks the order's state in its updates, appends the
 //! order's events and recomputes its money with checked arithmetic.
 
-use crate::db::{Executor, Tx, sql};
+use crate::db::{Executor, Tx, sql, sql_built};
 use crate::models::*;
 use crate::orders::{Actor, append_event, load_orders, order_in, put_back};
 use crate::{Store, StoreError, StoreResult};
@@ -118,12 +118,16 @@ async fn correct_stock(
     actor: &str,
     at: DateTime<Utc>,
 ) -> StoreResult<Option<StockLevel>> {
-    let before: Option<i64> =
-        sql("SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2")
-            .bind(store_id)
-            .bind(product_id)
-            .scalar_optional(tx)
-            .await?;
+    // Locked (PostgreSQL): a change committed between this read and the update would
+    // otherwise be reported as `before`, and a sell-out read as no change at all.
+    let before: Option<i64> = sql_built(format!(
+        "SELECT stock FROM store_stock WHERE store_id = $1 AND product_id = $2{}",
+        tx.for_update()
+    ))
+    .bind(store_id)
+    .bind(product_id)
+    .scalar_optional(tx)
+    .await?;
     let Some(before) = before else {
         return Ok(None);
     };

@@ -81,6 +81,9 @@ struct Life {
     accepts: HashMap<String, u32>,
     delivered: HashSet<String>,
     not_packed_retries: u64,
+    /// Claims a picker lost to another: already claimed, or already packed by the time
+    /// a list of a moment ago was acted on.
+    claims_lost: (u64, u64),
 }
 
 struct World {
@@ -188,6 +191,9 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
     // offers) while this one was busy, oldest first: the rider app lists them, and a
     // rider back from a delivery takes one.
     let mut listed: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    // Whether the accept due is for a listed order (an offer made to this rider comes
+    // first: the listed one goes back to the head of the list).
+    let mut from_list = false;
     let mut next_fix = Instant::now() + Duration::from_millis(salt % 1_000);
     let mut k: u64 = 0;
     while !w.stopped() {
@@ -219,11 +225,16 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
             Ok(ev) => {
                 let order = ev.data["order"]["id"].as_str().unwrap_or("").to_owned();
                 let offered = matches!(ev.name.as_str(), "order:offer" | "order:created");
+                let offer = ev.name == "order:offer";
                 if offered && !order.is_empty() {
-                    if job.is_none() && accept_at.is_none() {
+                    if job.is_none() && (accept_at.is_none() || (from_list && offer)) {
+                        if let Some((_, was)) = accept_at.take() {
+                            listed.push_front(was);
+                        }
+                        from_list = false;
                         let think = 300 + setup::hash(&order, salt) % 1_200;
                         accept_at = Some((Instant::now() + Duration::from_millis(think), order));
-                    } else if ev.name == "order:offer" {
+                    } else if offer {
                         let body = json!({"orderId": order, "reason": "busy"});
                         let _ = ack(&w, &c, "decline (socket)", "order:decline", body).await;
                     } else if listed.len() < 20 && !listed.contains(&order) {
@@ -242,6 +253,7 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
             // Taken meanwhile by another rider: the accept says so, and the next is tried.
             let think = 300 + setup::hash(&order, salt) % 1_200;
             accept_at = Some((now + Duration::from_millis(think), order));
+            from_list = true;
         }
         if accept_at.as_ref().is_some_and(|(t, _)| *t <= now)
             && let Some((_, order)) = accept_at.take()
@@ -362,13 +374,15 @@ async fn picker(w: Arc<World>, token: String, salt: u64) {
             .await;
             match r {
                 Ok(_) => w.ops.ok("picker claim", t),
-                // Another picker of the store was first (claimed, or already packed by
-                // the time this picker's list of a moment ago is acted on): the race is
-                // part of the day.
-                Err(e)
-                    if e.to_string().contains("already_claimed")
-                        || e.to_string().contains("invalid_fulfilment_state") =>
-                {
+                // Another picker of the store was first: the race is part of the day.
+                Err(e) if e.to_string().contains("already_claimed") => {
+                    lock(&w.life).claims_lost.0 += 1;
+                    continue;
+                }
+                // ... and packed it by the time this picker's list of a moment ago is
+                // acted on (counted apart: a wrong state for any other reason shows here).
+                Err(e) if e.to_string().contains("while the order is packed") => {
+                    lock(&w.life).claims_lost.1 += 1;
                     continue;
                 }
                 Err(e) => {
@@ -935,6 +949,13 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     ));
     row.set("doubleWinners", json!(doubles));
     row.set("notPackedRetries", json!(life.not_packed_retries));
+    row.set("pickerClaimsLost", json!(life.claims_lost.0));
+    row.set("pickerClaimsOnPackedOrders", json!(life.claims_lost.1));
+    row.notes.push(format!(
+        "picker claims lost to another picker: {} already claimed, {} already packed (a list \
+         a moment old)",
+        life.claims_lost.0, life.claims_lost.1
+    ));
     row.set("rssEvery30sKb", json!(rss));
     row.set("schedulingLagEvery30sMs", json!(*lock(&lags)));
     row.set("serverRefusedBrowse", json!(refused_browse));

@@ -193,29 +193,36 @@ pub async fn change_password(
     }
     throttle.record_success_shared(&who.id).await;
     let hash = state.passwords.hash(new.expose().to_owned()).await?;
-    let user = state.store.set_password(&who.id, &hash).await?;
-    state.forget_user(&who.id);
-    // Every other session ends now: old tokens by the version bump, sockets here.
-    state
-        .broadcast
-        .end_sessions(
-            &who.id,
-            "token_revoked",
-            "The password was changed. Sign in again with the new password.",
-        )
-        .await;
+    let (st, id) = (state.clone(), who.id.clone());
+    let user = super::to_the_end(async move {
+        let user = st.store.set_password(&id, &hash).await?;
+        st.forget_user(&id);
+        // Every other session ends now: old tokens by the version bump, sockets here.
+        st.broadcast
+            .end_sessions(
+                &id,
+                "token_revoked",
+                "The password was changed. Sign in again with the new password.",
+            )
+            .await;
+        Ok(user)
+    })
+    .await?;
     session(state, &user)
 }
 
 /// Sign out everywhere: every token of this user stops working.
 pub async fn logout(state: &AppState, who: &AuthUser) -> Result<()> {
-    state.store.revoke_tokens(&who.id).await?;
-    state.forget_user(&who.id);
-    state
-        .broadcast
-        .end_sessions(&who.id, "signed_out", "Signed out on every device.")
-        .await;
-    Ok(())
+    let (st, id) = (state.clone(), who.id.clone());
+    super::to_the_end(async move {
+        st.store.revoke_tokens(&id).await?;
+        st.forget_user(&id);
+        st.broadcast
+            .end_sessions(&id, "signed_out", "Signed out on every device.")
+            .await;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn users(state: &AppState, q: UserQuery) -> Result<UsersResponse> {
@@ -273,26 +280,30 @@ pub async fn set_blocked(
     } else {
         UserStatus::Active
     };
-    let user = state
-        .store
-        .set_user_status(user_id, status)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => AppError::not_found("user_not_found", "No such user."),
-            other => other.into(),
-        })?;
-    state.forget_user(user_id);
-    if blocked {
-        state
-            .broadcast
-            .end_sessions(
-                user_id,
-                "account_blocked",
-                "This account has been blocked. Contact support.",
-            )
-            .await;
-        tracing::info!(user_id, admin_id = %admin.id, "user blocked");
-    }
+    let (st, id, admin_id) = (state.clone(), user_id.to_owned(), admin.id.clone());
+    let user = super::to_the_end(async move {
+        let user = st
+            .store
+            .set_user_status(&id, status)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::not_found("user_not_found", "No such user."),
+                other => other.into(),
+            })?;
+        st.forget_user(&id);
+        if blocked {
+            st.broadcast
+                .end_sessions(
+                    &id,
+                    "account_blocked",
+                    "This account has been blocked. Contact support.",
+                )
+                .await;
+            tracing::info!(user_id = %id, %admin_id, "user blocked");
+        }
+        Ok(user)
+    })
+    .await?;
     Ok(UserView::from(&user))
 }
 

@@ -258,3 +258,48 @@ pub fn page_params(page: Option<i64>, limit: Option<i64>) -> crate::error::Resul
     let limit = limit.min(MAX_PAGE_SIZE);
     Ok((page, limit, (page - 1) * limit))
 }
+
+/// Run a change that revokes access (block, logout, password) to its end — the write,
+/// then [`AppState::forget_user`] and the sockets closed — even if the request that asked
+/// is dropped (its client gone, the 30-s timeout): the write may commit anyway (SQLite's
+/// group commit finishes in its own task), and a cached copy of the account would then
+/// outlive it by the cache's TTL.
+pub async fn to_the_end<T: Send + 'static>(
+    change: impl std::future::Future<Output = crate::error::Result<T>> + Send + 'static,
+) -> crate::error::Result<T> {
+    match tokio::spawn(change).await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Only when the runtime shuts down.
+        Err(_) => Err(crate::error::AppError::Unavailable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_revoking_change_finishes_when_its_request_is_dropped() {
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = done.clone();
+        let request = tokio::spawn(super::to_the_end(async move {
+            // The write, still committing when the client goes...
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            // ...then the cached account forgotten.
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        }));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        request.abort();
+        assert!(request.await.unwrap_err().is_cancelled());
+        assert!(!done.load(Ordering::SeqCst));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            done.load(Ordering::SeqCst),
+            "the change stopped with its request"
+        );
+    }
+}

@@ -42,23 +42,26 @@ pub async fn new_link(
 pub async fn set_password(state: &AppState, req: SetPasswordRequest) -> Result<()> {
     let password = Password::parse(&req.password, "password")?;
     let hash = state.passwords.hash(password.expose().to_owned()).await?;
-    let user = state
-        .store
-        .redeem_password_token(&sha256_hex(req.token.trim()), &hash, Utc::now())
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => AppError::bad_request(
-                "invalid_link",
-                "This link is invalid, already used or expired. Ask for a new one.",
-            ),
-            other => other.into(),
-        })?;
-    state.users.remove(&user.id);
-    state
-        .broadcast
-        .end_sessions(&user.id, "password_changed", "Your password was changed.")
-        .await;
-    Ok(())
+    let (st, token) = (state.clone(), sha256_hex(req.token.trim()));
+    super::to_the_end(async move {
+        let user = st
+            .store
+            .redeem_password_token(&token, &hash, Utc::now())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::bad_request(
+                    "invalid_link",
+                    "This link is invalid, already used or expired. Ask for a new one.",
+                ),
+                other => other.into(),
+            })?;
+        st.forget_user(&user.id);
+        st.broadcast
+            .end_sessions(&user.id, "password_changed", "Your password was changed.")
+            .await;
+        Ok(())
+    })
+    .await
 }
 
 /// "Forgot password": a reset link by mail to an active account. The answer is the same
