@@ -307,11 +307,12 @@ pub(crate) async fn put_back(
         .fetch_optional(tx)
         .await?;
         if let Some(r) = row {
+            let stock: i64 = r.get("stock")?;
             levels.push(StockLevel {
                 store_id: store_id.to_owned(),
                 product_id: (*product_id).to_owned(),
-                stock: r.get("stock")?,
-                before: r.get::<i64, _>("stock")? - i64::from(*quantity),
+                stock,
+                before: stock - i64::from(*quantity),
                 active: r.get::<Option<bool>, _>("active")?.unwrap_or(false),
             });
         }

@@ -194,6 +194,11 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
     // Whether the accept due is for a listed order (an offer made to this rider comes
     // first: the listed one goes back to the head of the list).
     let mut from_list = false;
+    // An accept after the rider's 0.3–1.5 s to answer.
+    let think = |order: String| {
+        let after = Duration::from_millis(300 + setup::hash(&order, salt) % 1_200);
+        (Instant::now() + after, order)
+    };
     let mut next_fix = Instant::now() + Duration::from_millis(salt % 1_000);
     let mut k: u64 = 0;
     while !w.stopped() {
@@ -232,8 +237,7 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
                             listed.push_front(was);
                         }
                         from_list = false;
-                        let think = 300 + setup::hash(&order, salt) % 1_200;
-                        accept_at = Some((Instant::now() + Duration::from_millis(think), order));
+                        accept_at = Some(think(order));
                     } else if offer {
                         let body = json!({"orderId": order, "reason": "busy"});
                         let _ = ack(&w, &c, "decline (socket)", "order:decline", body).await;
@@ -251,8 +255,7 @@ async fn partner(w: Arc<World>, mut c: qc_sioclient::Client, home: (f64, f64), s
             && let Some(order) = listed.pop_front()
         {
             // Taken meanwhile by another rider: the accept says so, and the next is tried.
-            let think = 300 + setup::hash(&order, salt) % 1_200;
-            accept_at = Some((now + Duration::from_millis(think), order));
+            accept_at = Some(think(order));
             from_list = true;
         }
         if accept_at.as_ref().is_some_and(|(t, _)| *t <= now)
@@ -812,18 +815,19 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
         }
     }
 
-    // Where the orders not delivered stand (the first 200), as an admin sees them.
+    // The orders not delivered (lost), and where the first 200 stand, as an admin sees them.
     let unfinished: Vec<String> = {
         let life = lock(&world.life);
         life.placed
             .keys()
             .filter(|k| !life.delivered.contains(*k))
-            .take(200)
             .cloned()
             .collect()
     };
+    let lost = unfinished.len() as u64;
+    let asked = &unfinished[..unfinished.len().min(200)];
     let mut standing: std::collections::BTreeMap<String, u64> = Default::default();
-    for id in &unfinished {
+    for id in asked {
         let url = format!("{}/api/admin/orders/{id}", b.base);
         let at = match setup::call_once(&b.http, Method::GET, &url, Some(&admin), None, 200).await {
             Ok(v) => format!(
@@ -839,16 +843,11 @@ pub async fn run(b: &mut Bench) -> anyhow::Result<Vec<Row>> {
     if !standing.is_empty() {
         row.notes.push(format!(
             "orders not delivered, by status/fulfilment/offers made (first {}): {standing:?}",
-            unfinished.len()
+            asked.len()
         ));
     }
     let life = lock(&world.life);
     let placed = life.placed.len() as u64;
-    let lost = life
-        .placed
-        .keys()
-        .filter(|k| !life.delivered.contains(*k))
-        .count() as u64;
     let doubles = life.accepts.values().filter(|n| **n > 1).count() as u64;
     // Every socket of the customer, and every admin socket, hears each delivered order.
     let (mut customer_lost, mut admin_lost) = (0_u64, 0_u64);
