@@ -128,8 +128,19 @@ pub fn raise_nofile(want: u64) -> u64 {
 
 /// VmRSS of /proc/PID/status, KiB.
 pub fn rss_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "VmRSS:")
+}
+
+/// RssFile of /proc/PID/status, KiB: the part of RSS that is file pages mapped into the
+/// process (its binary, and SQLite's memory-mapped database), shared with the kernel's
+/// page cache rather than allocated by the process.
+pub fn rss_file_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "RssFile:")
+}
+
+fn status_kb(pid: u32, field: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod customer;
 pub mod delivery;
 pub mod extract;
+mod front;
 pub mod guard;
 pub mod health;
 pub mod images;
@@ -22,7 +23,9 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use front::{FrontLayer, Verdict};
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
@@ -119,18 +122,38 @@ pub fn openapi_document(state: &AppState) -> utoipa::openapi::OpenApi {
     api(state).1
 }
 
-/// The whole application with its middleware stack.
-pub fn app(state: AppState) -> Router {
+/// The whole application with its middleware stack, as one service.
+///
+/// The middleware wraps the router once, outside it, rather than through `Router::layer`:
+/// that wraps every route in a boxed service per layer, and axum clones a route's service
+/// for each request, so each request cloned thirteen nested boxes (one allocation each,
+/// and a copy of the CORS configuration) before any work — 5-7 % of the core in the city
+/// day's profile (docs/BENCHMARKS.md, seventh round). The order is the same as before,
+/// outermost first.
+pub fn app(
+    state: AppState,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send + 'static,
+> + Clone
++ Send
++ Sync
++ 'static {
     let (api, openapi) = api(&state);
     let body_limit = state.config.body_limit_bytes;
     let cors = cors(&state.config.cors_origins);
     let web_dir = state.config.web_dir.clone();
-    let socket_io = state.broadcast.layer();
+    let socket_io = match state.broadcast.layer() {
+        crate::broadcast::Layer::Local(l) => tower::util::Either::Left(l),
+        crate::broadcast::Layer::Redis(l) => tower::util::Either::Right(l),
+    };
     let gate_state = state.clone();
     let admission_state = state.clone();
     let metrics = state.metrics.clone();
     // API answers above 1 KiB are gzipped for clients that ask (not Socket.io, which is
-    // a layer outside this router; not images).
+    // outside this router; not images).
     let compress =
         CompressionLayer::new().compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES));
     let router = Router::new()
@@ -140,20 +163,15 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(prometheus::metrics))
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
-    let app = web::attach(router, &web_dir)
-        .with_state(state)
-        .layer(middleware::from_fn(envelope_errors))
-        .layer(middleware::from_fn_with_state(admission_state, admission))
-        .layer(middleware::from_fn_with_state(metrics, record_metrics))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(security_headers))
-        .layer(cors)
-        .layer(PropagateRequestIdLayer::x_request_id())
+    let router = web::attach(router, &web_dir).with_state(state);
+    ServiceBuilder::new()
+        // Socket.io sits outside the API's envelope, limits, timeout, request ids and
+        // tracing (long-polling and upgrades are its own); only the handshake gate is in
+        // front of it.
+        .layer(FrontLayer(move |req| handshake_gate(&gate_state, req)))
+        .map_response(IntoResponse::into_response)
+        .layer(socket_io)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -167,15 +185,22 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
                 .on_failure(log_failure),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    // Socket.io sits outside the API's envelope, limits, timeout, request ids and
-    // tracing (long-polling and upgrades are its own); only the handshake gate is in
-    // front of it.
-    let app = match socket_io {
-        crate::broadcast::Layer::Local(l) => app.layer(l),
-        crate::broadcast::Layer::Redis(l) => app.layer(l),
-    };
-    app.layer(middleware::from_fn_with_state(gate_state, handshake_gate))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(cors)
+        .map_response(security_headers)
+        // The panic catcher's body fails with a `BoxError`, which the layers above cannot
+        // carry (they want a `std::error::Error`): axum's body can.
+        .map_response(IntoResponse::into_response)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(metrics, record_metrics))
+        .layer(FrontLayer(move |req| admission(&admission_state, req)))
+        .map_response(envelope_errors)
+        .service(router)
 }
 
 /// What a request would start, for admission under overload (see [`crate::pressure`]):
@@ -206,19 +231,15 @@ struct Shed;
 
 /// Refuses browsing and new work while the instance is behind, before the token is
 /// checked or the body read: `503 overloaded` with `Retry-After`.
-async fn admission(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+fn admission(state: &AppState, req: Request) -> Verdict {
     if let Some(work) = work_of(req.method(), req.uri().path())
         && let Err(retry_after_secs) = state.pressure.admit(work)
     {
         let mut res = AppError::Overloaded { retry_after_secs }.into_response();
         res.extensions_mut().insert(Shed);
-        return res;
+        return Verdict::Answer(res);
     }
-    next.run(req).await
+    Verdict::On(req)
 }
 
 /// In front of Socket.io. A new handshake (a `/socket.io/` request without a `sid`)
@@ -228,18 +249,14 @@ async fn admission(
 /// with a request head of its own ([`detach_head`]): engine.io keeps the head for the
 /// connection's life, and hyper's URI and header values are slices of the connection's
 /// 8 KiB read buffer, which they would keep alive.
-async fn handshake_gate(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+fn handshake_gate(state: &AppState, req: Request) -> Verdict {
     let path = req.uri().path();
     if path != "/socket.io" && !path.starts_with("/socket.io/") {
-        return next.run(req).await;
+        return Verdict::On(req);
     }
     if query_has(&req, |p| p.starts_with("sid=")) {
         let upgrade = query_has(&req, |p| p == "transport=websocket");
-        return next.run(if upgrade { detach_head(req) } else { req }).await;
+        return Verdict::On(if upgrade { detach_head(req) } else { req });
     }
     let client = req
         .extensions()
@@ -252,11 +269,11 @@ async fn handshake_gate(
             .check(&key)
             .and_then(|()| limits.handshakes.hit(&key));
         if let Err(retry_after_secs) = verdict {
-            return AppError::TooManyRequests { retry_after_secs }.into_response();
+            return Verdict::Answer(AppError::TooManyRequests { retry_after_secs }.into_response());
         }
     }
     state.metrics.handshake();
-    next.run(detach_head(req)).await
+    Verdict::On(detach_head(req))
 }
 
 /// Whether a `key=value` pair of the request's query string satisfies `wanted`.
@@ -268,9 +285,10 @@ fn query_has(req: &Request, wanted: fn(&str) -> bool) -> bool {
 /// copied, the two headers read later (`Authorization`, which the connect handler may take
 /// the token from, and `Sec-WebSocket-Key`, which engine.io answers an upgrade with), and
 /// two extensions: the client's address and hyper's upgrade handle. Everything else
-/// would be kept for nothing: axum's `OriginalUri` (another slice of the read buffer)
-/// and route parameters, and every other header (a browser sends 12-16, cookies
-/// included). Measured with heaptrack on 9,000 idle sockets (docs/BENCHMARKS.md).
+/// would be kept for nothing: every other header (a browser sends 12-16, cookies
+/// included) and any extension (axum's `OriginalUri`, another slice of the read buffer,
+/// when the gate ran inside the router). Measured with heaptrack on 9,000 idle sockets
+/// (docs/BENCHMARKS.md).
 fn detach_head(req: Request) -> Request {
     let (mut parts, body) = req.into_parts();
     if let Ok(uri) = parts.uri.to_string().parse() {
@@ -343,8 +361,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// Any error answer that is not already JSON (405 from the router, 408 from the timeout,
 /// 413 from a length limit, …) is rewritten into the standard envelope.
-async fn envelope_errors(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
+fn envelope_errors(res: Response) -> Response {
     let status = res.status();
     let is_json = res
         .headers()
@@ -427,8 +444,7 @@ const SECURITY_HEADERS: [(&str, &str); 8] = [
     ("x-permitted-cross-domain-policies", "none"),
 ];
 
-async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+fn security_headers<B>(mut res: axum::http::Response<B>) -> axum::http::Response<B> {
     let headers = res.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers
