@@ -128,19 +128,27 @@ pub fn raise_nofile(want: u64) -> u64 {
 
 /// VmRSS of /proc/PID/status, KiB.
 pub fn rss_kb(pid: u32) -> Option<u64> {
-    status_kb(pid, "VmRSS:")
+    status_field(&status(pid)?, "VmRSS:")
 }
 
-/// RssFile of /proc/PID/status, KiB: the part of RSS that is file pages mapped into the
-/// process (its binary, and SQLite's memory-mapped database), shared with the kernel's
-/// page cache rather than allocated by the process.
-pub fn rss_file_kb(pid: u32) -> Option<u64> {
-    status_kb(pid, "RssFile:")
+/// VmRSS and RssFile of /proc/PID/status, KiB, from one read. RssFile is the part of RSS
+/// that is file pages mapped into the process (its binary and libraries, SQLite's WAL
+/// index, and the database file itself if SQLite is set to memory-map it), shared with
+/// the kernel's page cache rather than allocated by the process.
+pub fn rss_and_file_kb(pid: u32) -> Option<(u64, u64)> {
+    let text = status(pid)?;
+    Some((
+        status_field(&text, "VmRSS:")?,
+        status_field(&text, "RssFile:")?,
+    ))
 }
 
-fn status_kb(pid: u32, field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = text.lines().find(|l| l.starts_with(field))?;
+fn status(pid: u32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status")).ok()
+}
+
+fn status_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 

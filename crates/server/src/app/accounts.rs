@@ -196,15 +196,13 @@ pub async fn change_password(
     let (st, id) = (state.clone(), who.id.clone());
     let user = super::to_the_end(async move {
         let user = st.store.set_password(&id, &hash).await?;
-        st.forget_user(&id);
         // Every other session ends now: old tokens by the version bump, sockets here.
-        st.broadcast
-            .end_sessions(
-                &id,
-                "token_revoked",
-                "The password was changed. Sign in again with the new password.",
-            )
-            .await;
+        st.end_sessions(
+            &id,
+            "token_revoked",
+            "The password was changed. Sign in again with the new password.",
+        )
+        .await;
         Ok(user)
     })
     .await?;
@@ -216,9 +214,7 @@ pub async fn logout(state: &AppState, who: &AuthUser) -> Result<()> {
     let (st, id) = (state.clone(), who.id.clone());
     super::to_the_end(async move {
         st.store.revoke_tokens(&id).await?;
-        st.forget_user(&id);
-        st.broadcast
-            .end_sessions(&id, "signed_out", "Signed out on every device.")
+        st.end_sessions(&id, "signed_out", "Signed out on every device.")
             .await;
         Ok(())
     })
@@ -290,16 +286,16 @@ pub async fn set_blocked(
                 StoreError::NotFound => AppError::not_found("user_not_found", "No such user."),
                 other => other.into(),
             })?;
-        st.forget_user(&id);
         if blocked {
-            st.broadcast
-                .end_sessions(
-                    &id,
-                    "account_blocked",
-                    "This account has been blocked. Contact support.",
-                )
-                .await;
+            st.end_sessions(
+                &id,
+                "account_blocked",
+                "This account has been blocked. Contact support.",
+            )
+            .await;
             tracing::info!(user_id = %id, %admin_id, "user blocked");
+        } else {
+            st.forget_user(&id);
         }
         Ok(user)
     })

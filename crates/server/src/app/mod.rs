@@ -214,6 +214,13 @@ impl AppState {
         self.users.remove(user_id);
     }
 
+    /// An account's sessions were revoked (logout, password, block): forget the cached
+    /// copy, then close every socket of it on every instance, `session:ended` saying why.
+    pub async fn end_sessions(&self, user_id: &str, code: &str, message: &str) {
+        self.forget_user(user_id);
+        self.broadcast.end_sessions(user_id, code, message).await;
+    }
+
     /// Products, prices, categories or stores changed: cached catalog pages and the
     /// search index are stale.
     pub fn catalog_changed(&self) {

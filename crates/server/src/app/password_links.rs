@@ -55,9 +55,7 @@ pub async fn set_password(state: &AppState, req: SetPasswordRequest) -> Result<(
                 ),
                 other => other.into(),
             })?;
-        st.forget_user(&user.id);
-        st.broadcast
-            .end_sessions(&user.id, "password_changed", "Your password was changed.")
+        st.end_sessions(&user.id, "password_changed", "Your password was changed.")
             .await;
         Ok(())
     })
